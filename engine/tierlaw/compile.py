@@ -1,0 +1,166 @@
+"""Compile a rulebook for one report year: the rules in force, parameters resolved, strata set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from .errors import InputError
+from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
+
+BASE_KIND = "country_year"
+
+
+def resolve_options(book: Rulebook, chosen: dict) -> dict:
+    """Every option with the user's choice or its documented default."""
+    for name, choice in chosen.items():
+        if name not in book.options:
+            raise InputError(f"unknown option {name!r} (known: {', '.join(sorted(book.options))})", "--option")
+        if choice not in book.options[name].choices:
+            raise InputError(f"option {name!r} has no choice {choice!r} "
+                             f"(choices: {', '.join(book.options[name].choices)})", "--option")
+    return {name: chosen.get(name, option.default) for name, option in sorted(book.options.items())}
+
+
+def parameter(book: Rulebook, name: str, year: int, options: dict) -> tuple:
+    """(value, ref) of a dated parameter for a report year: the latest entry not after it."""
+    entries = [entry for since, entry in book.parameters[name].items() if since <= year]
+    if not entries:
+        raise InputError(f"parameter {name!r} has no value for report year {year}", book.source)
+    entry = entries[-1]
+    if "by_option" in entry:
+        choice = options[entry["by_option"]]
+        return entry["choices"][choice], f"{entry['ref']} (option {entry['by_option']}={choice})"
+    return entry["value"], entry["ref"]
+
+
+def field_of(ref: str) -> tuple[str, str]:
+    """(fact kind, field) a `when` reference tests."""
+    head, _, name = ref.partition(".")
+    if head == "derived":
+        return name, "value"
+    if head == "feature":
+        return BASE_KIND, "f__" + name
+    if head == "decision":
+        return BASE_KIND, "d__" + name
+    return BASE_KIND, ref
+
+
+def compile_book(book: Rulebook, year: int, options: dict, dates: tuple | None) -> CompiledBook:
+    """The law for report `year`; date-keyed rules kept where their window meets `dates` [from, until)."""
+    in_force = [(rule, _holds(rule, dates)) for rule in book.rules if rule.in_force.covers_report(year)]
+    in_force = [(rule, holds) for rule, holds in in_force if holds is not False]
+    used_params: dict = {}
+    compiled = [_compile_rule(book, rule, holds, year, options, used_params) for rule, holds in in_force]
+    compiled = _with_strata(compiled)
+    features = _features_used(book, compiled, year, options, used_params)
+    digest = hashlib.sha256(json.dumps(
+        [book.digest, year, options, [(r.rule.id, repr(r.patterns), r.stratum, repr(r.holds)) for r in compiled]],
+        default=str).encode()).hexdigest()
+    return CompiledBook(year=year, rules=tuple(compiled), features=features, parameters=used_params,
+                        strata=1 + max((r.stratum for r in compiled), default=0), digest=digest, options=options)
+
+
+def _holds(rule, dates):
+    """None for rules not keyed to dates; False if the date window misses `dates`; else the overlap."""
+    window = rule.in_force
+    if not window.date_keyed:
+        return None
+    if dates is None:
+        return False
+    start = max(filter(None, [window.from_date, dates[0]]))
+    until = min(filter(None, [window.until_date, dates[1]]))
+    return (start, until) if start < until else False
+
+
+def _value(book, expr, year, options, used):
+    if isinstance(expr, dict) and "param" in expr:
+        value, ref = parameter(book, expr["param"], year, options)
+        used[expr["param"]] = (value, ref)
+        return value
+    if isinstance(expr, dict) and "sum" in expr:
+        return sum(_value(book, part, year, options, used) for part in expr["sum"])
+    if isinstance(expr, list):
+        return tuple(_value(book, part, year, options, used) for part in expr)
+    return expr
+
+
+def _compile_rule(book, rule, holds, year, options, used) -> CompiledRule:
+    tests: dict[str, list] = {BASE_KIND: []}
+    atoms = []
+    for atom in rule.when:
+        value = _value(book, atom.value, year, options, used)
+        kind, field = field_of(atom.ref)
+        tests.setdefault(kind, []).append(Test(field, atom.op, value))
+        atoms.append((atom, value, _param_name(atom)))
+    patterns = tuple(Pattern(kind, tuple(kind_tests)) for kind, kind_tests in tests.items())
+    return CompiledRule(rule=rule, patterns=patterns, atoms=tuple(atoms), stratum=0, holds=holds)
+
+
+def _param_name(atom: Atom):
+    return atom.value.get("param") if isinstance(atom.value, dict) else None
+
+
+def _with_strata(compiled: list) -> list:
+    """Stratum of a rule: after every rule deriving what it consumes, and with the rules that defeat it."""
+    producers: dict[str, list] = {}
+    for item in compiled:
+        for kind, _ in item.rule.then.derive:
+            producers.setdefault(kind, []).append(item.rule.id)
+    by_id = {item.rule.id: item for item in compiled}
+    strata = {rule_id: 0 for rule_id in by_id}
+    for _ in range(len(compiled) + 1):
+        changed = False
+        for item in compiled:
+            wanted = _stratum_floor(item, producers, by_id, strata)
+            if wanted > strata[item.rule.id]:
+                strata[item.rule.id], changed = wanted, True
+        if not changed:
+            return [_restratified(item, strata[item.rule.id]) for item in compiled]
+    cycle = sorted(rule_id for rule_id, level in strata.items() if level >= len(compiled))
+    raise InputError(f"rules depend on each other in a cycle: {', '.join(cycle[:6])}", compiled[0].rule.file)
+
+
+def _stratum_floor(item, producers, by_id, strata) -> int:
+    floor = 0
+    for pattern in item.patterns:
+        for producer in producers.get(pattern.kind, []):
+            floor = max(floor, strata[producer] + 1)
+    for defeater in _defeaters(item, producers, by_id):
+        floor = max(floor, strata[defeater])
+    return floor
+
+
+def _defeaters(item, producers, by_id) -> list:
+    """Rules whose firing defeats this one: its `unless` list, and for a default the other derivers."""
+    found = [rule_id for rule_id in item.rule.then.unless if rule_id in by_id]
+    if item.rule.then.default:
+        for kind, _ in item.rule.then.derive:
+            found += [p for p in producers[kind] if p != item.rule.id and not by_id[p].rule.then.default]
+    return found
+
+
+def _restratified(item: CompiledRule, stratum: int) -> CompiledRule:
+    return CompiledRule(rule=item.rule, patterns=item.patterns, atoms=item.atoms, stratum=stratum, holds=item.holds)
+
+
+def _features_used(book, compiled, year, options, used) -> dict:
+    names = sorted({atom.ref.partition(".")[2] for item in compiled for atom, _, _ in item.atoms
+                    if atom.ref.startswith("feature.")})
+    return {name: {key: _value(book, value, year, options, used) for key, value in book.features[name].items()}
+            for name in names}
+
+
+def defeaters_of(book: CompiledBook) -> dict:
+    """rule id -> rule ids whose firing in the same case defeats it."""
+    producers: dict[str, list] = {}
+    for item in book.rules:
+        for kind, _ in item.rule.then.derive:
+            producers.setdefault(kind, []).append(item.rule.id)
+    by_id = {item.rule.id: item for item in book.rules}
+    return {item.rule.id: _defeaters(item, producers, by_id) for item in book.rules}
+
+
+def date_of(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

@@ -1,0 +1,107 @@
+"""Run a compiled rulebook over the facts of one country-year on a backend.
+
+Strata come from the rules themselves (a rule runs after every rule deriving what it consumes).
+Between strata, defaults and `unless` exceptions are resolved, then the surviving derivations
+are added as facts. The backend only matches; this module knows no law.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .compile import BASE_KIND, defeaters_of
+from .errors import RulebookConflict
+from .model import CompiledBook, Match
+
+
+@attrs.frozen
+class Run:
+    """What one evaluation fired: surviving matches in order, and every fact by id."""
+
+    fired: tuple  # Match, in stratum then rule order
+    facts: dict  # fact id -> fact
+    justified_by: dict  # derived fact id -> (Match, ...)
+
+    def derived(self, kind: str):
+        fact = self.facts.get(kind)
+        return None if fact is None or fact["kind"] == BASE_KIND else fact["value"]
+
+
+def base_fact(proposed_tier: str, features: tuple, decisions: dict) -> dict:
+    """The one input fact of a country-year: proposed placement, feature values, decision values."""
+    fact = {"id": BASE_KIND, "kind": BASE_KIND, "proposed_tier": proposed_tier}
+    fact.update({f"f__{name}": value for name, value in features})
+    fact.update({f"d__{name}": value for name, value in sorted(decisions.items())})
+    return fact
+
+
+def run(backend, book: CompiledBook, base: dict) -> Run:
+    rules = {item.rule.id: item for item in book.rules}
+    order = {item.rule.id: index for index, item in enumerate(book.rules)}
+    defeaters = defeaters_of(book)
+    session = backend.open_session(book)
+    facts, justified, fired, fired_ids = {base["id"]: base}, {}, [], set()
+    try:
+        pending = session.add([base])
+        for stratum in range(book.strata):
+            batch = sorted((m for m in pending if rules[m.rule_id].stratum == stratum),
+                           key=lambda m: (order[m.rule_id], m.fact_ids))
+            pending = [m for m in pending if rules[m.rule_id].stratum != stratum]
+            kept = _undefeated(batch, defeaters, fired_ids)
+            fired += kept
+            fired_ids |= {m.rule_id for m in kept}
+            new = _derive(kept, rules, facts, justified)
+            pending += session.add(new)
+    finally:
+        session.close()
+    return Run(fired=tuple(fired), facts=facts, justified_by={k: tuple(v) for k, v in justified.items()})
+
+
+def _undefeated(batch: list, defeaters: dict, earlier: set) -> list:
+    """Matches not defeated by a surviving match of this stratum or a rule fired earlier."""
+    present = {m.rule_id for m in batch}
+    verdict: dict[str, bool] = {}
+
+    def survives(rule_id, path=()):
+        if rule_id in path:
+            raise RulebookConflict(f"rules defeat each other in a cycle: {' -> '.join(path + (rule_id,))}")
+        if rule_id not in verdict:
+            verdict[rule_id] = not any(
+                d in earlier or (d in present and survives(d, path + (rule_id,))) for d in defeaters[rule_id])
+        return verdict[rule_id]
+
+    return [m for m in batch if survives(m.rule_id)]
+
+
+def _derive(kept: list, rules: dict, facts: dict, justified: dict) -> list:
+    base = facts[BASE_KIND]
+    new = []
+    for match in kept:
+        for kind, expression in rules[match.rule_id].rule.then.derive:
+            value = _derived_value(expression, base)
+            existing = facts.get(kind)
+            if existing is not None and existing["value"] != value:
+                first = justified[kind][0].rule_id
+                raise RulebookConflict(f"rules {first} and {match.rule_id} derive different {kind}: "
+                                       f"{existing['value']!r} and {value!r}")
+            if existing is None:
+                facts[kind] = {"id": kind, "kind": kind, "value": value}
+                new.append(facts[kind])
+            justified.setdefault(kind, []).append(match)
+    return new
+
+
+def _derived_value(expression, base: dict):
+    if isinstance(expression, dict) and "field" in expression:
+        return base[expression["field"]]
+    if isinstance(expression, dict) and "decision" in expression:
+        return base["d__" + expression["decision"]]
+    return expression
+
+
+def opened_decisions(run_: Run, book: CompiledBook) -> list:
+    rules = {item.rule.id: item.rule for item in book.rules}
+    return sorted({rules[m.rule_id].then.opens for m in run_.fired if rules[m.rule_id].then.opens})
+
+
+__all__ = ["Run", "Match", "base_fact", "run", "opened_decisions"]

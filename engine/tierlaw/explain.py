@@ -1,0 +1,114 @@
+"""Consequences with their derivations: rule, citation, enacting law and the facts used,
+recursively down to the placements (with their sources) the features were read from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .compile import BASE_KIND, date_of, parameter
+from .features import evidence_years
+
+
+def placement_entry(case, year: int) -> dict:
+    placement = case.proposed if year == case.year else case.history.get(year)
+    if placement is None:
+        return {"year": year, "tier": None, "origin": "unknown", "sources": []}
+    return {"year": year, "tier": placement.tier, "origin": placement.origin if placement.tier else "unknown",
+            "sources": list(placement.sources)}
+
+
+def report_anchor(ctx, year: int) -> dict:
+    """The date a report counts from: its known release date, else its statutory deadline."""
+    if year in ctx.record.releases:
+        day, source = ctx.record.releases[year]
+        return {"date": day.isoformat(), "basis": f"release date ({source})"}
+    deadline, ref = parameter(ctx.rulebook, "reports.deadline", year, ctx.options)
+    month, day = (int(part) for part in str(deadline).split("-"))
+    return {"date": dt.date(year, month, day).isoformat(),
+            "basis": f"statutory deadline ({ref}); release date not in the data"}
+
+
+def _anchor_date(ctx, year, anchor) -> tuple:
+    if anchor == "report_released":
+        found = report_anchor(ctx, year)
+        return dt.date.fromisoformat(found["date"]), f"report of {year}: {found['basis']}"
+    return date_of(anchor), "fixed date in the statute"
+
+
+def _dates(ctx, case, item) -> dict:
+    then, out = item.rule.then, {}
+    if then.due and "anchor" in then.due:
+        start, basis = _anchor_date(ctx, case.year, then.due["anchor"])
+        out["due"] = {"by": (start + dt.timedelta(days=then.due["days"])).isoformat(),
+                      "counted_from": start.isoformat(), "days": then.due["days"], "basis": basis}
+    elif then.due:
+        due = dt.date(case.year + then.due["year_offset"], then.due["month"], then.due["day"])
+        out["due"] = {"by": due.isoformat()}
+    if then.window:
+        start, basis = _anchor_date(ctx, case.year, then.window["anchor"])
+        out["window"] = {"from": (start + dt.timedelta(days=then.window["from_days"])).isoformat(),
+                         "to": (start + dt.timedelta(days=then.window["to_days"])).isoformat(), "basis": basis}
+    if then.fiscal_year is not None:
+        out["fiscal_year"] = case.year + then.fiscal_year
+    if item.holds:
+        out["holds"] = {"from": item.holds[0].isoformat(), "until": item.holds[1].isoformat()}
+    return out
+
+
+def consequence(ctx, case, book, vector, run_, match) -> dict:
+    item = book_rule(book, match.rule_id)
+    rule = item.rule
+    entry = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
+             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}",
+             "because": because(ctx, case, book, vector, run_, match)}
+    if rule.note:
+        entry["note"] = rule.note
+    if rule.then.opens:
+        entry["opens_decision"] = rule.then.opens
+    entry.update(_dates(ctx, case, item))
+    return entry
+
+
+def book_rule(book, rule_id):
+    return next(item for item in book.rules if item.rule.id == rule_id)
+
+
+def because(ctx, case, book, vector, run_, match) -> list:
+    item = book_rule(book, match.rule_id)
+    facts = []
+    if not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive):
+        facts.append(dict(fact="placement", **placement_entry(case, case.year)))
+    for atom, value, param in item.atoms:
+        facts.append(_fact_used(ctx, case, book, vector, run_, atom, value, param))
+    return facts
+
+
+def _test_text(atom, value) -> str:
+    shown = list(value) if isinstance(value, tuple) else value
+    return f"{atom.op} {shown}"
+
+
+def _fact_used(ctx, case, book, vector, run_, atom, value, param) -> dict:
+    head, _, name = atom.ref.partition(".")
+    base = run_.facts[BASE_KIND]
+    if atom.ref == "proposed_tier":
+        return dict(fact="placement", **placement_entry(case, case.year))
+    if head == "feature":
+        entry = {"fact": "feature", "name": name, "value": dict(vector.values)[name], "test": _test_text(atom, value)}
+        if param:
+            entry["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
+        history = {year: p.tier for year, p in case.history.items()}
+        entry["placements"] = [placement_entry(case, y) for y in evidence_years(book.features[name], history, case.year)
+                               if y in case.history]
+        return entry
+    if head == "decision":
+        return {"fact": "decision", "id": name, "value": base["d__" + name],
+                "settled_by": case.settled_by.get(name, "default")}
+    return {"fact": "derived", "kind": name, "value": run_.facts[name]["value"],
+            "derived_by": [_derivation(ctx, case, book, vector, run_, m) for m in run_.justified_by[name]]}
+
+
+def _derivation(ctx, case, book, vector, run_, match) -> dict:
+    rule = book_rule(book, match.rule_id).rule
+    return {"rule": rule.id, "cite": rule.cite, "enacted_by": rule.enacted_by,
+            "because": because(ctx, case, book, vector, run_, match)}

@@ -1,0 +1,150 @@
+"""Plain data of the engine: rules as loaded, rules as compiled for one report year, results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+
+@attrs.frozen
+class InForce:
+    """When a rule is law: report years [from_report, until_report) and dates [from_date, until_date)."""
+
+    from_report: int | None = None
+    until_report: int | None = None
+    from_date: dt.date | None = None
+    until_date: dt.date | None = None
+
+    def covers_report(self, year: int) -> bool:
+        return (self.from_report is None or year >= self.from_report) and (
+            self.until_report is None or year < self.until_report
+        )
+
+    @property
+    def date_keyed(self) -> bool:
+        return self.from_date is not None or self.until_date is not None
+
+
+@attrs.frozen
+class Atom:
+    """One test in a rule's `when`: `ref` (e.g. feature.wl_streak_before) `op` `value`."""
+
+    ref: str
+    op: str
+    value: object
+    line: int
+
+
+@attrs.frozen
+class Then:
+    derive: tuple = ()  # ((kind, value expression), ...)
+    default: bool = False
+    unless: tuple = ()
+    opens: str | None = None
+    due: dict | None = None
+    window: dict | None = None
+    fiscal_year: int | None = None
+    holds_while_most_recent: bool = False
+    show: bool = True
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    consequence: str
+    title: str
+    cite: str
+    enacted_by: str
+    in_force: InForce
+    confidence: str
+    note: str | None
+    when: tuple
+    then: Then
+    file: str
+    line: int
+
+
+@attrs.frozen
+class Decision:
+    id: str
+    title: str
+    cite: str
+    decided_by: str
+    options: dict
+    default: str
+    default_basis: str
+
+
+@attrs.frozen
+class Option:
+    id: str
+    title: str
+    statute_ref: str
+    choices: dict
+    default: str
+
+
+@attrs.frozen
+class Rulebook:
+    tiers: dict  # tier value -> label
+    parameters: dict  # name -> {year: entry}
+    features: dict  # name -> spec
+    decisions: dict  # id -> Decision
+    options: dict  # id -> Option
+    rules: tuple
+    digest: str
+    source: str
+
+
+@attrs.frozen
+class Test:
+    """A compiled test: fact field, operator and a literal value."""
+
+    field: str
+    op: str
+    value: object
+
+
+@attrs.frozen
+class Pattern:
+    kind: str
+    tests: tuple
+
+
+@attrs.frozen
+class CompiledRule:
+    rule: Rule
+    patterns: tuple  # Pattern per fact the rule joins
+    atoms: tuple  # (Atom, resolved value, parameter used or None)
+    stratum: int
+    holds: tuple | None  # (from_date, until_date) for date-keyed rules
+
+
+@attrs.frozen
+class CompiledBook:
+    """The law in force for one report year (and evaluation date), with options applied."""
+
+    year: int
+    rules: tuple
+    features: dict  # name -> resolved spec
+    parameters: dict  # name -> (value, ref) resolved for the year
+    strata: int
+    digest: str
+    options: dict
+
+
+@attrs.frozen
+class Placement:
+    year: int
+    tier: str | None  # None: unknown (no row in the record)
+    sources: tuple = ()
+    origin: str = "record"  # record | set | proposed | before-first-report
+
+
+@attrs.frozen
+class Match:
+    """A rule whose patterns matched these facts (by fact id)."""
+
+    rule_id: str
+    fact_ids: tuple

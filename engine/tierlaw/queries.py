@@ -1,0 +1,280 @@
+"""Questions asked of the engine: the consequences of a placement, and what-ifs against the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import attrs
+
+from . import __version__
+from .backends import get_backend
+from .compile import compile_book, parameter, resolve_options
+from .errors import InputError
+from .evaluate import base_fact, opened_decisions, run
+from .explain import consequence, report_anchor
+from .features import possible_vectors
+from .model import Placement
+from .paths import default_data_dir, default_rules_dir
+from .record import load_record
+from .rulebook import load_rulebook
+
+EFFECTIVE = "effective_tier"  # the derived fact the contract reports as RESULT.effective_tier
+
+
+@attrs.frozen
+class Case:
+    code: str
+    year: int
+    proposed: Placement
+    history: dict  # year -> Placement, every report year before `year` (tier None where unknown)
+    decisions: dict = attrs.field(factory=dict)  # decision id -> settled value
+    settled_by: dict = attrs.field(factory=dict)  # decision id -> user | record
+    on: dt.date | None = None
+
+
+class Context:
+    """A loaded rulebook and record, a backend and the interpretation options in force."""
+
+    def __init__(self, rules_dir: Path | None = None, data_dir: Path | None = None,
+                 backend: str | None = None, options: dict | None = None):
+        self.backend = get_backend(backend)
+        self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
+        self.record = load_record(Path(data_dir) if data_dir else default_data_dir())
+        self.options = resolve_options(self.rulebook, options or {})
+        self.first_year = parameter(self.rulebook, "reports.first_year", max(self.rulebook.parameters
+                                    ["reports.first_year"]), self.options)[0]
+        self._books: dict = {}
+
+    def receipt(self) -> dict:
+        return {"tierlaw": __version__, "backend": self.backend.NAME, "rulebook": self.rulebook.digest,
+                "data": self.record.digest}
+
+    def period(self, year: int) -> tuple:
+        """[from, until): while the report of `year` is the most recent one."""
+        start = dt.date.fromisoformat(report_anchor(self, year)["date"])
+        until = dt.date.fromisoformat(report_anchor(self, year + 1)["date"])
+        return start, until
+
+    def book(self, year: int, on: dt.date | None):
+        dates = (on, on + dt.timedelta(days=1)) if on else self.period(year)
+        key = (year, dates)
+        if key not in self._books:
+            self._books[key] = compile_book(self.rulebook, year, self.options, dates)
+        return self._books[key]
+
+    def check_year(self, year: int, what: str = "YEAR") -> None:
+        if year < self.first_year:
+            raise InputError(f"{year} is before the first report ({self.first_year})", what)
+        if year > dt.date.today().year + 1:
+            raise InputError(f"{year} is in the future", what)
+
+    def check_tier(self, tier: str, what: str) -> str:
+        if tier not in self.rulebook.tiers:
+            raise InputError(f"unknown tier {tier!r} (tiers: {', '.join(self.rulebook.tiers)})", what)
+        return tier
+
+
+def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
+    """Every report year before `year`: the record, overridden by `--set` placements, else unknown."""
+    recorded = ctx.record.history(code)
+    history = {}
+    for y in range(ctx.first_year, year):
+        if y in overrides:
+            history[y] = Placement(year=y, tier=overrides[y], origin="set")
+        else:
+            history[y] = recorded.get(y, Placement(year=y, tier=None, origin="unknown"))
+    return history
+
+
+# ---------------------------------------------------------------- one case
+
+
+def evaluate_case(ctx: Context, case: Case) -> dict:
+    """RESULT for one country-year: merged over every history the unknown years allow."""
+    book = ctx.book(case.year, case.on)
+    tiers_by_year = {y: p.tier for y, p in case.history.items()}
+    vectors = possible_vectors(book.features, tiers_by_year, case.year, tuple(ctx.rulebook.tiers))
+    decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+    outcomes = []
+    for vector in vectors:
+        run_ = run(ctx.backend, book, base_fact(case.proposed.tier, vector.values, decisions))
+        outcomes.append((vector, run_))
+    return _merged(ctx, case, book, outcomes)
+
+
+def _shown(ctx, case, book, vector, run_) -> dict:
+    rules = {item.rule.id: item.rule for item in book.rules}
+    return {(rules[m.rule_id].consequence, m.rule_id): consequence(ctx, case, book, vector, run_, m)
+            for m in run_.fired if rules[m.rule_id].then.show}
+
+
+def _merged(ctx, case, book, outcomes) -> dict:
+    shown = [_shown(ctx, case, book, vector, run_) for vector, run_ in outcomes]
+    unknown = sorted({y for vector, _ in outcomes for y in vector.unknown_years})
+    keys = sorted({key for one in shown for key in one})
+    consequences = [_merged_consequence(key, shown, unknown) for key in keys]
+    effective = sorted({run_.derived(EFFECTIVE) for _, run_ in outcomes}, key=str)
+    opened = sorted({d for _, run_ in outcomes for d in opened_decisions(run_, book)})
+    result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
+              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in opened]}
+    if len(outcomes) > 1:
+        result["effective_tier_possible"] = effective
+        result["unknown_years"] = unknown
+    return result
+
+
+def _merged_consequence(key, shown, unknown) -> dict:
+    present = [one[key] for one in shown if key in one]
+    entry = dict(present[0])
+    entry["status"] = "certain" if len(present) == len(shown) else "indeterminate"
+    if len(shown) > 1 and any(p["because"] != present[0]["because"] for p in present):
+        note = {"fact": "unknown_placements", "years": unknown,
+                "note": "the facts below are one reading of these unknown years"}
+        entry["because"] = [note] + entry["because"]
+    if entry["status"] == "indeterminate":
+        entry["depends_on_unknown_years"] = unknown
+    return entry
+
+
+def _decision(ctx, case, decision_id) -> dict:
+    spec = ctx.rulebook.decisions[decision_id]
+    return {"id": spec.id, "title": spec.title, "cite": spec.cite, "decided_by": spec.decided_by,
+            "options": {name: {"description": text} for name, text in spec.options.items()},
+            "default": spec.default, "default_basis": spec.default_basis,
+            "applied": case.decisions.get(decision_id, spec.default),
+            "settled_by": case.settled_by.get(decision_id, "default")}
+
+
+def with_decisions(case: Case, values: dict, by: str) -> Case:
+    return attrs.evolve(case, decisions={**case.decisions, **values},
+                        settled_by={**case.settled_by, **{k: by for k in values}})
+
+
+def consequence_ids(result: dict) -> set:
+    return {c["id"] for c in result["consequences"]}
+
+
+def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
+    """For each open decision, the effective tier and consequences under each of its options."""
+    for decision in result["decisions"]:
+        if decision["settled_by"] != "default":
+            continue
+        for option, entry in decision["options"].items():
+            other = evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
+            entry["effective_tier"] = other["effective_tier"]
+            entry["consequences"] = sorted(consequence_ids(other))
+
+
+def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
+    """The recorded placement is final: choose decision values under which the law gives it.
+
+    Defaults first; otherwise the first combination of options of the opened decisions that does.
+    If none does, the record does not fit the law as encoded: result["record_fits_law"] is False."""
+    result = evaluate_case(ctx, case)
+    if result["effective_tier"] == case.proposed.tier:
+        return case, dict(result, record_fits_law=True)
+    open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions]
+    choices = [list(ctx.rulebook.decisions[d].options) for d in open_ids]
+    for combo in itertools.product(*choices):
+        trial = with_decisions(case, dict(zip(open_ids, combo)), "record")
+        trial_result = evaluate_case(ctx, trial)
+        if trial_result["effective_tier"] == case.proposed.tier:
+            return trial, dict(trial_result, record_fits_law=True)
+    fits = None if result["effective_tier"] is None else False
+    return case, dict(result, record_fits_law=fits)
+
+
+# ---------------------------------------------------------------- what-if
+
+
+def parse_sets(ctx: Context, items: list, year: int) -> dict:
+    """`--set YEAR=TIER` items as {year: tier}; malformed, repeated or contradictory ones are errors."""
+    overrides = {}
+    for item in items:
+        text_year, sep, tier = item.partition("=")
+        if not sep or not text_year.strip().isdigit():
+            raise InputError(f"{item!r} is not YEAR=TIER", "--set")
+        set_year = int(text_year)
+        ctx.check_year(set_year, "--set")
+        ctx.check_tier(tier.strip(), "--set")
+        if set_year in overrides:
+            raise InputError(f"year {set_year} is set twice", "--set")
+        if set_year == year:
+            raise InputError(f"{set_year} is the question year; give its tier with --tier", "--set")
+        overrides[set_year] = tier.strip()
+    return overrides
+
+
+def parse_decisions(ctx: Context, items: list) -> dict:
+    settled = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or name not in ctx.rulebook.decisions:
+            known = ", ".join(sorted(ctx.rulebook.decisions))
+            raise InputError(f"{item!r}: expected DECISION=VALUE with a decision among {known}", "--decide")
+        if value not in ctx.rulebook.decisions[name].options:
+            options = ", ".join(ctx.rulebook.decisions[name].options)
+            raise InputError(f"decision {name!r} has no option {value!r} (options: {options})", "--decide")
+        if name in settled:
+            raise InputError(f"decision {name!r} is settled twice", "--decide")
+        settled[name] = value
+    return settled
+
+
+def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), decide: list = (),
+           on: dt.date | None = None, what_follows: bool = True) -> dict:
+    ctx.check_year(year)
+    ctx.check_tier(tier, "--tier")
+    overrides = parse_sets(ctx, list(sets), year)
+    who = ctx.record.lookup(country, allow_new_code=bool(overrides))
+    settled = parse_decisions(ctx, list(decide))
+    history = history_for(ctx, who.code, year, overrides)
+    proposed = Placement(year=year, tier=tier, origin="proposed")
+    case = Case(who.code, year, proposed, history, settled, {k: "user" for k in settled}, on)
+    hypothetical = evaluate_case(ctx, case)
+    _check_settled_decisions_used(settled, hypothetical, who.code, year, tier)
+    if what_follows:
+        add_what_follows(ctx, case, hypothetical)
+    baseline = _baseline(ctx, who.code, year, history, on)
+    return {
+        "country": who.code, "country_name": who.name, "year": year,
+        "on": on.isoformat() if on else None,
+        "period": _period_entry(ctx, year, on),
+        "baseline": baseline, "hypothetical": hypothetical,
+        "changes": _changes(baseline, hypothetical),
+        "options": ctx.options,
+        "receipt": ctx.receipt(),
+    }
+
+
+def _check_settled_decisions_used(settled, result, code, year, tier):
+    opened = {d["id"] for d in result["decisions"]}
+    for name, value in settled.items():
+        if name not in opened:
+            raise InputError(f"decision {name}={value} is settled, but no rule opens it for {code} {year} "
+                             f"on tier {tier} (contradictory settings)", "--decide/--waiver")
+
+
+def _baseline(ctx, code, year, history, on):
+    recorded = ctx.record.history(code).get(year)
+    if recorded is None or recorded.tier is None:
+        return None
+    case = Case(code, year, recorded, history, on=on)
+    _, result = settle_to_record(ctx, case)
+    return result
+
+
+def _changes(baseline, hypothetical) -> dict:
+    before = consequence_ids(baseline) if baseline else set()
+    after = consequence_ids(hypothetical)
+    return {"added": sorted(after - before), "removed": sorted(before - after)}
+
+
+def _period_entry(ctx, year, on) -> dict:
+    start, until = ctx.period(year)
+    entry = {"report": year, "most_recent_from": start.isoformat(), "until": until.isoformat()}
+    if on and not (start <= on < until):
+        entry["note"] = f"on {on.isoformat()} the report of {year} was not the most recent one"
+    return entry

@@ -1,0 +1,138 @@
+"""The historical record: placements per country and report year with their sources,
+country lookup by code or name, and known report release dates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import attrs
+
+from .errors import InputError
+from .model import Placement
+from .yamlsafe import Mapping, load_yaml, read_text
+
+CODE = re.compile(r"^[A-Z]{3}$")
+
+
+@attrs.frozen
+class Country:
+    code: str
+    name: str
+    in_record: bool = True
+
+
+@attrs.frozen
+class Record:
+    placements: dict  # code -> {year: Placement}
+    countries: dict  # code -> Country
+    names: dict  # normalised name -> set of codes
+    releases: dict  # year -> (date, source)
+    digest: str
+
+    def history(self, code: str) -> dict:
+        return dict(self.placements.get(code, {}))
+
+    def years(self) -> tuple:
+        return tuple(sorted({year for rows in self.placements.values() for year in rows}))
+
+    def lookup(self, text: str, allow_new_code: bool = False) -> Country:
+        """A country by ISO3 code, report name or alias; a clear InputError if unknown or ambiguous."""
+        cleaned = text.strip()
+        if cleaned.upper() in self.countries:
+            return self.countries[cleaned.upper()]
+        codes = self.names.get(normalise(cleaned), set())
+        if len(codes) == 1:
+            return self.countries[next(iter(codes))]
+        if len(codes) > 1:
+            options = ", ".join(f"{c} ({self.countries[c].name})" for c in sorted(codes))
+            raise InputError(f"country {text!r} is ambiguous: {options}", "COUNTRY")
+        if allow_new_code and CODE.match(cleaned):
+            return Country(code=cleaned, name=cleaned, in_record=False)
+        hint = " (a code not in the record needs --set placements)" if CODE.match(cleaned.upper()) else ""
+        raise InputError(f"unknown country {text!r}{hint}", "COUNTRY")
+
+
+def normalise(name: str) -> str:
+    """Case, accents and punctuation folded: "Côte d'Ivoire" == "cote divoire"."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+
+
+def load_record(directory: Path) -> Record:
+    """Read tip_tiers.csv, countries.yaml and report_dates.yaml from the data directory."""
+    csv_path = directory / "tip_tiers.csv"
+    text = read_text(csv_path)
+    extra = _mapping(load_yaml(directory / "countries.yaml"), directory / "countries.yaml")
+    codes_for_blank = dict(extra.get("codes", {}))
+    placements, countries = _placements(text, csv_path, codes_for_blank)
+    names = _names(countries, extra.get("aliases", {}))
+    releases = _releases(directory / "report_dates.yaml")
+    digest = hashlib.sha256()
+    for name in ("tip_tiers.csv", "countries.yaml", "report_dates.yaml"):
+        digest.update((directory / name).read_bytes())
+    return Record(placements=placements, countries=countries, names=names, releases=releases,
+                  digest="sha256:" + digest.hexdigest())
+
+
+def _mapping(data, path):
+    if not isinstance(data, Mapping):
+        raise InputError("expected a mapping", f"{path}:1")
+    return data
+
+
+def _placements(text: str, path: Path, codes_for_blank: dict):
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["country", "iso3", "year", "tier", "source"]
+    if reader.fieldnames != expected:
+        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    placements: dict = {}
+    countries: dict = {}
+    for line, row in enumerate(reader, start=2):
+        code = row["iso3"] or codes_for_blank.get(row["country"])
+        year = _year(row["year"], path, line)
+        if not code or not CODE.match(code):
+            raise InputError(f"no usable code for {row['country']!r}", f"{path}:{line}")
+        if year in placements.setdefault(code, {}):
+            raise InputError(f"second row for {code} {year}", f"{path}:{line}")
+        sources = tuple(s for s in (row["source"] or "").split(";") if s)
+        placements[code][year] = Placement(year=year, tier=row["tier"], sources=sources, origin="record")
+        countries[code] = Country(code=code, name=row["country"])
+    return placements, countries
+
+
+def _year(text, path, line) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise InputError(f"year {text!r} is not a whole number", f"{path}:{line}") from None
+
+
+def _names(countries: dict, aliases: dict) -> dict:
+    names: dict = {}
+    for code, country in countries.items():
+        names.setdefault(normalise(country.name), set()).add(code)
+        if "," in country.name:  # "Korea, North" is also "North Korea"
+            head, _, tail = country.name.partition(",")
+            names.setdefault(normalise(f"{tail} {head}"), set()).add(code)
+    for code, more in aliases.items():
+        for alias in more:
+            names.setdefault(normalise(alias), set()).add(code)
+    return names
+
+
+def _releases(path: Path) -> dict:
+    data = _mapping(load_yaml(path), path)
+    releases = {}
+    for year, entry in data.get("releases", {}).items():
+        try:
+            day = entry["date"] if isinstance(entry["date"], dt.date) else dt.date.fromisoformat(entry["date"])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"release of {year} needs a date YYYY-MM-DD", f"{path}:{data['releases'].line_of(year)}")
+        releases[int(year)] = (day, str(entry.get("source", "")))
+    return releases

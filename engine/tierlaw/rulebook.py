@@ -1,0 +1,409 @@
+"""Load a rulebook directory of YAML files into the model, validating every part.
+
+The engine knows the *shape* of law (rules, dated parameters, features, decisions,
+options) but no law: every year, count, date and tier rule comes from the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+from .errors import InputError
+from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
+from .yamlsafe import Mapping, load_yaml
+
+FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "rules"}
+RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
+REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confidence", "when"}
+THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
+IN_FORCE_KEYS = {"from_report", "until_report", "from_date", "until_date"}
+CONFIDENCE = {"STATUTE", "OFFICIAL", "SECONDARY", "UNCONFIRMED"}
+OPERATORS = {"eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt"}
+CITE = re.compile(r"^\d+ U\.S\.C\. \d+[a-z0-9-]*(\([A-Za-z0-9]+\))*$")
+IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+PRIMITIVES = {
+    "tier_at": {"offset"},
+    "run_length": {"tiers", "not_before"},
+    "run_beyond": {"tiers", "not_before", "free_years", "count_from"},
+    "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately"},
+}
+BASE_REFS = {"proposed_tier"}
+
+
+class _Where:
+    """Builds `file:line` locations and raises InputError with the rule id in the message."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node, key, message, rule_id=None):
+        line = node.line_of(key) if isinstance(node, Mapping) else getattr(node, "line", 0)
+        prefix = f"rule {rule_id}: " if rule_id else ""
+        raise InputError(prefix + message, f"{self.path}:{line}")
+
+
+def load_rulebook(directory: Path) -> Rulebook:
+    """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
+    files = _rule_files(directory)
+    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options")}
+    raw_rules = []
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _collect(path, load_yaml(path), parts, raw_rules)
+    book_parts = _validated_parts(parts)
+    rules = tuple(_rule(where, node, book_parts) for where, node in raw_rules)
+    _check_rules_together(rules, raw_rules, book_parts)
+    return Rulebook(rules=rules, digest="sha256:" + digest.hexdigest(), source=str(directory), **book_parts)
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError("rulebook directory not found", str(directory))
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise InputError("no *.yaml rule files in the rulebook directory", str(directory))
+    return files
+
+
+def _collect(path: Path, data, parts: dict, raw_rules: list) -> None:
+    where = _Where(path)
+    if not isinstance(data, Mapping):
+        raise InputError("a rule file must be a mapping with keys such as rules:, parameters:", f"{path}:1")
+    for key in data:
+        if key not in FILE_KEYS:
+            where.fail(data, key, f"unknown top-level key {key!r} (expected one of {sorted(FILE_KEYS)})")
+    for section in parts:
+        _merge_section(where, data, section, parts[section])
+    rules = data.get("rules", [])
+    if not isinstance(rules, list):
+        where.fail(data, "rules", "rules: must be a list")
+    for node in rules:
+        if not isinstance(node, Mapping):
+            where.fail(data, "rules", "each rule must be a mapping")
+        raw_rules.append((where, node))
+
+
+def _merge_section(where: _Where, data: Mapping, section: str, into: dict) -> None:
+    if section not in data:
+        return
+    entries = data[section]
+    if not isinstance(entries, Mapping):
+        where.fail(data, section, f"{section}: must be a mapping")
+    for name, spec in entries.items():
+        if name in into:
+            where.fail(entries, name, f"{section[:-1]} {name!r} is defined twice")
+        into[name] = (where, entries, spec)
+
+
+# ---------------------------------------------------------------- parts
+
+
+def _validated_parts(parts: dict) -> dict:
+    tiers = {name: str(label) for name, (_, _, label) in parts["tiers"].items()}
+    if not tiers:
+        raise InputError("the rulebook defines no tiers: (a tiers: mapping is required)")
+    options = {name: _option(name, *entry) for name, entry in parts["options"].items()}
+    decisions = {name: _decision(name, *entry) for name, entry in parts["decisions"].items()}
+    parameters = {name: _parameter(name, options, *entry) for name, entry in parts["parameters"].items()}
+    features = {name: _feature(name, tiers, parameters, *entry) for name, entry in parts["features"].items()}
+    return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features)
+
+
+def _require_keys(where, parent, name, spec, required, allowed, what):
+    if not isinstance(spec, Mapping):
+        where.fail(parent, name, f"{what} {name!r} must be a mapping")
+    for key in spec:
+        if key not in allowed:
+            where.fail(spec, key, f"{what} {name!r}: unknown key {key!r}")
+    for key in required:
+        if key not in spec:
+            where.fail(parent, name, f"{what} {name!r}: missing {key!r}")
+
+
+def _option(name, where, parent, spec) -> Option:
+    keys = {"title", "statute_ref", "choices", "default"}
+    _require_keys(where, parent, name, spec, keys, keys, "option")
+    if not isinstance(spec["choices"], Mapping) or spec["default"] not in spec["choices"]:
+        where.fail(spec, "default", f"option {name!r}: default must be one of its choices")
+    return Option(id=name, title=spec["title"], statute_ref=spec["statute_ref"],
+                  choices={str(k): str(v) for k, v in spec["choices"].items()}, default=str(spec["default"]))
+
+
+def _decision(name, where, parent, spec) -> Decision:
+    keys = {"title", "cite", "decided_by", "options", "default", "default_basis"}
+    _require_keys(where, parent, name, spec, keys, keys, "decision")
+    _check_cite(where, spec, "cite", f"decision {name!r}")
+    if not isinstance(spec["options"], Mapping) or str(spec["default"]) not in {str(k) for k in spec["options"]}:
+        where.fail(spec, "default", f"decision {name!r}: default must be one of its options")
+    return Decision(id=name, title=spec["title"], cite=spec["cite"], decided_by=spec["decided_by"],
+                    options={str(k): str(v) for k, v in spec["options"].items()},
+                    default=str(spec["default"]), default_basis=spec["default_basis"])
+
+
+def _parameter(name, options, where, parent, spec) -> dict:
+    _require_keys(where, parent, name, spec, {"description", "values"}, {"description", "unit", "values"}, "parameter")
+    values = spec["values"]
+    if not isinstance(values, Mapping) or not values:
+        where.fail(spec, "values", f"parameter {name!r}: values must map report years to entries")
+    dated = {}
+    for year, entry in values.items():
+        if not isinstance(year, int) or isinstance(year, bool):
+            where.fail(values, year, f"parameter {name!r}: {year!r} is not a report year")
+        dated[year] = _parameter_entry(where, values, year, entry, name, options)
+    return dict(sorted(dated.items()))
+
+
+def _parameter_entry(where, values, year, entry, name, options) -> dict:
+    if not isinstance(entry, Mapping) or "ref" not in entry:
+        where.fail(values, year, f"parameter {name!r} {year}: each value needs a ref (its legal source)")
+    if "by_option" in entry:
+        option = options.get(entry["by_option"])
+        if option is None:
+            where.fail(entry, "by_option", f"parameter {name!r}: unknown option {entry['by_option']!r}")
+        choices = entry.get("choices")
+        if not isinstance(choices, Mapping) or set(map(str, choices)) != set(option.choices):
+            where.fail(entry, "by_option", f"parameter {name!r}: choices must name each choice of option {option.id!r}")
+        return {"by_option": option.id, "choices": {str(k): v for k, v in choices.items()}, "ref": entry["ref"]}
+    if set(entry) != {"value", "ref"}:
+        where.fail(values, year, f"parameter {name!r} {year}: an entry has exactly value and ref")
+    return {"value": entry["value"], "ref": entry["ref"]}
+
+
+def _feature(name, tiers, parameters, where, parent, spec) -> dict:
+    if not isinstance(spec, Mapping) or spec.get("primitive") not in PRIMITIVES:
+        where.fail(parent, name, f"feature {name!r}: primitive must be one of {sorted(PRIMITIVES)}")
+    args = PRIMITIVES[spec["primitive"]]
+    _require_keys(where, parent, name, spec, args | {"primitive"}, args | {"primitive", "description"}, "feature")
+    for key in args:
+        value = spec[key]
+        if isinstance(value, Mapping):
+            if set(value) != {"param"} or value["param"] not in parameters:
+                where.fail(spec, key, f"feature {name!r}: {key} refers to an unknown parameter")
+        elif key.endswith("tiers"):
+            if not isinstance(value, list) or not value or any(t not in tiers for t in value):
+                where.fail(spec, key, f"feature {name!r}: {key} must list known tiers {sorted(tiers)}")
+    return {key: spec[key] for key in spec if key != "description"}
+
+
+def _check_cite(where, node, key, what):
+    cite = node.get(key)
+    if not isinstance(cite, str) or not CITE.match(cite):
+        where.fail(node, key, f"{what}: citation {cite!r} is not in the form '22 U.S.C. 7107(b)(2)(D)(i)'")
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _rule(where: _Where, node: Mapping, parts: dict) -> Rule:
+    rule_id = node.get("id")
+    if not isinstance(rule_id, str) or not IDENT.match(rule_id):
+        where.fail(node, "id", f"rule id {rule_id!r} must be lower-case words joined by dots or underscores")
+    for key in node:
+        if key not in RULE_KEYS:
+            where.fail(node, key, f"unknown key {key!r} (expected one of {sorted(RULE_KEYS)})", rule_id)
+    for key in sorted(REQUIRED_RULE_KEYS - set(node)):
+        where.fail(node, "id", f"missing {key!r}", rule_id)
+    for key in ("title", "enacted_by"):
+        if not isinstance(node[key], str) or not node[key].strip():
+            where.fail(node, key, f"{key} must be non-empty text", rule_id)
+    _check_cite(where, node, "cite", f"rule {rule_id}")
+    if node["confidence"] not in CONFIDENCE:
+        where.fail(node, "confidence", f"confidence must be one of {sorted(CONFIDENCE)}", rule_id)
+    consequence = node.get("consequence", rule_id)
+    if not isinstance(consequence, str) or not IDENT.match(consequence):
+        where.fail(node, "consequence", "consequence must be an id like the rule id", rule_id)
+    return Rule(
+        id=rule_id, consequence=consequence, title=node["title"].strip(), cite=node["cite"],
+        enacted_by=node["enacted_by"], in_force=_in_force(where, node, rule_id), confidence=node["confidence"],
+        note=node.get("note"), when=_when(where, node, rule_id, parts), then=_then(where, node, rule_id, parts),
+        file=where.path.name, line=node.line,
+    )
+
+
+def _as_date(where, node, key, rule_id) -> dt.date | None:
+    value = node.get(key)
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        where.fail(node, key, f"{key} {value!r} is not a date YYYY-MM-DD", rule_id)
+
+
+def _in_force(where, node, rule_id) -> InForce:
+    spec = node["in_force"]
+    if not isinstance(spec, Mapping) or not spec or set(spec) - IN_FORCE_KEYS:
+        where.fail(node, "in_force", f"in_force needs some of {sorted(IN_FORCE_KEYS)} and nothing else", rule_id)
+    for key in ("from_report", "until_report"):
+        if key in spec and (not isinstance(spec[key], int) or isinstance(spec[key], bool)):
+            where.fail(spec, key, f"{key} must be a report year", rule_id)
+    window = InForce(spec.get("from_report"), spec.get("until_report"),
+                     _as_date(where, spec, "from_date", rule_id), _as_date(where, spec, "until_date", rule_id))
+    if window.from_report and window.until_report and window.until_report <= window.from_report:
+        where.fail(spec, "until_report", "until_report (exclusive) must come after from_report", rule_id)
+    if window.from_date and window.until_date and window.until_date <= window.from_date:
+        where.fail(spec, "until_date", "until_date (exclusive) must come after from_date", rule_id)
+    return window
+
+
+def _when(where, node, rule_id, parts) -> tuple:
+    atoms = node["when"]
+    if not isinstance(atoms, list):
+        where.fail(node, "when", "when must be a list of tests", rule_id)
+    return tuple(_atom(where, node, item, rule_id, parts) for item in atoms)
+
+
+def _atom(where, node, item, rule_id, parts) -> Atom:
+    if not isinstance(item, Mapping) or len(item) != 1:
+        where.fail(node, "when", "each test is one 'name: value' or 'name: {op: value}'", rule_id)
+    (ref, spec), = item.items()
+    _check_ref(where, item, ref, rule_id, parts)
+    if isinstance(spec, Mapping) and len(spec) == 1 and next(iter(spec)) in OPERATORS:
+        (op, value), = spec.items()
+    elif isinstance(spec, Mapping) and set(spec) - {"param", "sum"}:
+        where.fail(item, ref, f"unknown operator in {dict(spec)!r} (expected one of {sorted(OPERATORS)})", rule_id)
+    else:
+        op, value = "eq", spec
+    _check_operand(where, item, ref, op, value, rule_id, parts)
+    return Atom(ref=ref, op=op, value=value, line=item.line)
+
+
+def _check_ref(where, item, ref, rule_id, parts):
+    head, _, name = str(ref).partition(".")
+    known = {"feature": parts["features"], "decision": parts["decisions"], "derived": None}
+    if ref in BASE_REFS or (head in known and name and (known[head] is None or name in known[head])):
+        return
+    where.fail(item, ref, f"unknown fact {ref!r} (use proposed_tier, feature.NAME, decision.NAME or derived.KIND)",
+               rule_id)
+
+
+def _check_operand(where, item, ref, op, value, rule_id, parts):
+    if op in {"in", "not_in"}:
+        if not isinstance(value, list) or not value:
+            where.fail(item, ref, f"{op} needs a non-empty list", rule_id)
+        return
+    if isinstance(value, Mapping):
+        _check_expression(where, item, ref, value, rule_id, parts)
+    elif not isinstance(value, (str, int, bool)):
+        where.fail(item, ref, f"value {value!r} must be text, a whole number or true/false", rule_id)
+
+
+def _check_expression(where, item, ref, value, rule_id, parts):
+    if "param" in value:
+        if value["param"] not in parts["parameters"]:
+            where.fail(item, ref, f"unknown parameter {value['param']!r}", rule_id)
+    elif not isinstance(value.get("sum"), list):
+        where.fail(item, ref, "an expression is {param: NAME} or {sum: [...]}", rule_id)
+
+
+def _then(where, node, rule_id, parts) -> Then:
+    spec = node.get("then", Mapping())
+    if not isinstance(spec, Mapping):
+        where.fail(node, "then", "then must be a mapping", rule_id)
+    for key in spec:
+        if key not in THEN_KEYS:
+            where.fail(spec, key, f"unknown key {key!r} in then (expected one of {sorted(THEN_KEYS)})", rule_id)
+    derive = spec.get("derive", {})
+    if not isinstance(derive, dict):
+        where.fail(spec, "derive", "derive maps a fact kind to its value", rule_id)
+    opens = spec.get("opens")
+    if opens is not None and opens not in parts["decisions"]:
+        where.fail(spec, "opens", f"unknown decision {opens!r}", rule_id)
+    unless = spec.get("unless", [])
+    if not isinstance(unless, list):
+        where.fail(spec, "unless", "unless lists rule ids", rule_id)
+    for kind, value in derive.items():
+        _check_derive(where, derive, kind, value, rule_id, parts)
+    fiscal = spec.get("fiscal_year", {}).get("offset") if isinstance(spec.get("fiscal_year"), Mapping) else None
+    if "fiscal_year" in spec and not isinstance(fiscal, int):
+        where.fail(spec, "fiscal_year", "fiscal_year is {offset: N}", rule_id)
+    _check_dates(where, spec, rule_id)
+    return Then(derive=tuple(derive.items()), default=bool(spec.get("default", False)), unless=tuple(unless),
+                opens=opens, due=spec.get("due"), window=spec.get("window"), fiscal_year=fiscal,
+                holds_while_most_recent=bool(spec.get("holds_while_most_recent", False)),
+                show=bool(spec.get("show", True)))
+
+
+def _check_derive(where, derive, kind, value, rule_id, parts):
+    if not isinstance(kind, str) or not IDENT.match(kind):
+        where.fail(derive, kind, f"derived kind {kind!r} must be a lower-case name", rule_id)
+    if isinstance(value, Mapping):
+        ok = (set(value) == {"field"} and value["field"] in BASE_REFS) or (
+            set(value) == {"decision"} and value["decision"] in parts["decisions"])
+        if not ok:
+            where.fail(derive, kind, "a derived value is a literal, {field: proposed_tier} or {decision: ID}", rule_id)
+    elif not isinstance(value, (str, int, bool)):
+        where.fail(derive, kind, f"derived value {value!r} must be a plain value", rule_id)
+
+
+def _check_dates(where, spec, rule_id):
+    due, window = spec.get("due"), spec.get("window")
+    if due is not None:
+        good = isinstance(due, Mapping) and (set(due) in ({"anchor", "days"}, {"month", "day", "year_offset"}))
+        if not good:
+            where.fail(spec, "due", "due is {anchor, days} or {month, day, year_offset}", rule_id)
+    if window is not None and (not isinstance(window, Mapping) or set(window) != {"anchor", "from_days", "to_days"}):
+        where.fail(spec, "window", "window is {anchor, from_days, to_days}", rule_id)
+
+
+def _check_rules_together(rules, raw_rules, parts):
+    """Checks that need all rules: unique ids, known `unless` ids, derived kinds that exist."""
+    seen = {}
+    for rule, (where, node) in zip(rules, raw_rules):
+        if rule.id in seen:
+            where.fail(node, "id", f"duplicate rule id (first defined in {seen[rule.id]})", rule.id)
+        seen[rule.id] = f"{rule.file}:{rule.line}"
+    domains = derived_domains(rules, parts)
+    for rule, (where, node) in zip(rules, raw_rules):
+        for other in rule.then.unless:
+            if other not in seen:
+                where.fail(node, "then", f"unless names unknown rule {other!r}", rule.id)
+        for atom in rule.when:
+            _check_atom_domain(where, atom, rule, domains, parts)
+
+
+def derived_domains(rules, parts) -> dict:
+    """The values each derived kind can take, from the rules that derive it."""
+    domains: dict[str, set] = {}
+    for rule in rules:
+        for kind, value in rule.then.derive:
+            domains.setdefault(kind, set()).update(_derive_domain(value, parts))
+    return domains
+
+
+def _derive_domain(value, parts) -> set:
+    if isinstance(value, Mapping) and "field" in value:
+        return set(parts["tiers"])
+    if isinstance(value, Mapping):
+        return set(parts["decisions"][value["decision"]].options)
+    return {value}
+
+
+def _atom_domain(ref, parts, domains):
+    head, _, name = ref.partition(".")
+    if ref == "proposed_tier" or (head == "feature" and parts["features"][name]["primitive"] == "tier_at"):
+        return set(parts["tiers"]) | {"none"}
+    if head == "decision":
+        return set(parts["decisions"][name].options)
+    if head == "derived":
+        return domains.get(name)
+    return None  # numeric or boolean features: any value of the right type
+
+
+def _check_atom_domain(where, atom, rule, domains, parts):
+    head, _, name = atom.ref.partition(".")
+    if head == "derived" and name not in domains:
+        where.fail(atom, None, f"no rule derives {name!r}, so the test {atom.ref} can never hold", rule.id)
+    domain = _atom_domain(atom.ref, parts, domains)
+    values = atom.value if isinstance(atom.value, list) else [atom.value]
+    for value in values:
+        if isinstance(value, dict):
+            continue
+        if domain is not None and value not in domain:
+            where.fail(atom, None, f"{atom.ref} cannot be {value!r} (possible: {sorted(map(str, domain))})", rule.id)
+        if domain is None and not isinstance(value, (int, bool)):
+            where.fail(atom, None, f"{atom.ref} compares numbers or true/false, not {value!r}", rule.id)

@@ -1,0 +1,91 @@
+"""Safe YAML loading: no object construction, duplicate keys refused, line numbers kept."""
+
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+MAX_FILE_BYTES = 2_000_000
+
+
+class Mapping(dict):
+    """A YAML mapping that remembers the line of itself and of each key (1-based)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines = {}
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, line):
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds Mapping objects and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    mapping = Mapping()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+        if key in mapping:
+            raise _DuplicateKey(key, key_line)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_line
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, name: str):
+    """Parse YAML text safely; any problem becomes an InputError naming `name` and the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except _DuplicateKey as dup:
+        raise InputError(f"duplicate key {dup.key!r}", f"{name}:{dup.line}") from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise InputError(f"invalid YAML: {err.problem or err.context}", f"{name}{line}") from None
+    except yaml.YAMLError as err:
+        raise InputError(f"invalid YAML: {err}", name) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply", name) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 input file with a size limit, as an InputError on any failure."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})", str(path))
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", str(path)) from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text (byte {err.start})", str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", str(path)) from None
+
+
+def load_yaml(path: Path):
+    """Load one YAML file safely; an empty file is an error."""
+    data = parse_yaml(read_text(path), str(path))
+    if data is None:
+        raise InputError("empty file", str(path))
+    return data
