@@ -100,8 +100,14 @@ def _derived_value(expression, base: dict):
 
 
 def opened_decisions(run_: Run, book: CompiledBook) -> list:
+    """Decisions a fired rule opens or tests: those whose value shaped this result."""
     rules = {item.rule.id: item.rule for item in book.rules}
-    return sorted({rules[m.rule_id].then.opens for m in run_.fired if rules[m.rule_id].then.opens})
+    found = set()
+    for match in run_.fired:
+        rule = rules[match.rule_id]
+        found |= {rule.then.opens} if rule.then.opens else set()
+        found |= {atom.ref.partition(".")[2] for atom in rule.when if atom.ref.startswith("decision.")}
+    return sorted(found)
 
 
 __all__ = ["Run", "Match", "base_fact", "run", "opened_decisions"]

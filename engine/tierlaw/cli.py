@@ -1,0 +1,128 @@
+"""The `tierlaw` command line: argument parsing and output only; the work is in queries."""
+
+
+import datetime as dt
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import render
+from .errors import InputError, RulebookConflict
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                  help="Consequences of US trafficking-in-persons tier placements, derived from the statutes.")
+
+
+@app.callback()
+def _group() -> None:
+    """Consequences of US trafficking-in-persons tier placements, derived from the statutes."""
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class Waiver(str, enum.Enum):
+    granted = "granted"
+    denied = "denied"
+
+
+RULES = typer.Option(None, "--rules", help="Rulebook directory (default: the shipped rules).")
+DATA = typer.Option(None, "--data", help="Record directory (default: the shipped data).")
+BACKEND = typer.Option(None, "--backend", help="durable or reference (default: durable where it imports).")
+OPTION = typer.Option([], "--option", help="Interpretation option NAME=CHOICE (see docs/rules.md).")
+FORMAT = typer.Option(Format.table, "--format", help="Output format.")
+
+
+def _options(items: list) -> dict:
+    chosen = {}
+    for item in items:
+        name, sep, choice = item.partition("=")
+        if not sep:
+            raise InputError(f"{item!r} is not NAME=CHOICE", "--option")
+        if name in chosen:
+            raise InputError(f"option {name!r} is given twice", "--option")
+        chosen[name] = choice
+    return chosen
+
+
+def _date(text: Optional[str]) -> Optional[dt.date]:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a date YYYY-MM-DD", "--on") from None
+
+
+def _context(rules, data, backend, options):
+    from .queries import Context  # lazy: keeps `tierlaw --help` fast
+    ctx = Context(rules, data, backend, _options(options))
+    render.use_tier_labels(ctx.rulebook.tiers)
+    return ctx
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+
+
+@app.command()
+def whatif(
+    country: str = typer.Argument(..., help="ISO3 code or report name (MYS, Malaysia)."),
+    year: int = typer.Argument(..., help="Report year."),
+    tier: str = typer.Option(..., "--tier", help="Hypothetical tier: 1, 2, 2WL, 3 or special."),
+    set_: list[str] = typer.Option([], "--set", help="YEAR=TIER placement of another year (repeatable)."),
+    waiver: Optional[Waiver] = typer.Option(None, "--waiver", help="Settle the automatic-downgrade waiver."),
+    decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
+    on: Optional[str] = typer.Option(None, "--on", help="Evaluation date YYYY-MM-DD for date-keyed rules."),
+    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+):
+    """Consequences of placing COUNTRY on TIER in report YEAR, against the record."""
+    from .queries import whatif as run_whatif
+    ctx = _context(rules, data, backend, option)
+    settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
+    report = run_whatif(ctx, country, year, tier, set_, settled, _date(on))
+    _emit({Format.json: render.as_json, Format.table: render.whatif_table,
+           Format.markdown: render.whatif_markdown}[fmt](report))
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"tierlaw: {message}\n")
+    raise SystemExit(code)
+
+
+def main(argv: list | None = None) -> None:
+    """Entry point: bad input is one line on stderr and exit 2; anything else exit 1, no traceback."""
+    try:
+        code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
+    except InputError as err:
+        _fail(f"error: {err}", 2)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted", 130)
+    except RulebookConflict as err:
+        _fail(f"rulebook conflict: {err}", 1)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        _fail_other(err)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _fail_other(err: Exception) -> None:
+    # click (vendored by recent typer) signals usage errors with exit_code 2 and format_message()
+    if hasattr(err, "format_message") and getattr(err, "exit_code", None) == 2:
+        _fail(f"error: {err.format_message()}", 2)
+    if type(err).__name__ == "Exit" and hasattr(err, "exit_code"):
+        raise SystemExit(err.exit_code)
+    if os.environ.get("TIERLAW_DEBUG"):
+        raise err
+    _fail(f"internal error: {type(err).__name__}: {err} (set TIERLAW_DEBUG=1 for a traceback)", 1)
+
+
+if __name__ == "__main__":
+    main()
