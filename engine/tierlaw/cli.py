@@ -76,7 +76,7 @@ def _emit(text: str) -> None:
 def whatif(
     country: str = typer.Argument(..., help="ISO3 code or report name (MYS, Malaysia)."),
     year: int = typer.Argument(..., help="Report year."),
-    tier: str = typer.Option(..., "--tier", help="Hypothetical tier: 1, 2, 2WL, 3 or special."),
+    tier: str = typer.Option(..., "--tier", help="Hypothetical tier, as the rulebook's tiers: name it."),
     set_: list[str] = typer.Option([], "--set", help="YEAR=TIER placement of another year (repeatable)."),
     waiver: Optional[Waiver] = typer.Option(None, "--waiver", help="Settle the automatic-downgrade waiver."),
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),

@@ -61,7 +61,8 @@ class Record:
 def normalise(name: str) -> str:
     """Case, accents and punctuation folded: "Côte d'Ivoire" == "cote divoire"."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+    plain = re.sub(r"['\u2019`]", "", plain.lower())
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
 def load_record(directory: Path) -> Record:

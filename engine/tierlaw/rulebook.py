@@ -192,7 +192,7 @@ def _feature(name, tiers, parameters, where, parent, spec) -> dict:
 def _check_cite(where, node, key, what):
     cite = node.get(key)
     if not isinstance(cite, str) or not CITE.match(cite):
-        where.fail(node, key, f"{what}: citation {cite!r} is not in the form '22 U.S.C. 7107(b)(2)(D)(i)'")
+        where.fail(node, key, f"{what}: citation {cite!r} is not in the form 'TITLE U.S.C. SECTION(a)(1)(A)'")
 
 
 # ---------------------------------------------------------------- rules

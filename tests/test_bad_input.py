@@ -1,0 +1,111 @@
+"""Bad input ends with one clear line on stderr naming the argument or file:line, exit code 2."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tierlaw.cli import main
+from tierlaw.paths import default_rules_dir
+
+
+def run_cli(capsys, *argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def assert_one_line_error(code, out, err, *fragments):
+    assert code == 2, err
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("tierlaw: error: ")
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["whatif", "MYS", "2015", "--tier", "4"], ["--tier", "unknown tier '4'"]),
+    (["whatif", "MYS", "1999", "--tier", "3"], ["YEAR", "before the first report (2001)"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--set", "2014:3"], ["--set", "is not YEAR=TIER"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--set", "2014=3", "--set", "2014=2"], ["--set", "set twice"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--set", "2015=2"], ["question year"]),
+    (["whatif", "Atlantis", "2015", "--tier", "3"], ["COUNTRY", "unknown country 'Atlantis'"]),
+    (["whatif", "Korea", "2015", "--tier", "3"], ["ambiguous", "KOR", "PRK"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--on", "2015-13-01"], ["--on", "not a date"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--waiver", "granted"], ["contradictory"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--option", "waiver_transition=maybe"], ["--option", "no choice"]),
+    (["whatif", "MYS", "2015", "--tier", "3", "--backend", "prolog"], ["--backend", "unknown backend"]),
+    (["whatif", "MYS", "twenty", "--tier", "3"], ["year"]),
+])
+def test_bad_arguments(capsys, argv, fragments):
+    assert_one_line_error(*run_cli(capsys, *argv), *fragments)
+
+
+def test_country_names_and_aliases_are_accepted(capsys):
+    for name in ("Côte d'Ivoire", "cote divoire", "Burma", "Myanmar", "North Korea", "Swaziland"):
+        code, out, err = run_cli(capsys, "whatif", name, "2012", "--tier", "3", "--format", "json")
+        assert code == 0, err
+
+
+def copy_rules(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), target)
+    return target
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text()
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BROKEN_RULEBOOKS = [
+    ("tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "", ["tier3.yaml:", "rule tier3.certification", "missing 'cite'"]),
+    ("tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "    cite: 22 USC 7107(e)\n",
+     ["tier3.yaml:", "tier3.certification", "citation '22 USC 7107(e)'"]),
+    ("tiers.yaml", "  - id: tier.list_1a\n", "  - id: tier.list_1a\n    cites: extra\n",
+     ["tiers.yaml:", "rule tier.list_1a", "unknown key 'cites'"]),
+    ("autodowngrade.yaml", "feature.wl_streak_before: 0", "feature.wl_streek_before: 0",
+     ["autodowngrade.yaml:", "unknown fact 'feature.wl_streek_before'"]),
+    ("autodowngrade.yaml", "decision.autodowngrade_waiver: denied", "decision.autodowngrade_waiver: refused",
+     ["autodowngrade.yaml:", "cannot be 'refused'"]),
+    ("tiers.yaml", "      - derived.effective_tier: \"1\"", "      - derived.effective_tier: 1",
+     ["tiers.yaml:", "tier.list_1a", "cannot be 1"]),
+    ("tiers.yaml", "  - id: tier.list_1b\n", "  - id: tier.list_1a\n", ["duplicate rule id"]),
+    ("tiers.yaml", "    confidence: OFFICIAL\n", "    confidence: OFFICIAL\n    confidence: STATUTE\n",
+     ["tiers.yaml:", "duplicate key 'confidence'"]),
+    ("tiers.yaml", "about:\n", "about: !!python/object/apply:os.system [\"echo hacked\"]\nx:\n",
+     ["tiers.yaml:1", "invalid YAML"]),
+    ("tiers.yaml", "rules:\n", "rules: [\n", ["tiers.yaml:", "invalid YAML"]),
+    ("trade.yaml", "until_date: 2016-02-24}", "until_date: 2015-02-24}", ["until_date (exclusive) must come after"]),
+    ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [special_rule_f.barred]",
+     ["unknown rule 'special_rule_f.barred'"]),
+    ("reports.yaml", "      2019: {value: 1, ref:", "      2019: {value: 1, reference:", ["needs a ref"]),
+]
+
+
+@pytest.mark.parametrize("file, old, new, fragments", BROKEN_RULEBOOKS)
+def test_broken_rulebook_is_refused_with_file_line_and_rule(capsys, tmp_path, file, old, new, fragments):
+    rules = copy_rules(tmp_path)
+    edit(rules / file, old, new)
+    assert_one_line_error(*run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--rules", str(rules)),
+                          *fragments)
+
+
+def test_empty_rule_file_is_refused(capsys, tmp_path):
+    rules = copy_rules(tmp_path)
+    (rules / "zz-empty.yaml").write_text("")
+    assert_one_line_error(*run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--rules", str(rules)),
+                          "zz-empty.yaml", "empty file")
+
+
+def test_real_process_prints_no_traceback(tmp_path):
+    rules = copy_rules(tmp_path)
+    edit(rules / "tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "")
+    done = subprocess.run([sys.executable, "-m", "tierlaw.cli", "whatif", "MYS", "2015", "--tier", "3",
+                           "--rules", str(rules)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr and "missing 'cite'" in done.stderr
