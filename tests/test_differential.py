@@ -35,6 +35,7 @@ def cases(draw):
         "waiver_transition": st.sampled_from(["count_old_waivers", "fresh_start_2019"]),
         "special_rule_f_history": st.sampled_from(["from_2009", "from_2019"]),
         "special_rule_f_subsequently": st.sampled_from(["any_later_year", "immediately"]),
+        "special_rule_f_reach": st.sampled_from(["every_later_stint", "next_stint_only"]),
     }))
     return Case("ZZZ", year, proposed, history, decided, {k: "user" for k in decided}), options
 

@@ -93,6 +93,43 @@ def whatif(
            Format.markdown: render.whatif_markdown}[fmt](report))
 
 
+class HistoryFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def history(
+    country: str = typer.Argument(..., help="ISO3 code or report name."),
+    fmt: HistoryFormat = typer.Option(HistoryFormat.table, "--format", help="Output format."),
+    rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
+    option: list[str] = OPTION,
+):
+    """The country's timeline: each report year checked against the law in force that year."""
+    from .audit import history as run_history
+    ctx = _context(rules, data, backend, option)
+    report = run_history(ctx, country)
+    _emit({HistoryFormat.json: render.as_json, HistoryFormat.table: render.history_table,
+           HistoryFormat.markdown: render.history_markdown}[fmt](report))
+
+
+@app.command()
+def audit(
+    countries: list[str] = typer.Argument(None, help="Countries to audit (default: the whole record)."),
+    first: Optional[int] = typer.Option(None, "--from", help="First report year."),
+    last: Optional[int] = typer.Option(None, "--to", help="Last report year."),
+    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+):
+    """Every recorded placement checked against the law in force that year."""
+    from .audit import audit as run_audit
+    ctx = _context(rules, data, backend, option)
+    report = run_audit(ctx, list(countries or []), first, last)
+    _emit({Format.json: render.as_json, Format.table: render.audit_table,
+           Format.markdown: render.audit_markdown}[fmt](report))
+
+
 def _fail(message: str, code: int) -> None:
     sys.stderr.write(f"tierlaw: {message}\n")
     raise SystemExit(code)

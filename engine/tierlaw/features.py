@@ -77,28 +77,32 @@ class RunBeyond:
 
 @attrs.frozen
 class RunThen:
-    """Whether a run of at least `min_run` years on `run_tiers` was later followed by a `then_tiers` year."""
+    """Whether a run of at least `min_run` years on `run_tiers` was later followed by a `then_tiers` year.
+
+    `immediately`: the then-year must come right after the run. `until_interrupted`: a later year on
+    neither list clears the finding."""
 
     run_tiers: tuple
     min_run: int
     then_tiers: tuple
     not_before: int
     immediately: bool
+    until_interrupted: bool
 
     def start(self, year):
         return (0, False, False)  # current run, a long-enough run is open to a then-year, satisfied
 
     def step(self, state, year, tier, question_year):
         run, armed, done = state
-        if done:
-            return state
         if year < self.not_before:
             return (0, False, False)
         if tier in self.run_tiers:
-            return (run + 1, armed or run + 1 >= self.min_run, False)
-        if tier in self.then_tiers and armed:
-            return (0, armed, True)
-        return (0, armed and not self.immediately, False)
+            return (run + 1, armed or run + 1 >= self.min_run, done)
+        if tier in self.then_tiers:
+            return (0, armed, done or armed)
+        if done and self.until_interrupted:
+            return (0, False, False)
+        return (0, armed and not self.immediately, done)
 
     def value(self, state):
         return state[2]

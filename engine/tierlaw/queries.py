@@ -41,11 +41,26 @@ class Context:
                  backend: str | None = None, options: dict | None = None):
         self.backend = get_backend(backend)
         self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
-        self.record = load_record(Path(data_dir) if data_dir else default_data_dir())
+        self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers)
         self.options = resolve_options(self.rulebook, options or {})
         self.first_year = parameter(self.rulebook, "reports.first_year", max(self.rulebook.parameters
                                     ["reports.first_year"]), self.options)[0]
         self._books: dict = {}
+
+    def with_options(self, options: dict) -> "Context":
+        """The same rulebook, record and backend under other interpretation options."""
+        other = object.__new__(Context)
+        other.__dict__.update(self.__dict__)
+        other.options = resolve_options(self.rulebook, options)
+        other._books = {}
+        return other
+
+    def alternative_options(self):
+        """(option, choice, context) for every single change of one option from the current choices."""
+        for name, option in self.rulebook.options.items():
+            for choice in option.choices:
+                if choice != self.options[name]:
+                    yield name, choice, self.with_options({**self.options, name: choice})
 
     def receipt(self) -> dict:
         return {"tierlaw": __version__, "backend": self.backend.NAME, "rulebook": self.rulebook.digest,
@@ -118,11 +133,21 @@ def _merged(ctx, case, book, outcomes) -> dict:
     effective = sorted({run_.derived(EFFECTIVE) for _, run_ in outcomes}, key=str)
     opened = sorted({d for _, run_ in outcomes for d in opened_decisions(run_, book)})
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
-              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in opened]}
+              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in opened],
+              "features": _feature_values(outcomes)}
     if len(outcomes) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = unknown
     return result
+
+
+def _feature_values(outcomes) -> dict:
+    """Each feature's value, or the sorted list of values the unknown years allow."""
+    seen: dict = {}
+    for vector, _ in outcomes:
+        for name, value in vector.values:
+            seen.setdefault(name, set()).add(value)
+    return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str) for name, v in sorted(seen.items())}
 
 
 def _merged_consequence(key, shown, unknown) -> dict:
@@ -170,20 +195,23 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
 def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
     """The recorded placement is final: choose decision values under which the law gives it.
 
-    Defaults first; otherwise the first combination of options of the opened decisions that does.
-    If none does, the record does not fit the law as encoded: result["record_fits_law"] is False."""
+    Defaults first, then each combination of options of the opened decisions. record_fits_law is
+    True if some choice gives the recorded tier for certain, None if that depends on unknown years,
+    False if no choice can give it."""
     result = evaluate_case(ctx, case)
-    if result["effective_tier"] == case.proposed.tier:
-        return case, dict(result, record_fits_law=True)
     open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions]
     choices = [list(ctx.rulebook.decisions[d].options) for d in open_ids]
-    for combo in itertools.product(*choices):
-        trial = with_decisions(case, dict(zip(open_ids, combo)), "record")
-        trial_result = evaluate_case(ctx, trial)
+    maybe = None
+    for combo in itertools.chain([()], itertools.product(*choices)):
+        trial = with_decisions(case, dict(zip(open_ids, combo)), "record") if combo else case
+        trial_result = evaluate_case(ctx, trial) if combo else result
         if trial_result["effective_tier"] == case.proposed.tier:
             return trial, dict(trial_result, record_fits_law=True)
-    fits = None if result["effective_tier"] is None else False
-    return case, dict(result, record_fits_law=fits)
+        if maybe is None and case.proposed.tier in trial_result.get("effective_tier_possible", ()):
+            maybe = (trial, trial_result)
+    if maybe:
+        return maybe[0], dict(maybe[1], record_fits_law=None)
+    return case, dict(result, record_fits_law=False)
 
 
 # ---------------------------------------------------------------- what-if

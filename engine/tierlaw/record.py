@@ -18,6 +18,7 @@ from .model import Placement
 from .yamlsafe import Mapping, load_yaml, read_text
 
 CODE = re.compile(r"^[A-Z]{3}$")
+DATA_FILES = ("tip_tiers.csv", "tip_tiers_supplement.csv", "countries.yaml", "report_dates.yaml")
 
 
 @attrs.frozen
@@ -65,18 +66,17 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
-def load_record(directory: Path) -> Record:
-    """Read tip_tiers.csv, countries.yaml and report_dates.yaml from the data directory."""
-    csv_path = directory / "tip_tiers.csv"
-    text = read_text(csv_path)
+def load_record(directory: Path, tiers) -> Record:
+    """Read the placements (main file and supplement), countries and report dates; tiers must be known."""
     extra = _mapping(load_yaml(directory / "countries.yaml"), directory / "countries.yaml")
     codes_for_blank = dict(extra.get("codes", {}))
-    placements, countries = _placements(text, csv_path, codes_for_blank)
+    placements, countries = _placements(directory / "tip_tiers.csv", codes_for_blank, {}, {}, tiers)
+    _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, gaps_only=True)
     names = _names(countries, extra.get("aliases", {}))
     releases = _releases(directory / "report_dates.yaml")
     digest = hashlib.sha256()
-    for name in ("tip_tiers.csv", "countries.yaml", "report_dates.yaml"):
-        digest.update((directory / name).read_bytes())
+    for name in DATA_FILES:
+        digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
     return Record(placements=placements, countries=countries, names=names, releases=releases,
                   digest="sha256:" + digest.hexdigest())
 
@@ -87,20 +87,22 @@ def _mapping(data, path):
     return data
 
 
-def _placements(text: str, path: Path, codes_for_blank: dict):
-    reader = csv.DictReader(io.StringIO(text))
+def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: dict, tiers, gaps_only=False):
+    """Read one placements CSV into `placements`; a supplement may only fill gaps of the main file."""
+    reader = csv.DictReader(io.StringIO(read_text(path)))
     expected = ["country", "iso3", "year", "tier", "source"]
     if reader.fieldnames != expected:
         raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
-    placements: dict = {}
-    countries: dict = {}
     for line, row in enumerate(reader, start=2):
         code = row["iso3"] or codes_for_blank.get(row["country"])
         year = _year(row["year"], path, line)
         if not code or not CODE.match(code):
             raise InputError(f"no usable code for {row['country']!r}", f"{path}:{line}")
         if year in placements.setdefault(code, {}):
-            raise InputError(f"second row for {code} {year}", f"{path}:{line}")
+            kind = "the main record already has" if gaps_only else "second row for"
+            raise InputError(f"{kind} {code} {year}", f"{path}:{line}")
+        if row["tier"] not in tiers:
+            raise InputError(f"unknown tier {row['tier']!r} (tiers: {', '.join(tiers)})", f"{path}:{line}")
         sources = tuple(s for s in (row["source"] or "").split(";") if s)
         placements[code][year] = Placement(year=year, tier=row["tier"], sources=sources, origin="record")
         countries[code] = Country(code=code, name=row["country"])

@@ -164,3 +164,128 @@ def whatif_markdown(report: dict) -> str:
     lines += [f"Added against the record: {', '.join(changes['added']) or 'nothing'}. "
               f"Removed: {', '.join(changes['removed']) or 'nothing'}.", "", f"_{receipt_line(report['receipt'])}_", ""]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- history and audit
+
+
+def _features_text(features: dict) -> str:
+    return ", ".join(f"{name}={value}" for name, value in features.items())
+
+
+def _findings_of(row: dict, kind: str) -> list:
+    return [f for f in row["findings"] if f.get("audit") == kind]
+
+
+def row_judgment(row: dict) -> str:
+    """What the law said of a recorded placement, in words."""
+    if row["tier"] is None:
+        return "no placement recorded (gap)"
+    parts = [f"needed {d['id']}={d['applied']} ({d['cite']})" for d in row["decisions"]]
+    for f in _findings_of(row, "required"):
+        parts.append(f"required by {f['cite']} [{f['rule']}] (a {f['instead_of']} proposal would have become "
+                     f"{row['tier']})")
+    for f in _findings_of(row, "anomaly"):
+        fits = ", ".join(f["fits_law_with_option"]) or "no single option"
+        parts.append(f"NOT ALLOWED as recorded ({f['cite']}); fits with {fits}")
+    for f in _findings_of(row, "indeterminate"):
+        parts.append(f"cannot be judged fully: unknown {f['unknown_years']}")
+    return "; ".join(parts) or "allowed as recorded"
+
+
+def _cite_parts(cite: str) -> tuple:
+    section, paren, rest = cite.partition("(")
+    return section.strip(), paren + rest
+
+
+def compact_cites(findings: list) -> str:
+    """Citations grouped by section: '22 U.S.C. 7107 (b)(1)(C), (c); 19 U.S.C. 4205 (b)(6)(A)'."""
+    grouped: dict = {}
+    for f in findings:
+        section, tail = _cite_parts(f["cite"])
+        tails = grouped.setdefault(section, [])
+        if tail not in tails:
+            tails.append(tail)
+    return "; ".join(f"{section} {', '.join(t for t in tails if t)}".strip() for section, tails in grouped.items())
+
+
+def _set_off_text(row: dict) -> str:
+    found = _findings_of(row, "set_off")
+    text = compact_cites(found)
+    if _findings_of(row, "law_would_give"):
+        return "not derived (placement outside the law as encoded)"
+    years = sorted({f["fiscal_year"] for f in found if "fiscal_year" in f})
+    if years:
+        text += f"; FY{', FY'.join(map(str, years))}"
+    for f in found:
+        if "holds" in f:
+            text += f"; {_cite_parts(f['cite'])[1] or f['cite']} holds {f['holds']['from']}..{f['holds']['until']}"
+    return text
+
+
+def history_table(report: dict) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer)
+    console.print(f"{report['country_name']} ({report['country']}): placements checked against the law of each year")
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    for header, width in (("year", 4), ("tier", 4), ("counted by the law", 24), ("what the law said", 44),
+                          ("what it set off", 48), ("sources", 16)):
+        table.add_column(header, overflow="fold", max_width=width)
+    for row in report["rows"]:
+        table.add_row(Text(str(row["year"])), Text(row["tier"] or "-"), Text(_features_text(row["features"])),
+                      Text(row_judgment(row)), Text(_set_off_text(row)), Text("; ".join(row["sources"])))
+    console.print(table)
+    console.print(receipt_line(report["receipt"]))
+    return buffer.getvalue()
+
+
+def history_markdown(report: dict) -> str:
+    rows = report["rows"]
+    anomalies = [str(r["year"]) for r in rows if r["record_fits_law"] is False]
+    gaps = [str(r["year"]) for r in rows if r["tier"] is None]
+    summary = (f"**{report['country_name']} ({report['country']}): {len(rows) - len(gaps)} recorded placements, "
+               f"{len(gaps)} years without a recorded placement"
+               + (f"; not allowed as recorded in {', '.join(anomalies)}" if anomalies else "") + ".**")
+    lines = [summary, "", "| year | tier | counted by the law | what the law said | what it set off | sources |",
+             "|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append("| " + " | ".join(_md_escape(x) for x in (
+            row["year"], tier_name(row["tier"]), _features_text(row["features"]), row_judgment(row),
+            _set_off_text(row), "; ".join(row["sources"]))) + " |")
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+
+
+def _audit_lines(report: dict) -> list:
+    lines = []
+    for row in report["rows"]:
+        judgment = row_judgment(row)
+        if judgment != "allowed as recorded":
+            lines.append((row["country"], row["year"], tier_name(row["tier"]), judgment))
+    return lines
+
+
+def audit_table(report: dict) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer)
+    rows = report["rows"]
+    notable = _audit_lines(report)
+    console.print(f"Audit of {len(rows)} recorded placements: {len(notable)} needed a decision, were required, "
+                  f"were not allowed as recorded, or depend on gaps (the rest were allowed as recorded)")
+    table = Table(show_lines=False)
+    for header, width in (("country", 7), ("year", 4), ("tier", 18), ("what the law said", 100)):
+        table.add_column(header, overflow="fold", max_width=width)
+    for line in notable:
+        table.add_row(*(Text(str(x)) for x in line))
+    console.print(table)
+    console.print(receipt_line(report["receipt"]))
+    return buffer.getvalue()
+
+
+def audit_markdown(report: dict) -> str:
+    notable = _audit_lines(report)
+    anomalies = sum(1 for r in report["rows"] if r["record_fits_law"] is False)
+    lines = [f"**Audit of {len(report['rows'])} recorded placements: {anomalies} not allowed as recorded under the "
+             f"options applied; {len(notable)} worth a look.**", "", "| country | year | tier | what the law said |",
+             "|---|---|---|---|"]
+    lines += ["| " + " | ".join(_md_escape(x) for x in line) + " |" for line in notable]
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])

@@ -28,7 +28,7 @@ PRIMITIVES = {
     "tier_at": {"offset"},
     "run_length": {"tiers", "not_before"},
     "run_beyond": {"tiers", "not_before", "free_years", "count_from"},
-    "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately"},
+    "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately", "until_interrupted"},
 }
 BASE_REFS = {"proposed_tier"}
 
