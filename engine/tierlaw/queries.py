@@ -192,6 +192,19 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
             entry["consequences"] = sorted(consequence_ids(other))
 
 
+def placement_decisions(book) -> set:
+    """Decisions that rules deriving the effective tier test or take their value from."""
+    found = set()
+    for item in book.rules:
+        derives = dict(item.rule.then.derive)
+        if EFFECTIVE not in derives:
+            continue
+        found |= {atom.ref.partition(".")[2] for atom in item.rule.when if atom.ref.startswith("decision.")}
+        if isinstance(derives[EFFECTIVE], dict) and "decision" in derives[EFFECTIVE]:
+            found.add(derives[EFFECTIVE]["decision"])
+    return found
+
+
 def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
     """The recorded placement is final: choose decision values under which the law gives it.
 
@@ -199,7 +212,8 @@ def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
     True if some choice gives the recorded tier for certain, None if that depends on unknown years,
     False if no choice can give it."""
     result = evaluate_case(ctx, case)
-    open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions]
+    shaping = placement_decisions(ctx.book(case.year, case.on))
+    open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions and d["id"] in shaping]
     choices = [list(ctx.rulebook.decisions[d].options) for d in open_ids]
     maybe = None
     for combo in itertools.chain([()], itertools.product(*choices)):
