@@ -183,8 +183,8 @@ def row_judgment(row: dict) -> str:
         return "no placement recorded (gap)"
     parts = [f"needed {d['id']}={d['applied']} ({d['cite']})" for d in row["decisions"]]
     for f in _findings_of(row, "required"):
-        parts.append(f"required by {f['cite']} [{f['rule']}] (a {f['instead_of']} proposal would have become "
-                     f"{row['tier']})")
+        parts.append(f"required: {f['title']} ({f['cite']}); a {f['instead_of']} proposal would have become "
+                     f"{row['tier']}")
     for f in _findings_of(row, "anomaly"):
         fits = ", ".join(f["fits_law_with_option"]) or "no single option"
         parts.append(f"NOT ALLOWED as recorded ({f['cite']}); fits with {fits}")
@@ -243,8 +243,8 @@ def history_markdown(report: dict) -> str:
     rows = report["rows"]
     anomalies = [str(r["year"]) for r in rows if r["record_fits_law"] is False]
     gaps = [str(r["year"]) for r in rows if r["tier"] is None]
-    summary = (f"**{report['country_name']} ({report['country']}): {len(rows) - len(gaps)} recorded placements, "
-               f"{len(gaps)} years without a recorded placement"
+    summary = (f"**{report['country_name']} ({report['country']}): {len(rows) - len(gaps)} recorded placement(s), "
+               f"{len(gaps)} year(s) without a recorded placement"
                + (f"; not allowed as recorded in {', '.join(anomalies)}" if anomalies else "") + ".**")
     lines = [summary, "", "| year | tier | counted by the law | what the law said | what it set off | sources |",
              "|---|---|---|---|---|---|"]
