@@ -143,8 +143,8 @@ def main(argv: list | None = None) -> None:
         _fail(f"error: {err}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
-    except RulebookConflict as err:
-        _fail(f"rulebook conflict: {err}", 1)
+    except RulebookConflict as err:  # a rulebook that contradicts itself is bad input, like a typo
+        _fail(f"error: rulebook conflict: {err}", 2)
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
         _fail_other(err)
     raise SystemExit(code if isinstance(code, int) else 0)

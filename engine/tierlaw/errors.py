@@ -10,8 +10,12 @@ class InputError(Exception):
         self.where = where
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return " ".join(text.split())  # always one line, whatever a parser put in the message
 
 
 class RulebookConflict(Exception):
     """The rulebook derived two different values of one thing for the same facts."""
+
+    def __str__(self) -> str:
+        return " ".join(super().__str__().split())

@@ -81,9 +81,10 @@ def _derive(kept: list, rules: dict, facts: dict, justified: dict) -> list:
             value = _derived_value(expression, base)
             existing = facts.get(kind)
             if existing is not None and existing["value"] != value:
-                first = justified[kind][0].rule_id
-                raise RulebookConflict(f"rules {first} and {match.rule_id} derive different {kind}: "
-                                       f"{existing['value']!r} and {value!r}")
+                first, second = rules[justified[kind][0].rule_id].rule, rules[match.rule_id].rule
+                raise RulebookConflict(f"rules {first.id} ({first.file}:{first.line}) and {second.id} "
+                                       f"({second.file}:{second.line}) derive different {kind}: "
+                                       f"{existing['value']!r} and {value!r} for the same facts")
             if existing is None:
                 facts[kind] = {"id": kind, "kind": kind, "value": value}
                 new.append(facts[kind])

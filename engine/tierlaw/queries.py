@@ -21,6 +21,7 @@ from .record import load_record
 from .rulebook import load_rulebook
 
 EFFECTIVE = "effective_tier"  # the derived fact the contract reports as RESULT.effective_tier
+ENGINE_PARAMETERS = ("reports.first_year", "reports.deadline")  # anchors the engine itself reads
 
 
 @attrs.frozen
@@ -43,8 +44,13 @@ class Context:
         self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
         self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers)
         self.options = resolve_options(self.rulebook, options or {})
-        self.first_year = parameter(self.rulebook, "reports.first_year", max(self.rulebook.parameters
-                                    ["reports.first_year"]), self.options)[0]
+        for needed in ENGINE_PARAMETERS:
+            if needed not in self.rulebook.parameters:
+                raise InputError(f"the rulebook must define parameter {needed!r}", self.rulebook.source)
+        first = self.rulebook.parameters["reports.first_year"]
+        self.first_year = parameter(self.rulebook, "reports.first_year", min(first), self.options)[0]
+        if not isinstance(self.first_year, int) or isinstance(self.first_year, bool):
+            raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         self._books: dict = {}
 
     def with_options(self, options: dict) -> "Context":

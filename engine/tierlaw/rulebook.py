@@ -31,6 +31,7 @@ PRIMITIVES = {
     "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately", "until_interrupted"},
 }
 BASE_REFS = {"proposed_tier"}
+MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/durable-rules.md)
 
 
 class _Where:
@@ -352,6 +353,9 @@ def _check_dates(where, spec, rule_id):
 
 def _check_rules_together(rules, raw_rules, parts):
     """Checks that need all rules: unique ids, known `unless` ids, derived kinds that exist."""
+    if len(rules) > MAX_RULES:
+        where, node = raw_rules[MAX_RULES]
+        where.fail(node, "id", f"more than {MAX_RULES} rules in one rulebook; split it (durable-rules limit)")
     seen = {}
     for rule, (where, node) in zip(rules, raw_rules):
         if rule.id in seen:

@@ -47,7 +47,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     return mapping
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """PyYAML raises a bare ValueError for impossible dates (2015-07-32); report it at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as err:
+        raise yaml.constructor.ConstructorError(None, None, f"impossible date {node.value!r} ({err})",
+                                                node.start_mark) from None
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def parse_yaml(text: str, name: str):

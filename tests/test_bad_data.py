@@ -1,0 +1,44 @@
+"""Malformed data files (--data DIR) are refused with file, line and exit 2, like rule files."""
+
+import shutil
+
+import pytest
+
+from test_bad_input import assert_one_line_error, edit, run_cli
+from tierlaw.paths import default_data_dir
+
+
+def copy_data(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(default_data_dir(), target)
+    return target
+
+
+BROKEN_DATA = [
+    ("tip_tiers.csv", "Malaysia,MYS,2014,3,", "Malaysia,MYS,2014,4,", ["tip_tiers.csv:", "unknown tier '4'"]),
+    ("tip_tiers.csv", "Malaysia,MYS,2014,3,", "Malaysia,MYS,20x4,3,", ["tip_tiers.csv:", "not a whole number"]),
+    ("tip_tiers.csv", "Malaysia,MYS,2014,3,", "Malaysia,MYS,2013,3,", ["tip_tiers.csv:", "second row for MYS 2013"]),
+    ("tip_tiers.csv", "country,iso3,year,tier,source", "country,code,year,tier,source", ["tip_tiers.csv:1", "header"]),
+    ("tip_tiers_supplement.csv", "Malaysia,MYS,2016,2WL", "Malaysia,MYS,2015,2WL",
+     ["tip_tiers_supplement.csv:", "main record already has MYS 2015"]),
+    ("report_dates.yaml", "2015: {date: 2015-07-27", "2015: {date: 2015-07-32", ["report_dates.yaml:", "impossible date"]),
+    ("report_dates.yaml", "  2016:", "  2015:", ["report_dates.yaml:", "duplicate key 2015"]),
+    ("countries.yaml", "codes:", "codes: !!python/object/apply:os.getcwd []\nx:", ["countries.yaml", "invalid YAML"]),
+]
+
+
+@pytest.mark.parametrize("file, old, new, fragments", BROKEN_DATA)
+def test_broken_data_is_refused(capsys, tmp_path, file, old, new, fragments):
+    data = copy_data(tmp_path)
+    edit(data / file, old, new)
+    assert_one_line_error(*run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--data", str(data)), *fragments)
+
+
+def test_missing_and_oversized_data_files_are_refused(capsys, tmp_path):
+    data = copy_data(tmp_path)
+    (data / "report_dates.yaml").unlink()
+    assert_one_line_error(*run_cli(capsys, "history", "MYS", "--data", str(data)), "report_dates.yaml", "no such file")
+    data = copy_data(tmp_path / "big")
+    with (data / "tip_tiers_supplement.csv").open("a") as handle:
+        handle.write("Nowhere,NWH,2001,1,x\n" * 200_000)
+    assert_one_line_error(*run_cli(capsys, "history", "MYS", "--data", str(data)), "file too large")
