@@ -48,7 +48,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
-    """PyYAML raises a bare ValueError for impossible dates (2015-07-32); report it at its line."""
+    """PyYAML raises a bare ValueError for impossible dates (a 32nd of July); report it at its line."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as err:
@@ -57,7 +57,8 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode):
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_TIMESTAMP_TAG = next(tag for tag in yaml.SafeLoader.yaml_constructors if tag and tag.endswith(":timestamp"))
+_Loader.add_constructor(_TIMESTAMP_TAG, _construct_timestamp)
 
 
 def parse_yaml(text: str, name: str):
