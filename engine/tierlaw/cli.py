@@ -81,14 +81,20 @@ def whatif(
     waiver: Optional[Waiver] = typer.Option(None, "--waiver", help="Settle the automatic-downgrade waiver."),
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
     on: Optional[str] = typer.Option(None, "--on", help="Evaluation date YYYY-MM-DD for date-keyed rules."),
+    forward: int = typer.Option(6, "--forward", min=0, max=25, help="Reports ahead on the forward clock."),
     fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
     backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
-    """Consequences of placing COUNTRY on TIER in report YEAR, against the record."""
-    from .queries import whatif as run_whatif
+    """Consequences of placing COUNTRY on TIER (or `all` tiers side by side) in report YEAR, against the record."""
+    from .queries import whatif as run_whatif, whatif_all
     ctx = _context(rules, data, backend, option)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
-    report = run_whatif(ctx, country, year, tier, set_, settled, _date(on))
+    if tier == "all":
+        report = whatif_all(ctx, country, year, set_, settled, _date(on))
+        _emit({Format.json: render.as_json, Format.table: render.tiers_table,
+               Format.markdown: render.tiers_markdown}[fmt](report))
+        return
+    report = run_whatif(ctx, country, year, tier, set_, settled, _date(on), forward_years=forward)
     _emit({Format.json: render.as_json, Format.table: render.whatif_table,
            Format.markdown: render.whatif_markdown}[fmt](report))
 
@@ -128,6 +134,36 @@ def audit(
     report = run_audit(ctx, list(countries or []), first, last)
     _emit({Format.json: render.as_json, Format.table: render.audit_table,
            Format.markdown: render.audit_markdown}[fmt](report))
+
+
+@app.command()
+def trade(
+    countries: list[str] = typer.Argument(None, help="Partner countries (or use --agreement)."),
+    agreement: Optional[str] = typer.Option(None, "--agreement", help="An agreement in data/agreements.yaml (TPP)."),
+    on: str = typer.Option(..., "--on", help="Date YYYY-MM-DD on which the implementing bill is considered."),
+    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+):
+    """Whether fast-track (trade authorities) procedures are available on a date for these partners."""
+    from .trade import trade as run_trade
+    ctx = _context(rules, data, backend, option)
+    report = run_trade(ctx, list(countries or []), agreement, _date(on))
+    _emit({Format.json: render.as_json, Format.table: render.trade_table,
+           Format.markdown: render.trade_markdown}[fmt](report))
+
+
+@app.command()
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario file (YAML); see docs/scenarios.md."),
+    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+):
+    """Run a scenario file against the record and report what changes."""
+    from .scenario import run as run_scenario
+    ctx = _context(rules, data, backend, option)
+    report = run_scenario(ctx, scenario)
+    _emit({Format.json: render.as_json, Format.table: render.run_table,
+           Format.markdown: render.run_markdown}[fmt](report))
 
 
 def _fail(message: str, code: int) -> None:

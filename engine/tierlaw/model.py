@@ -92,6 +92,7 @@ class Rulebook:
     features: dict  # name -> spec
     decisions: dict  # id -> Decision
     options: dict  # id -> Option
+    queries: dict  # query name -> what it asks of the rules (e.g. trade: bar, exception_decision, authority)
     rules: tuple
     digest: str
     source: str

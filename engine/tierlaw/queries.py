@@ -272,7 +272,7 @@ def parse_decisions(ctx: Context, items: list) -> dict:
 
 
 def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), decide: list = (),
-           on: dt.date | None = None, what_follows: bool = True) -> dict:
+           on: dt.date | None = None, what_follows: bool = True, forward_years: int = 6) -> dict:
     ctx.check_year(year)
     ctx.check_tier(tier, "--tier")
     overrides = parse_sets(ctx, list(sets), year)
@@ -286,7 +286,7 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
     if what_follows:
         add_what_follows(ctx, case, hypothetical)
     baseline = _baseline(ctx, who.code, year, history, on)
-    return {
+    report = {
         "country": who.code, "country_name": who.name, "year": year,
         "on": on.isoformat() if on else None,
         "period": _period_entry(ctx, year, on),
@@ -295,6 +295,24 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
         "options": ctx.options,
         "receipt": ctx.receipt(),
     }
+    if forward_years:
+        from .forward import clock  # the clock builds on this module
+        report["forward"] = clock(ctx, who.code, year, tier, overrides, forward_years)
+    return report
+
+
+def whatif_all(ctx: Context, country: str, year: int, sets: list = (), decide: list = (),
+               on: dt.date | None = None) -> dict:
+    """Every tier side by side: which tier changes what."""
+    if decide:
+        raise InputError("--decide/--waiver settle a decision of one tier; use them with a single --tier", "--tier")
+    reports = {tier: whatif(ctx, country, year, tier, sets, [], on, what_follows=False, forward_years=0)
+               for tier in ctx.rulebook.tiers}
+    first = next(iter(reports.values()))
+    return {"country": first["country"], "country_name": first["country_name"], "year": year,
+            "on": first["on"], "period": first["period"], "baseline": first["baseline"],
+            "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
+            "options": ctx.options, "receipt": ctx.receipt()}
 
 
 def _check_settled_decisions_used(settled, result, code, year, tier):

@@ -18,7 +18,7 @@ from .model import Placement
 from .yamlsafe import Mapping, load_yaml, read_text
 
 CODE = re.compile(r"^[A-Z]{3}$")
-DATA_FILES = ("tip_tiers.csv", "tip_tiers_supplement.csv", "countries.yaml", "report_dates.yaml")
+DATA_FILES = ("tip_tiers.csv", "tip_tiers_supplement.csv", "countries.yaml", "report_dates.yaml", "agreements.yaml")
 
 
 @attrs.frozen
@@ -34,6 +34,7 @@ class Record:
     countries: dict  # code -> Country
     names: dict  # normalised name -> set of codes
     releases: dict  # year -> (date, source)
+    agreements: dict  # short name -> {name, authority, partners, dates, note}
     digest: str
 
     def history(self, code: str) -> dict:
@@ -74,11 +75,12 @@ def load_record(directory: Path, tiers) -> Record:
     _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, gaps_only=True)
     names = _names(countries, extra.get("aliases", {}))
     releases = _releases(directory / "report_dates.yaml")
+    agreements = _agreements(directory / "agreements.yaml", countries)
     digest = hashlib.sha256()
     for name in DATA_FILES:
         digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
     return Record(placements=placements, countries=countries, names=names, releases=releases,
-                  digest="sha256:" + digest.hexdigest())
+                  agreements=agreements, digest="sha256:" + digest.hexdigest())
 
 
 def _mapping(data, path):
@@ -139,3 +141,17 @@ def _releases(path: Path) -> dict:
             raise InputError(f"release of {year} needs a date YYYY-MM-DD", f"{path}:{data['releases'].line_of(year)}")
         releases[int(year)] = (day, str(entry.get("source", "")))
     return releases
+
+
+def _agreements(path: Path, countries: dict) -> dict:
+    data = _mapping(load_yaml(path), path)
+    found = {}
+    for short, spec in data.get("agreements", {}).items():
+        where = f"{path}:{data['agreements'].line_of(short)}"
+        if not isinstance(spec, Mapping) or not {"name", "partners"} <= set(spec):
+            raise InputError(f"agreement {short!r} needs a name and partners", where)
+        unknown = [code for code in spec["partners"] if code not in countries]
+        if unknown:
+            raise InputError(f"agreement {short!r}: partners not in the record: {', '.join(map(str, unknown))}", where)
+        found[str(short)] = dict(spec)
+    return found

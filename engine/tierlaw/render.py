@@ -121,8 +121,36 @@ def whatif_table(report: dict) -> str:
             console.print(line)
     console.print(f"Compared with the record: added {', '.join(report['changes']['added']) or 'nothing'}; "
                   f"removed {', '.join(report['changes']['removed']) or 'nothing'}")
+    for line in forward_lines(report.get("forward")):
+        console.print(line)
     console.print(receipt_line(report["receipt"]))
     return buffer.getvalue()
+
+
+def forward_lines(forward) -> list:
+    """The forward clock in plain lines: one per report year."""
+    if not forward:
+        return []
+    lines = [f"Forward clock: proposing {tier_name(forward['proposing'])} every year from {forward['from_year']}"]
+    for step in forward["steps"]:
+        lines.append("  " + step_text(step))
+    forced = forward["first_forced_change"]
+    lines.append(f"  first forced change: {forced if forced else 'none within these years'}")
+    return lines
+
+
+def step_text(step: dict) -> str:
+    counted = _features_text({k: v for k, v in step["features"].items() if k != "prev_tier"})
+    if step["stands"] is False:
+        forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
+        verdict = f"becomes {tier_name(step['effective'])}: {forced}"
+    elif step["stands"] is None:
+        verdict = f"depends on unknown years {step.get('unknown_years')}"
+    else:
+        verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
+    duties = ", ".join(f"{d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
+                       + ("?" if d["status"] == "indeterminate" else "") for d in step["duties"])
+    return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
 
 
 def receipt_line(receipt: dict) -> str:
@@ -162,7 +190,10 @@ def whatif_markdown(report: dict) -> str:
         lines += ["### Open decisions", "", *[f"- {line.strip()}" for line in _decision_lines(hyp)], ""]
     changes = report["changes"]
     lines += [f"Added against the record: {', '.join(changes['added']) or 'nothing'}. "
-              f"Removed: {', '.join(changes['removed']) or 'nothing'}.", "", f"_{receipt_line(report['receipt'])}_", ""]
+              f"Removed: {', '.join(changes['removed']) or 'nothing'}.", ""]
+    if report.get("forward"):
+        lines += ["### Forward clock", "", *[f"- {line.strip()}" for line in forward_lines(report["forward"])[1:]], ""]
+    lines += [f"_{receipt_line(report['receipt'])}_", ""]
     return "\n".join(lines)
 
 
@@ -289,3 +320,163 @@ def audit_markdown(report: dict) -> str:
              "|---|---|---|---|"]
     lines += ["| " + " | ".join(_md_escape(x) for x in line) + " |" for line in notable]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+
+
+# ---------------------------------------------------------------- every tier side by side
+
+
+def _tier_matrix(report: dict) -> tuple:
+    tiers = list(report["tiers"])
+    ids_by_tier = {t: {c["id"]: c for c in r["consequences"]} for t, r in report["tiers"].items()}
+    every = sorted({i for found in ids_by_tier.values() for i in found})
+    rows = []
+    for consequence in every:
+        cite = next(found[consequence]["cite"] for found in ids_by_tier.values() if consequence in found)
+        marks = []
+        for tier in tiers:
+            c = ids_by_tier[tier].get(consequence)
+            marks.append("" if c is None else "?" if c.get("status") == "indeterminate" else "x")
+        rows.append((consequence, cite, marks))
+    return tiers, rows
+
+
+def tiers_table(report: dict) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer)
+    tiers, rows = _tier_matrix(report)
+    console.print(f"{report['country_name']} ({report['country']}), report {report['year']}: every tier side by side "
+                  f"(x applies, ? depends on unknown years)")
+    table = Table(show_lines=False)
+    table.add_column("consequence", max_width=44, overflow="fold")
+    table.add_column("cite", max_width=28, overflow="fold")
+    for tier in tiers:
+        table.add_column(tier, justify="center")
+    table.add_row(Text("effective placement"), Text(""),
+                  *[Text(str(report["tiers"][t]["effective_tier"] or "?")) for t in tiers])
+    for consequence, cite, marks in rows:
+        table.add_row(Text(consequence), Text(cite), *[Text(m) for m in marks])
+    console.print(table)
+    console.print(receipt_line(report["receipt"]))
+    return buffer.getvalue()
+
+
+def tiers_markdown(report: dict) -> str:
+    tiers, rows = _tier_matrix(report)
+    lines = [f"**{report['country_name']} ({report['country']}), report {report['year']}: which tier changes what.**",
+             "", "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
+             "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
+    lines += ["| " + " | ".join([_md_escape(c), _md_escape(cite), *marks]) + " |" for c, cite, marks in rows]
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+
+
+# ---------------------------------------------------------------- trade
+
+
+def _verdict(value) -> str:
+    return {True: "available", False: "NOT available", None: "undecided (open decision or unknown data)"}[value]
+
+
+def trade_summary(report: dict) -> str:
+    what = f"the {report['agreement']} implementing bill" if report["agreement"] else "an implementing bill"
+    blocking = f"; blocked by {', '.join(report['blocking'])}" if report["blocking"] else ""
+    still_open = f"; open for {', '.join(report['open'])}" if report["open"] else ""
+    authority = "" if report["authority"]["in_force"] else "; no trade promotion authority was in force"
+    return f"On {report['on']}, fast-track for {what} is {_verdict(report['tpa_available'])}{blocking}{still_open}{authority}."
+
+
+def _partner_reason(partner: dict) -> str:
+    reasons = []
+    for item in partner["because"]:
+        if isinstance(item, str):
+            reasons.append(item)
+        elif "cite" in item and "options" in item:
+            reasons.append(f"open decision {item['id']} ({item['cite']}): applied {item['applied']} ({item['settled_by']})")
+        else:
+            reasons.append(f"{item['title']} ({item['cite']}, {item['enacted_by']})")
+    return "; ".join(reasons)
+
+
+def _trade_rows(report: dict) -> list:
+    return [(p["country"], p["name"], str(p["report_year"]), p["tier"] or "unknown", _verdict(p["tpa_available"]),
+             _partner_reason(p)) for p in report["partners"]]
+
+
+def trade_table(report: dict) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer)
+    console.print(trade_summary(report))
+    route = report["exception_route"]
+    console.print(f"Exception route on that date: {route['title']} ({route['cite']}): "
+                  f"{'exists' if route['available'] else 'does not exist'}")
+    authority = report["authority"]
+    console.print(f"Trade promotion authority: {authority.get('name', 'none')}" +
+                  (f" ({authority['from']} to {authority['until']})" if authority["in_force"] else ""))
+    table = Table(show_lines=False)
+    for header, width in (("code", 4), ("partner", 14), ("report", 6), ("tier", 7), ("fast-track", 12),
+                          ("because", 90)):
+        table.add_column(header, overflow="fold", max_width=width)
+    for row in _trade_rows(report):
+        table.add_row(*(Text(x) for x in row))
+    console.print(table)
+    console.print(receipt_line(report["receipt"]))
+    return buffer.getvalue()
+
+
+def trade_markdown(report: dict) -> str:
+    lines = [f"**{trade_summary(report)}**", "", "| code | partner | report | tier | fast-track | because |",
+             "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(_md_escape(x) for x in row) + " |" for row in _trade_rows(report)]
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def scenario_lines(item: dict) -> list:
+    result, base = item["scenario"], item["baseline"]
+    recorded = tier_name(base["proposed_tier"]) if base else "no recorded placement"
+    lines = [f"{item['country_name']} ({item['country']}) {item['year']}: {tier_name(result['proposed_tier'])} "
+             f"(recorded: {recorded}) -> {_effective_line(result)}" + (f" — {item['note']}" if item["note"] else ""),
+             f"  added: {', '.join(item['changes']['added']) or 'nothing'}",
+             f"  removed: {', '.join(item['changes']['removed']) or 'nothing'}"]
+    for tier, brief in item["alternatives"].items():
+        lines.append(f"  alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: "
+                     f"{', '.join(brief['consequences'])}")
+    return lines
+
+
+def run_table(report: dict) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer)
+    console.print(f"Scenario: {report['scenario']}")
+    if report["description"]:
+        console.print(report["description"].strip())
+    for item in report["results"]:
+        console.print("")
+        for line in scenario_lines(item):
+            console.print(line)
+        console.print(_consequence_table(item["scenario"], "Consequences in the scenario"))
+    for question in report["trade"]:
+        console.print("")
+        console.print(trade_summary(question))
+    for clock_ in report["forward"]:
+        console.print("")
+        for line in forward_lines(clock_):
+            console.print(line)
+    console.print(receipt_line(report["receipt"]))
+    return buffer.getvalue()
+
+
+def run_markdown(report: dict) -> str:
+    summaries = [trade_summary(q) for q in report["trade"]]
+    lines = [f"**{report['scenario']}**" + (f" — {' '.join(summaries)}" if summaries else ""), ""]
+    if report["description"]:
+        lines += [report["description"].strip(), ""]
+    for item in report["results"]:
+        lines += [f"## {item['country_name']} ({item['country']}) {item['year']}", "",
+                  *[f"- {line.strip()}" for line in scenario_lines(item)], "",
+                  *consequences_markdown(item["scenario"]), ""]
+    for clock_ in report["forward"]:
+        lines += [f"## Forward clock: {clock_['country']} from {clock_['from_year']}", "",
+                  *[f"- {line.strip()}" for line in forward_lines(clock_)[1:]], ""]
+    return "\n".join(lines + [f"_{receipt_line(report['receipt'])}_", ""])

@@ -15,7 +15,7 @@ from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
 from .yamlsafe import Mapping, load_yaml
 
-FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "rules"}
+FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "rules"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
 REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confidence", "when"}
 THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
@@ -49,7 +49,7 @@ class _Where:
 def load_rulebook(directory: Path) -> Rulebook:
     """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
     files = _rule_files(directory)
-    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options")}
+    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries")}
     raw_rules = []
     digest = hashlib.sha256()
     for path in files:
@@ -111,7 +111,29 @@ def _validated_parts(parts: dict) -> dict:
     decisions = {name: _decision(name, *entry) for name, entry in parts["decisions"].items()}
     parameters = {name: _parameter(name, options, *entry) for name, entry in parts["parameters"].items()}
     features = {name: _feature(name, tiers, parameters, *entry) for name, entry in parts["features"].items()}
-    return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features)
+    queries = {name: _query(name, decisions, *entry) for name, entry in parts["queries"].items()}
+    return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
+                queries=queries)
+
+
+def _query(name, decisions, where, parent, spec) -> dict:
+    """What a query command asks of the rules; only `trade` is known."""
+    keys = {"bar", "exception_decision", "authority"}
+    if name != "trade":
+        where.fail(parent, name, f"unknown query {name!r} (known: trade)")
+    _require_keys(where, parent, name, spec, keys, keys, "query")
+    if spec["exception_decision"] not in decisions:
+        where.fail(spec, "exception_decision", f"unknown decision {spec['exception_decision']!r}")
+    periods = spec["authority"]
+    if not isinstance(periods, list) or not all(isinstance(p, Mapping) and set(p) == {"name", "from", "until", "ref"}
+                                                 for p in periods):
+        where.fail(spec, "authority", "authority lists periods {name, from, until, ref}")
+    for period in periods:
+        if _as_date(where, period, "from", name) >= _as_date(where, period, "until", name):
+            where.fail(period, "until", "until (exclusive) must come after from")
+    return {"bar": spec["bar"], "exception_decision": spec["exception_decision"],
+            "authority": [dict(p, **{"from": _as_date(where, p, "from", name), "until": _as_date(where, p, "until", name)})
+                          for p in periods]}
 
 
 def _require_keys(where, parent, name, spec, required, allowed, what):
@@ -361,6 +383,10 @@ def _check_rules_together(rules, raw_rules, parts):
         if rule.id in seen:
             where.fail(node, "id", f"duplicate rule id (first defined in {seen[rule.id]})", rule.id)
         seen[rule.id] = f"{rule.file}:{rule.line}"
+    consequences = {rule.consequence for rule in rules}
+    for name, spec in parts["queries"].items():
+        if spec["bar"] not in consequences:
+            raise InputError(f"query {name!r}: no rule has the consequence {spec['bar']!r}", str(raw_rules[0][0].path))
     domains = derived_domains(rules, parts)
     for rule, (where, node) in zip(rules, raw_rules):
         for other in rule.then.unless:

@@ -1,0 +1,235 @@
+"""Scenario files: hypothetical placements, settled decisions, options and questions, run against the record.
+
+A scenario's placements are proposals: each country's years are evaluated in order and the effective
+tier of a year (after the automatic downgrade or (F)) is the history the next year sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import InputError
+from .forward import clock
+from .model import Placement
+from .queries import (Case, Context, add_what_follows, evaluate_case, history_for, parse_decisions, _baseline,
+                      _changes)
+from .trade import trade
+from .yamlsafe import Mapping, load_yaml
+
+TOP_KEYS = {"name", "description", "options", "history", "placements", "decisions", "questions"}
+PLACEMENT_KEYS = {"tier", "alternatives", "note"}
+QUESTION_KEYS = {"consequences", "trade", "forward"}
+
+
+class _Checker:
+    """Validation with file:line messages."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node, key, message):
+        line = node.line_of(key) if isinstance(node, Mapping) else 1
+        raise InputError(message, f"{self.path}:{line}")
+
+    def mapping(self, parent, key, allowed=None):
+        node = parent.get(key, Mapping())
+        if not isinstance(node, Mapping):
+            self.fail(parent, key, f"{key}: must be a mapping")
+        for inner in node if allowed else ():
+            if inner not in allowed:
+                self.fail(node, inner, f"unknown key {inner!r} in {key} (expected one of {sorted(allowed)})")
+        return node
+
+    def year(self, ctx, node, key):
+        if not isinstance(key, int) or isinstance(key, bool):
+            self.fail(node, key, f"{key!r} is not a report year")
+        try:
+            ctx.check_year(key)
+        except InputError as err:
+            self.fail(node, key, err.message)
+        return key
+
+    def country(self, ctx, node, key):
+        try:
+            return ctx.record.lookup(str(key), allow_new_code=True).code
+        except InputError as err:
+            self.fail(node, key, err.message)
+
+
+def load(path: Path) -> tuple[Mapping, _Checker]:
+    document = load_yaml(path)
+    check = _Checker(path)
+    if not isinstance(document, Mapping):
+        raise InputError("a scenario must be a mapping with name:, placements:, questions:", f"{path}:1")
+    for key in document:
+        if key not in TOP_KEYS:
+            check.fail(document, key, f"unknown key {key!r} (expected one of {sorted(TOP_KEYS)})")
+    if not isinstance(document.get("name"), str):
+        check.fail(document, "name", "name: must be text")
+    return document, check
+
+
+def _placements(ctx, document, check) -> dict:
+    """{code: {year: {"tier", "alternatives", "note"}}}"""
+    found = {}
+    placements = check.mapping(document, "placements")
+    for country, years in placements.items():
+        code = check.country(ctx, placements, country)
+        if not isinstance(years, Mapping) or not years:
+            check.fail(placements, country, f"{country}: map report years to tiers")
+        for year, spec in years.items():
+            check.year(ctx, years, year)
+            spec = spec if isinstance(spec, Mapping) else {"tier": spec}
+            for key in spec:
+                if key not in PLACEMENT_KEYS:
+                    check.fail(years, year, f"unknown key {key!r} (expected one of {sorted(PLACEMENT_KEYS)})")
+            tiers = [spec.get("tier")] + list(spec.get("alternatives", []) or [])
+            for tier in tiers:
+                if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
+                    check.fail(years, year, f"{country} {year}: unknown tier {tier!r} "
+                                            f"(tiers: {', '.join(ctx.rulebook.tiers)})")
+            found.setdefault(code, {})[year] = {"tier": spec["tier"], "alternatives": tiers[1:],
+                                                "note": spec.get("note")}
+    if not found:
+        check.fail(document, "placements", "placements: name at least one country and year")
+    return found
+
+
+def _history(ctx, document, check) -> dict:
+    """Assumed final placements ({code: {year: tier}}) that supplement or override the record."""
+    found = {}
+    history = check.mapping(document, "history")
+    for country, years in history.items():
+        code = check.country(ctx, history, country)
+        if not isinstance(years, Mapping):
+            check.fail(history, country, f"{country}: map report years to tiers")
+        for year, tier in years.items():
+            check.year(ctx, years, year)
+            if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
+                check.fail(years, year, f"{country} {year}: unknown tier {tier!r} (tiers: {', '.join(ctx.rulebook.tiers)})")
+            found.setdefault(code, {})[year] = tier
+    return found
+
+
+def _decisions(ctx, document, check) -> dict:
+    found = {}
+    decisions = check.mapping(document, "decisions")
+    for country, years in decisions.items():
+        code = check.country(ctx, decisions, country)
+        if not isinstance(years, Mapping):
+            check.fail(decisions, country, f"{country}: map report years to decisions")
+        for year, settled in years.items():
+            check.year(ctx, years, year)
+            if not isinstance(settled, Mapping):
+                check.fail(years, year, "map decision ids to options")
+            try:
+                found.setdefault(code, {})[year] = parse_decisions(ctx, [f"{k}={v}" for k, v in settled.items()])
+            except InputError as err:
+                check.fail(years, year, err.message)
+    return found
+
+
+def _options(ctx, document, check) -> Context:
+    options = check.mapping(document, "options")
+    try:
+        return ctx.with_options({str(k): str(v) for k, v in options.items()})
+    except InputError as err:
+        check.fail(document, "options", err.message)
+
+
+def run(ctx: Context, path: Path) -> dict:
+    document, check = load(path)
+    ctx = _options(ctx, document, check)
+    placements = _placements(ctx, document, check)
+    assumed = _history(ctx, document, check)
+    decisions = _decisions(ctx, document, check)
+    questions = check.mapping(document, "questions", QUESTION_KEYS)
+    results, effective = [], {code: dict(years) for code, years in assumed.items()}
+    for code, years in sorted(placements.items()):
+        effective.setdefault(code, {})
+        for year in sorted(years):
+            if year in assumed.get(code, {}):
+                check.fail(document, "history", f"{code} {year} is both assumed history and a placement")
+            results.append(_country_year(ctx, code, year, years[year], effective[code], decisions, check, document))
+    return {
+        "scenario": document["name"], "description": document.get("description"), "options": ctx.options,
+        "results": results,
+        "trade": [_trade(ctx, q, effective, decisions, check, questions) for q in _list(questions, "trade", check)],
+        "forward": [_forward(ctx, q, effective, check, questions) for q in _list(questions, "forward", check)],
+        "receipt": ctx.receipt(),
+    }
+
+
+def _list(questions, key, check) -> list:
+    items = questions.get(key, []) or []
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        check.fail(questions, key, f"{key}: must be a list of mappings")
+    return items
+
+
+def _country_year(ctx, code, year, spec, effective, decisions, check, document) -> dict:
+    history = history_for(ctx, code, year, effective)
+    settled = decisions.get(code, {}).get(year, {})
+    case = Case(code, year, Placement(year, spec["tier"], origin="proposed"), history, settled,
+                {k: "scenario" for k in settled})
+    result = evaluate_case(ctx, case)
+    opened = {d["id"] for d in result["decisions"]}
+    for name in settled:
+        if name not in opened:
+            check.fail(document, "decisions", f"decision {name} for {code} {year} is settled but no rule opens it "
+                                              f"on tier {spec['tier']} (contradictory settings)")
+    add_what_follows(ctx, case, result)
+    effective[year] = result["effective_tier"]
+    baseline = _baseline(ctx, code, year, history, None)
+    alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),
+                                                         history))) for tier in spec["alternatives"]}
+    return {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],
+            "baseline": baseline, "scenario": result, "changes": _changes(baseline, result),
+            "alternatives": alternatives}
+
+
+def _name(ctx, code):
+    return ctx.record.countries[code].name if code in ctx.record.countries else code
+
+
+def _brief(result: dict) -> dict:
+    return {"effective_tier": result["effective_tier"], "consequences": sorted({c["id"] for c in result["consequences"]})}
+
+
+def _date(check, node, key):
+    value = node.get(key)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        check.fail(node, key, f"{key}: {value!r} is not a date YYYY-MM-DD")
+
+
+TRADE_KEYS = {"agreement", "partners", "date", "on", True}  # YAML 1.1 reads a bare `on:` key as true
+
+
+def _trade(ctx, question, effective, decisions, check, questions) -> dict:
+    for key in question:
+        if key not in TRADE_KEYS:
+            check.fail(question, key, f"unknown key {key!r} in a trade question (agreement, partners, date)")
+    key = next((k for k in ("date", "on", True) if k in question), "date")
+    on = _date(check, question, key)
+    partners = question.get("partners", []) or []
+    try:
+        return trade(ctx, list(partners), question.get("agreement"), on, effective, decisions)
+    except InputError as err:
+        check.fail(question, key, err.message)
+
+
+def _forward(ctx, question, effective, check, questions) -> dict:
+    code = check.country(ctx, question, question.get("country"))
+    year = check.year(ctx, question, question.get("year"))
+    years = question.get("years", 6)
+    if not isinstance(years, int) or not 1 <= years <= 25:
+        check.fail(question, "years", "years: a whole number from 1 to 25")
+    own = effective.get(code, {})
+    tier = question.get("tier") or own.get(year) or ctx.record.history(code).get(year, Placement(year, None)).tier
+    if tier not in ctx.rulebook.tiers:
+        check.fail(question, "country", f"no tier for {code} {year}: give tier:")
+    return clock(ctx, code, year, tier, {y: t for y, t in own.items() if y < year}, years)
