@@ -109,7 +109,7 @@ def test_every_tier_side_by_side(ctx):
 
 @pytest.mark.parametrize("text, fragments", [
     ("name: x\nplacements: {MYS: {2015: '4'}}\n", ["bad.yaml:2", "unknown tier '4'"]),
-    ("name: x\nplacements: {MYS: {2015: '3'}}\nplacement: {}\n", ["bad.yaml:3", "unknown key 'placement'"]),
+    ("name: x\nplacements: {MYS: {2015: '3'}}\nplacement: {}\n", ["bad.yaml:3", "unknown top-level key 'placement'"]),
     ("name: x\nplacements:\n  MYS:\n    2015: '3'\n    2015: '2'\n", ["bad.yaml:5", "duplicate key 2015"]),
     ("name: x\nplacements: {MYS: {1999: '3'}}\n", ["bad.yaml:2", "before the first report"]),
     ("name: x\nplacements: {Atlantis: {2015: '3'}}\n", ["bad.yaml:2", "unknown country"]),
@@ -119,7 +119,7 @@ def test_every_tier_side_by_side(ctx):
      ["bad.yaml:3", "impossible date"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\noptions: {waiver_transition: sometimes}\n", ["bad.yaml:3", "no choice"]),
     ("", ["bad.yaml", "empty file"]),
-    ("- just\n- a list\n", ["bad.yaml:1", "must be a mapping"]),
+    ("- just\n- a list\n", ["bad.yaml:1", "a scenario must be a mapping"]),
 ])
 def test_malformed_scenarios(capsys, tmp_path, text, fragments):
     path = tmp_path / "bad.yaml"

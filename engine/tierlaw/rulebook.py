@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
-from .yamlsafe import Mapping, load_yaml
+from .yamlsafe import Mapping, load_yaml, top_level
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "rules"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
@@ -72,11 +72,7 @@ def _rule_files(directory: Path) -> list[Path]:
 
 def _collect(path: Path, data, parts: dict, raw_rules: list) -> None:
     where = _Where(path)
-    if not isinstance(data, Mapping):
-        raise InputError("a rule file must be a mapping with keys such as rules:, parameters:", f"{path}:1")
-    for key in data:
-        if key not in FILE_KEYS:
-            where.fail(data, key, f"unknown top-level key {key!r} (expected one of {sorted(FILE_KEYS)})")
+    top_level(data, path, FILE_KEYS, "a rule file")
     for section in parts:
         _merge_section(where, data, section, parts[section])
     rules = data.get("rules", [])

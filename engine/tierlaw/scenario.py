@@ -14,7 +14,7 @@ from .model import Placement
 from .queries import (Case, Context, add_what_follows, evaluate_case, history_for, parse_decisions, _baseline,
                       _changes)
 from .trade import trade
-from .yamlsafe import Mapping, load_yaml
+from .yamlsafe import Mapping, load_yaml, top_level
 
 TOP_KEYS = {"name", "description", "options", "history", "placements", "decisions", "questions"}
 PLACEMENT_KEYS = {"tier", "alternatives", "note"}
@@ -57,39 +57,40 @@ class _Checker:
 
 
 def load(path: Path) -> tuple[Mapping, _Checker]:
-    document = load_yaml(path)
+    document = top_level(load_yaml(path), path, TOP_KEYS, "a scenario")
     check = _Checker(path)
-    if not isinstance(document, Mapping):
-        raise InputError("a scenario must be a mapping with name:, placements:, questions:", f"{path}:1")
-    for key in document:
-        if key not in TOP_KEYS:
-            check.fail(document, key, f"unknown key {key!r} (expected one of {sorted(TOP_KEYS)})")
     if not isinstance(document.get("name"), str):
         check.fail(document, "name", "name: must be text")
     return document, check
 
 
+def _country_years(ctx, document, check, section):
+    """(code, years node, year, value) for each entry of a {COUNTRY: {YEAR: value}} section."""
+    countries = check.mapping(document, section)
+    for country, years in countries.items():
+        code = check.country(ctx, countries, country)
+        if not isinstance(years, Mapping) or not years:
+            check.fail(countries, country, f"{country}: map report years to entries")
+        for year, value in years.items():
+            yield code, years, check.year(ctx, years, year), value
+
+
+def _tier(ctx, check, node, year, tier):
+    if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
+        check.fail(node, year, f"{year}: unknown tier {tier!r} (tiers: {', '.join(ctx.rulebook.tiers)})")
+    return tier
+
+
 def _placements(ctx, document, check) -> dict:
     """{code: {year: {"tier", "alternatives", "note"}}}"""
     found = {}
-    placements = check.mapping(document, "placements")
-    for country, years in placements.items():
-        code = check.country(ctx, placements, country)
-        if not isinstance(years, Mapping) or not years:
-            check.fail(placements, country, f"{country}: map report years to tiers")
-        for year, spec in years.items():
-            check.year(ctx, years, year)
-            spec = spec if isinstance(spec, Mapping) else {"tier": spec}
-            for key in spec:
-                if key not in PLACEMENT_KEYS:
-                    check.fail(years, year, f"unknown key {key!r} (expected one of {sorted(PLACEMENT_KEYS)})")
-            tiers = [spec.get("tier")] + list(spec.get("alternatives", []) or [])
-            for tier in tiers:
-                if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
-                    check.fail(years, year, f"{country} {year}: unknown tier {tier!r} "
-                                            f"(tiers: {', '.join(ctx.rulebook.tiers)})")
-            found.setdefault(code, {})[year] = {"tier": spec["tier"], "alternatives": tiers[1:],
-                                                "note": spec.get("note")}
+    for code, years, year, spec in _country_years(ctx, document, check, "placements"):
+        spec = spec if isinstance(spec, Mapping) else {"tier": spec}
+        for key in spec:
+            if key not in PLACEMENT_KEYS:
+                check.fail(years, year, f"unknown key {key!r} (expected one of {sorted(PLACEMENT_KEYS)})")
+        tiers = [_tier(ctx, check, years, year, t) for t in [spec.get("tier")] + list(spec.get("alternatives") or [])]
+        found.setdefault(code, {})[year] = {"tier": tiers[0], "alternatives": tiers[1:], "note": spec.get("note")}
     if not found:
         check.fail(document, "placements", "placements: name at least one country and year")
     return found
@@ -98,34 +99,20 @@ def _placements(ctx, document, check) -> dict:
 def _history(ctx, document, check) -> dict:
     """Assumed final placements ({code: {year: tier}}) that supplement or override the record."""
     found = {}
-    history = check.mapping(document, "history")
-    for country, years in history.items():
-        code = check.country(ctx, history, country)
-        if not isinstance(years, Mapping):
-            check.fail(history, country, f"{country}: map report years to tiers")
-        for year, tier in years.items():
-            check.year(ctx, years, year)
-            if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
-                check.fail(years, year, f"{country} {year}: unknown tier {tier!r} (tiers: {', '.join(ctx.rulebook.tiers)})")
-            found.setdefault(code, {})[year] = tier
+    for code, years, year, tier in _country_years(ctx, document, check, "history"):
+        found.setdefault(code, {})[year] = _tier(ctx, check, years, year, tier)
     return found
 
 
 def _decisions(ctx, document, check) -> dict:
     found = {}
-    decisions = check.mapping(document, "decisions")
-    for country, years in decisions.items():
-        code = check.country(ctx, decisions, country)
-        if not isinstance(years, Mapping):
-            check.fail(decisions, country, f"{country}: map report years to decisions")
-        for year, settled in years.items():
-            check.year(ctx, years, year)
-            if not isinstance(settled, Mapping):
-                check.fail(years, year, "map decision ids to options")
-            try:
-                found.setdefault(code, {})[year] = parse_decisions(ctx, [f"{k}={v}" for k, v in settled.items()])
-            except InputError as err:
-                check.fail(years, year, err.message)
+    for code, years, year, settled in _country_years(ctx, document, check, "decisions"):
+        if not isinstance(settled, Mapping):
+            check.fail(years, year, "map decision ids to options")
+        try:
+            found.setdefault(code, {})[year] = parse_decisions(ctx, [f"{k}={v}" for k, v in settled.items()])
+        except InputError as err:
+            check.fail(years, year, err.message)
     return found
 
 

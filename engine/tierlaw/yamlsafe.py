@@ -100,3 +100,15 @@ def load_yaml(path: Path):
     if data is None:
         raise InputError("empty file", str(path))
     return data
+
+
+def top_level(data, path, allowed: set, what: str) -> Mapping:
+    """A loaded document that must be a mapping whose keys are all in `allowed`."""
+    if not isinstance(data, Mapping):
+        raise InputError(f"{what} must be a mapping with keys such as {', '.join(sorted(map(str, allowed))[:3])}",
+                         f"{path}:1")
+    for key in data:
+        if key not in allowed:
+            raise InputError(f"unknown top-level key {key!r} (expected one of {sorted(map(str, allowed))})",
+                             f"{path}:{data.line_of(key)}")
+    return data
