@@ -166,6 +166,40 @@ def run(
            Format.markdown: render.run_markdown}[fmt](report))
 
 
+@app.command()
+def check(
+    exhaustive: bool = typer.Option(False, "--exhaustive", help="Also verify every history of --years reports."),
+    years: int = typer.Option(6, "--years", min=1, max=10, help="Report years per history (exhaustive)."),
+    compare_backends: bool = typer.Option(False, "--compare-backends",
+                                          help="Evaluate every distinct case on both backends (slower)."),
+    default_options_only: bool = typer.Option(False, "--default-options-only",
+                                              help="Verify under the default interpretation options only."),
+    rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
+):
+    """Check the rulebook: static problems, and with --exhaustive the invariants on every history."""
+    from .verify import exhaustive as run_exhaustive, static_problems
+    ctx = _context(rules, data, backend, [])
+    problems = [p.line() for p in static_problems(ctx)]
+    for line in problems:
+        sys.stderr.write(line + "\n")
+    if problems:
+        raise SystemExit(2)
+    print(f"static checks: {len(ctx.rulebook.rules)} rules, {len(ctx.rulebook.invariants)} invariants, no problem")
+    if not exhaustive:
+        return
+    report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only)
+    print(f"exhaustive: {report['histories']:,} histories of {years} reports (with every combination of decisions) "
+          f"from law versions starting {', '.join(map(str, report['windows']))}, under {report['option_sets']} "
+          f"option sets; {report['evaluations']:,} distinct cases evaluated in {report['seconds']} s")
+    for violation in report["violations"]:
+        sys.stderr.write(f"V001 {violation['problem']}\n  smallest history: {violation['command']}\n")
+    for rule in report["unreachable"]:
+        sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports (unreachable)\n")
+    if report["violations"] or report["unreachable"]:
+        raise SystemExit(2)
+    print("exhaustive: every invariant holds and every rule fires in some history")
+
+
 def _fail(message: str, code: int) -> None:
     sys.stderr.write(f"tierlaw: {message}\n")
     raise SystemExit(code)

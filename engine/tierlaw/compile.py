@@ -119,7 +119,8 @@ def _with_strata(compiled: list) -> list:
         if not changed:
             return [_restratified(item, strata[item.rule.id]) for item in compiled]
     cycle = sorted(rule_id for rule_id, level in strata.items() if level >= len(compiled))
-    raise InputError(f"rules depend on each other in a cycle: {', '.join(cycle[:6])}", compiled[0].rule.file)
+    first = next(item.rule for item in compiled if item.rule.id == cycle[0])
+    raise InputError(f"rules depend on each other in a cycle: {', '.join(cycle[:6])}", f"{first.file}:{first.line}")
 
 
 def _stratum_floor(item, producers, by_id, strata) -> int:
@@ -152,8 +153,17 @@ def _features_used(book, compiled, year, options, used) -> dict:
             for name in names}
 
 
+_defeaters_by_book: dict[str, dict] = {}
+
+
 def defeaters_of(book: CompiledBook) -> dict:
-    """rule id -> rule ids whose firing in the same case defeats it."""
+    """rule id -> rule ids whose firing in the same case defeats it (computed once per compiled book)."""
+    if book.digest not in _defeaters_by_book:
+        _defeaters_by_book[book.digest] = _defeaters_table(book)
+    return _defeaters_by_book[book.digest]
+
+
+def _defeaters_table(book: CompiledBook) -> dict:
     producers: dict[str, list] = {}
     for item in book.rules:
         for kind, _ in item.rule.then.derive:

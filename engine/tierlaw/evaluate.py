@@ -35,9 +35,19 @@ def base_fact(proposed_tier: str, features: tuple, decisions: dict) -> dict:
     return fact
 
 
+_tables: dict = {}
+
+
+def _rule_tables(book: CompiledBook) -> tuple:
+    """(rules by id, position by id) of a compiled book, built once."""
+    if book.digest not in _tables:
+        _tables[book.digest] = ({item.rule.id: item for item in book.rules},
+                                {item.rule.id: index for index, item in enumerate(book.rules)})
+    return _tables[book.digest]
+
+
 def run(backend, book: CompiledBook, base: dict) -> Run:
-    rules = {item.rule.id: item for item in book.rules}
-    order = {item.rule.id: index for index, item in enumerate(book.rules)}
+    rules, order = _rule_tables(book)
     defeaters = defeaters_of(book)
     session = backend.open_session(book)
     facts, justified, fired, fired_ids = {base["id"]: base}, {}, [], set()

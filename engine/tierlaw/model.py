@@ -93,6 +93,7 @@ class Rulebook:
     decisions: dict  # id -> Decision
     options: dict  # id -> Option
     queries: dict  # query name -> what it asks of the rules (e.g. trade: bar, exception_decision, authority)
+    invariants: dict  # name -> invariant spec for exhaustive verification
     rules: tuple
     digest: str
     source: str

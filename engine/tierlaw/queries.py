@@ -238,21 +238,29 @@ def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
 
 
 def parse_sets(ctx: Context, items: list, year: int) -> dict:
-    """`--set YEAR=TIER` items as {year: tier}; malformed, repeated or contradictory ones are errors."""
+    """`--set YEAR=TIER` or `--set FIRST-LAST=TIER` items as {year: tier}; malformed, repeated or
+    contradictory ones are errors."""
     overrides = {}
     for item in items:
-        text_year, sep, tier = item.partition("=")
-        if not sep or not text_year.strip().isdigit():
-            raise InputError(f"{item!r} is not YEAR=TIER", "--set")
-        set_year = int(text_year)
-        ctx.check_year(set_year, "--set")
-        ctx.check_tier(tier.strip(), "--set")
-        if set_year in overrides:
-            raise InputError(f"year {set_year} is set twice", "--set")
-        if set_year == year:
-            raise InputError(f"{set_year} is the question year; give its tier with --tier", "--set")
-        overrides[set_year] = tier.strip()
+        span, sep, tier = item.partition("=")
+        first, dash, last = span.strip().partition("-")
+        if not sep or not first.isdigit() or (dash and not last.isdigit()):
+            raise InputError(f"{item!r} is not YEAR=TIER or FIRST-LAST=TIER", "--set")
+        years = range(int(first), int(last if dash else first) + 1)
+        if not years:
+            raise InputError(f"{item!r}: the range ends before it starts", "--set")
+        for set_year in years:
+            _add_set(ctx, overrides, set_year, ctx.check_tier(tier.strip(), "--set"), year)
     return overrides
+
+
+def _add_set(ctx, overrides, set_year, tier, year):
+    ctx.check_year(set_year, "--set")
+    if set_year in overrides:
+        raise InputError(f"year {set_year} is set twice", "--set")
+    if set_year == year:
+        raise InputError(f"{set_year} is the question year; give its tier with --tier", "--set")
+    overrides[set_year] = tier
 
 
 def parse_decisions(ctx: Context, items: list) -> dict:

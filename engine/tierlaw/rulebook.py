@@ -15,7 +15,7 @@ from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
 from .yamlsafe import Mapping, load_yaml, top_level
 
-FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "rules"}
+FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
 REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confidence", "when"}
 THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
@@ -49,7 +49,7 @@ class _Where:
 def load_rulebook(directory: Path) -> Rulebook:
     """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
     files = _rule_files(directory)
-    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries")}
+    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries", "invariants")}
     raw_rules = []
     digest = hashlib.sha256()
     for path in files:
@@ -108,8 +108,32 @@ def _validated_parts(parts: dict) -> dict:
     parameters = {name: _parameter(name, options, *entry) for name, entry in parts["parameters"].items()}
     features = {name: _feature(name, tiers, parameters, *entry) for name, entry in parts["features"].items()}
     queries = {name: _query(name, decisions, *entry) for name, entry in parts["queries"].items()}
+    invariants = {name: _invariant(name, options, *entry) for name, entry in parts["invariants"].items()}
     return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
-                queries=queries)
+                queries=queries, invariants=invariants)
+
+
+INVARIANT_KEYS = {
+    "max_run": {"tiers", "counted_from", "max"},
+    "max_run_after": {"run_tiers", "min_run", "then_tiers", "counted_from", "from_report", "max"},
+    "exactly_when": {"consequences", "effective", "from_report"},
+    "implies": {"consequences", "effective"},
+    "requires": {"consequence", "effective", "period_overlaps", "decisions"},
+    "monotone": {"order", "restrictions"},
+}
+
+
+def _invariant(name, options, where, parent, spec) -> dict:
+    """An invariant for exhaustive verification: kind-specific keys plus description, ref, applies_with."""
+    if not isinstance(spec, Mapping) or spec.get("kind") not in INVARIANT_KEYS:
+        where.fail(parent, name, f"invariant {name!r}: kind must be one of {sorted(INVARIANT_KEYS)}")
+    needed = INVARIANT_KEYS[spec["kind"]] - {"from_report"}
+    allowed = INVARIANT_KEYS[spec["kind"]] | {"kind", "description", "ref", "applies_with"}
+    _require_keys(where, parent, name, spec, needed | {"description", "ref"}, allowed, "invariant")
+    for option, choice in (spec.get("applies_with") or {}).items():
+        if option not in options or choice not in options[option].choices:
+            where.fail(spec, "applies_with", f"invariant {name!r}: unknown option choice {option}={choice}")
+    return dict(spec, line=spec.line, file=where.path.name)
 
 
 def _query(name, decisions, where, parent, spec) -> dict:

@@ -30,9 +30,24 @@ def passes(fact: dict, tests) -> bool:
     return True
 
 
+_rules_by_kind: dict[str, dict] = {}  # compiled-book digest -> fact kind -> rules consuming it
+
+
+def _index(book: CompiledBook) -> dict:
+    """Rules by the fact kinds their patterns consume, so a new fact is matched only by rules that use it."""
+    if book.digest not in _rules_by_kind:
+        index: dict[str, list] = {}
+        for position, item in enumerate(book.rules):
+            for kind in {p.kind for p in item.patterns}:
+                index.setdefault(kind, []).append((position, item))
+        _rules_by_kind[book.digest] = index
+    return _rules_by_kind[book.digest]
+
+
 class Session:
     def __init__(self, book: CompiledBook):
         self.book = book
+        self.index = _index(book)
         self.by_kind: dict[str, list] = {}
 
     def add(self, facts: list) -> list:
@@ -40,8 +55,9 @@ class Session:
         fresh = {fact["id"] for fact in facts}
         for fact in facts:
             self.by_kind.setdefault(fact["kind"], []).append(fact)
+        touched = dict(pair for fact in facts for pair in self.index.get(fact["kind"], []))
         matches = []
-        for item in self.book.rules:
+        for _, item in sorted(touched.items(), key=lambda pair: pair[0]):
             candidates = [[f for f in self.by_kind.get(p.kind, []) if passes(f, p.tests)] for p in item.patterns]
             for combo in itertools.product(*candidates):
                 if any(fact["id"] in fresh for fact in combo):
