@@ -72,6 +72,11 @@ def _emit(text: str) -> None:
     sys.stdout.write(text)
 
 
+def _show(report: dict, fmt: "Format", table, markdown) -> None:
+    """Print a report as JSON (the contract), a terminal table or Markdown."""
+    _emit({Format.json: render.as_json, Format.table: table, Format.markdown: markdown}[fmt](report))
+
+
 @app.command()
 def whatif(
     country: str = typer.Argument(..., help="ISO3 code or report name (MYS, Malaysia)."),
@@ -91,24 +96,16 @@ def whatif(
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
-        _emit({Format.json: render.as_json, Format.table: render.tiers_table,
-               Format.markdown: render.tiers_markdown}[fmt](report))
+        _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
     report = run_whatif(ctx, country, year, tier, set_, settled, _date(on), forward_years=forward)
-    _emit({Format.json: render.as_json, Format.table: render.whatif_table,
-           Format.markdown: render.whatif_markdown}[fmt](report))
-
-
-class HistoryFormat(str, enum.Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+    _show(report, fmt, render.whatif_table, render.whatif_markdown)
 
 
 @app.command()
 def history(
     country: str = typer.Argument(..., help="ISO3 code or report name."),
-    fmt: HistoryFormat = typer.Option(HistoryFormat.table, "--format", help="Output format."),
+    fmt: Format = FORMAT,
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
     option: list[str] = OPTION,
 ):
@@ -116,8 +113,7 @@ def history(
     from .audit import history as run_history
     ctx = _context(rules, data, backend, option)
     report = run_history(ctx, country)
-    _emit({HistoryFormat.json: render.as_json, HistoryFormat.table: render.history_table,
-           HistoryFormat.markdown: render.history_markdown}[fmt](report))
+    _show(report, fmt, render.history_table, render.history_markdown)
 
 
 @app.command()
@@ -132,8 +128,7 @@ def audit(
     from .audit import audit as run_audit
     ctx = _context(rules, data, backend, option)
     report = run_audit(ctx, list(countries or []), first, last)
-    _emit({Format.json: render.as_json, Format.table: render.audit_table,
-           Format.markdown: render.audit_markdown}[fmt](report))
+    _show(report, fmt, render.audit_table, render.audit_markdown)
 
 
 @app.command()
@@ -148,8 +143,7 @@ def trade(
     from .trade import trade as run_trade
     ctx = _context(rules, data, backend, option)
     report = run_trade(ctx, list(countries or []), agreement, _date(on))
-    _emit({Format.json: render.as_json, Format.table: render.trade_table,
-           Format.markdown: render.trade_markdown}[fmt](report))
+    _show(report, fmt, render.trade_table, render.trade_markdown)
 
 
 @app.command()
@@ -162,8 +156,7 @@ def run(
     from .scenario import run as run_scenario
     ctx = _context(rules, data, backend, option)
     report = run_scenario(ctx, scenario)
-    _emit({Format.json: render.as_json, Format.table: render.run_table,
-           Format.markdown: render.run_markdown}[fmt](report))
+    _show(report, fmt, render.run_table, render.run_markdown)
 
 
 @app.command()
