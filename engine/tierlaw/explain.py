@@ -69,8 +69,13 @@ def consequence(ctx, case, book, vector, run_, match) -> dict:
     return entry
 
 
+_by_id: dict = {}
+
+
 def book_rule(book, rule_id):
-    return next(item for item in book.rules if item.rule.id == rule_id)
+    if book.digest not in _by_id:
+        _by_id[book.digest] = {item.rule.id: item for item in book.rules}
+    return _by_id[book.digest][rule_id]
 
 
 def because(ctx, case, book, vector, run_, match) -> list:

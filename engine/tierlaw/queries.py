@@ -125,17 +125,25 @@ def evaluate_case(ctx: Context, case: Case) -> dict:
     return _merged(ctx, case, book, outcomes)
 
 
-def _shown(ctx, case, book, vector, run_) -> dict:
+def _shown_matches(book, run_) -> dict:
+    """(consequence id, rule id) -> match, for the rules of a run that are shown."""
     rules = {item.rule.id: item.rule for item in book.rules}
-    return {(rules[m.rule_id].consequence, m.rule_id): consequence(ctx, case, book, vector, run_, m)
-            for m in run_.fired if rules[m.rule_id].then.show}
+    return {(rules[m.rule_id].consequence, m.rule_id): m for m in run_.fired if rules[m.rule_id].then.show}
 
 
 def _merged(ctx, case, book, outcomes) -> dict:
-    shown = [_shown(ctx, case, book, vector, run_) for vector, run_ in outcomes]
+    """One result over every reading of the unknown years: explanations are built once per consequence,
+    from the first reading in which it holds."""
+    shown = [_shown_matches(book, run_) for _, run_ in outcomes]
     unknown = sorted({y for vector, _ in outcomes for y in vector.unknown_years})
-    keys = sorted({key for one in shown for key in one})
-    consequences = [_merged_consequence(key, shown, unknown) for key in keys]
+    varying = _varying_features(outcomes)
+    consequences = []
+    for key in sorted({key for one in shown for key in one}):
+        first = next(i for i, one in enumerate(shown) if key in one)
+        vector, run_ = outcomes[first]
+        entry = consequence(ctx, case, book, vector, run_, shown[first][key])
+        held = sum(1 for one in shown if key in one)
+        consequences.append(_with_status(entry, held == len(shown), unknown, varying))
     effective = sorted({run_.derived(EFFECTIVE) for _, run_ in outcomes}, key=str)
     opened = sorted({d for _, run_ in outcomes for d in opened_decisions(run_, book)})
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
@@ -147,6 +155,23 @@ def _merged(ctx, case, book, outcomes) -> dict:
     return result
 
 
+def _varying_features(outcomes) -> set:
+    values: dict = {}
+    for vector, _ in outcomes:
+        for name, value in vector.values:
+            values.setdefault(name, set()).add(value)
+    return {name for name, seen in values.items() if len(seen) > 1}
+
+
+def _mentions(facts: list, names: set) -> bool:
+    for fact in facts:
+        if fact["fact"] == "feature" and fact["name"] in names:
+            return True
+        if fact["fact"] == "derived" and any(_mentions(d["because"], names) for d in fact["derived_by"]):
+            return True
+    return False
+
+
 def _feature_values(outcomes) -> dict:
     """Each feature's value, or the sorted list of values the unknown years allow."""
     seen: dict = {}
@@ -156,15 +181,13 @@ def _feature_values(outcomes) -> dict:
     return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str) for name, v in sorted(seen.items())}
 
 
-def _merged_consequence(key, shown, unknown) -> dict:
-    present = [one[key] for one in shown if key in one]
-    entry = dict(present[0])
-    entry["status"] = "certain" if len(present) == len(shown) else "indeterminate"
-    if len(shown) > 1 and any(p["because"] != present[0]["because"] for p in present):
+def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dict:
+    entry["status"] = "certain" if certain else "indeterminate"
+    if varying and _mentions(entry["because"], varying):
         note = {"fact": "unknown_placements", "years": unknown,
                 "note": "the facts below are one reading of these unknown years"}
         entry["because"] = [note] + entry["because"]
-    if entry["status"] == "indeterminate":
+    if not certain:
         entry["depends_on_unknown_years"] = unknown
     return entry
 
