@@ -26,6 +26,7 @@ class Format(str, enum.Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class Waiver(str, enum.Enum):
@@ -37,7 +38,8 @@ RULES = typer.Option(None, "--rules", help="Rulebook directory (default: the shi
 DATA = typer.Option(None, "--data", help="Record directory (default: the shipped data).")
 BACKEND = typer.Option(None, "--backend", help="durable or reference (default: durable where it imports).")
 OPTION = typer.Option([], "--option", help="Interpretation option NAME=CHOICE (see docs/rules.md).")
-FORMAT = typer.Option(Format.table, "--format", help="Output format.")
+FORMAT = typer.Option(Format.table, "--format", help="Output format (html: history, whatif, run, audit).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output.")
 
 
 def _options(items: list) -> dict:
@@ -61,20 +63,55 @@ def _date(text: Optional[str]) -> Optional[dt.date]:
         raise InputError(f"{text!r} is not a date YYYY-MM-DD", "--on") from None
 
 
-def _context(rules, data, backend, options):
+def _rows_by_country(rows: list) -> dict:
+    found: dict = {}
+    for row in rows:
+        found.setdefault(row["country"], []).append(row)
+    return found
+
+
+def _recorded_rows(ctx, codes) -> dict:
+    """Audit rows of the recorded placements of these countries (for timelines)."""
+    from .audit import audit_row
+    return {code: [audit_row(ctx, code, p) for _, p in sorted(ctx.record.history(code).items())] for code in codes}
+
+
+def _context(rules, data, backend, options, output=None):
     from .queries import Context  # lazy: keeps `tierlaw --help` fast
+    _output[0] = output
     ctx = Context(rules, data, backend, _options(options))
     render.use_tier_labels(ctx.rulebook.tiers)
     return ctx
 
 
+_output: list = [None]  # the --output file of the running command, if any
+
+
 def _emit(text: str) -> None:
-    sys.stdout.write(text)
+    target = _output[0]
+    if target is None:
+        sys.stdout.write(text)
+        return
+    temporary = target.with_name(f".{target.name}.tierlaw-partial")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)  # never a half-written report
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {err.strerror}", str(target)) from None
 
 
-def _show(report: dict, fmt: "Format", table, markdown) -> None:
-    """Print a report as JSON (the contract), a terminal table or Markdown."""
-    _emit({Format.json: render.as_json, Format.table: table, Format.markdown: markdown}[fmt](report))
+def _show(report: dict, fmt: "Format", table, markdown, html_page=None) -> None:
+    """Print a report as JSON (the contract), a terminal table, Markdown or HTML."""
+    if fmt == Format.html and html_page is None:
+        raise InputError("html is offered for history, whatif, run and audit", "--format")
+    pick = {Format.json: render.as_json, Format.table: table, Format.markdown: markdown, Format.html: html_page}
+    _emit(pick[fmt](report))
+
+
+def _authority(ctx) -> list:
+    periods = ctx.rulebook.queries.get("trade", {}).get("authority", [])
+    return [{"name": p["name"], "from": p["from"].isoformat(), "until": p["until"].isoformat()} for p in periods]
 
 
 @app.command()
@@ -87,33 +124,36 @@ def whatif(
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
     on: Optional[str] = typer.Option(None, "--on", help="Evaluation date YYYY-MM-DD for date-keyed rules."),
     forward: int = typer.Option(6, "--forward", min=0, max=25, help="Reports ahead on the forward clock."),
-    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
     backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Consequences of placing COUNTRY on TIER (or `all` tiers side by side) in report YEAR, against the record."""
     from .queries import whatif as run_whatif, whatif_all
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, output)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
         _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
     report = run_whatif(ctx, country, year, tier, set_, settled, _date(on), forward_years=forward)
-    _show(report, fmt, render.whatif_table, render.whatif_markdown)
+    from .html import whatif_html
+    _show(report, fmt, render.whatif_table, render.whatif_markdown,
+          lambda r: whatif_html(r, _recorded_rows(ctx, {r["country"]}).get(r["country"], []), _authority(ctx)))
 
 
 @app.command()
 def history(
     country: str = typer.Argument(..., help="ISO3 code or report name."),
-    fmt: Format = FORMAT,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT,
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
     option: list[str] = OPTION,
 ):
     """The country's timeline: each report year checked against the law in force that year."""
     from .audit import history as run_history
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, output)
     report = run_history(ctx, country)
-    _show(report, fmt, render.history_table, render.history_markdown)
+    from .html import history_html
+    _show(report, fmt, render.history_table, render.history_markdown, lambda r: history_html(r, _authority(ctx)))
 
 
 @app.command()
@@ -121,14 +161,16 @@ def audit(
     countries: list[str] = typer.Argument(None, help="Countries to audit (default: the whole record)."),
     first: Optional[int] = typer.Option(None, "--from", help="First report year."),
     last: Optional[int] = typer.Option(None, "--to", help="Last report year."),
-    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
     backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Every recorded placement checked against the law in force that year."""
     from .audit import audit as run_audit
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, output)
     report = run_audit(ctx, list(countries or []), first, last)
-    _show(report, fmt, render.audit_table, render.audit_markdown)
+    from .html import audit_html
+    _show(report, fmt, render.audit_table, render.audit_markdown,
+          lambda r: audit_html(r, _rows_by_country(r["rows"]), _authority(ctx)))
 
 
 @app.command()
@@ -141,7 +183,7 @@ def trade(
 ):
     """Whether fast-track (trade authorities) procedures are available on a date for these partners."""
     from .trade import trade as run_trade
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, None)
     report = run_trade(ctx, list(countries or []), agreement, _date(on))
     _show(report, fmt, render.trade_table, render.trade_markdown)
 
@@ -149,14 +191,16 @@ def trade(
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML); see docs/scenarios.md."),
-    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
     backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Run a scenario file against the record and report what changes."""
     from .scenario import run as run_scenario
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, output)
     report = run_scenario(ctx, scenario)
-    _show(report, fmt, render.run_table, render.run_markdown)
+    from .html import run_html
+    _show(report, fmt, render.run_table, render.run_markdown,
+          lambda r: run_html(r, _recorded_rows(ctx, {i["country"] for i in r["results"]}), _authority(ctx)))
 
 
 @app.command()
@@ -191,6 +235,15 @@ def check(
     if report["violations"] or report["unreachable"]:
         raise SystemExit(2)
     print("exhaustive: every invariant holds and every rule fires in some history")
+
+
+@app.command()
+def lawmap(rules: Optional[Path] = RULES, output: Optional[Path] = OUTPUT):
+    """The law map (docs/law-map.md): every rule with its citation, enacting law and window."""
+    from .paths import default_rules_dir
+    from .rulebook import load_rulebook
+    _output[0] = output
+    _emit(render.law_map(load_rulebook(Path(rules) if rules else default_rules_dir())))
 
 
 def _fail(message: str, code: int) -> None:

@@ -480,3 +480,24 @@ def run_markdown(report: dict) -> str:
         lines += [f"## Forward clock: {clock_['country']} from {clock_['from_year']}", "",
                   *[f"- {line.strip()}" for line in forward_lines(clock_)[1:]], ""]
     return "\n".join(lines + [f"_{receipt_line(report['receipt'])}_", ""])
+
+
+# ---------------------------------------------------------------- the law map
+
+
+def law_map(book) -> str:
+    """docs/law-map.md, generated from the rulebook: one row per rule."""
+    def window(f):
+        parts = []
+        if f.from_report or f.until_report:
+            parts.append(f"reports {f.from_report or ''}–{f.until_report - 1 if f.until_report else ''}")
+        if f.from_date or f.until_date:
+            parts.append(f"dates {f.from_date or ''} to {f.until_date or ''} (excl.)")
+        return "; ".join(parts)
+    lines = ["# Law map", "", "Generated from `rules/` by `tierlaw lawmap`; CI fails when it is out of date.", "",
+             "| rule | title | cite | enacted by | in force | confidence | file |", "|---|---|---|---|---|---|---|"]
+    for rule in sorted(book.rules, key=lambda r: (r.file, r.line)):
+        lines.append("| " + " | ".join(_md_escape(x) for x in (rule.id, rule.title, rule.cite, rule.enacted_by,
+                                                               window(rule.in_force), rule.confidence,
+                                                               f"{rule.file}:{rule.line}")) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,207 @@
+"""Self-contained HTML reports: an inline SVG timeline per country, then the consequences with their
+citations and derivations, then the receipt. No scripts, fonts or links to fetch; prints on paper."""
+
+from __future__ import annotations
+
+import html
+
+from . import render
+
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#1a1a1a;max-width:70em}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}p.summary{font-weight:600}
+table{border-collapse:collapse;width:100%;font-size:.85em;margin:.6em 0}
+th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:left}th{background:#eee}
+.receipt{color:#555;font-size:.8em;margin-top:2em}.legend{font-size:.8em;color:#333}
+svg text{font-size:11px;font-family:inherit}
+.t1{fill:#2b8a3e}.t2{fill:#74b816}.t2WL{fill:#f59f00}.t3{fill:#c92a2a}.tspecial{fill:#868e96}
+.gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
+.required{fill:#000}.anomaly{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
+.hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
+.run{stroke:#f59f00;stroke-width:3;opacity:.5}
+@media print{body{margin:0}h2{page-break-before:auto}}
+"""
+
+ROWS = ["1", "2", "2WL", "3", "special"]
+LEFT, TOP, STEP, BAND = 70, 20, 26, 22
+
+
+def _x(year, first):
+    return LEFT + (year - first) * STEP
+
+
+def _y(tier):
+    return TOP + ROWS.index(tier) * BAND if tier in ROWS else TOP + len(ROWS) * BAND
+
+
+def _fraction_year(day: str) -> float:
+    year, month, date = (int(p) for p in day.split("-"))
+    return year + (month - 1) / 12 + (date - 1) / 365
+
+
+def timeline(rows: list, first: int, last: int, authority: list, overlay: dict | None = None) -> str:
+    """SVG of placements by report year. rows: [{year, tier, marks: set}], overlay: {year: tier} (hypothetical)."""
+    width = _x(last, first) + 40
+    height = _y("gap") + 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="placements by report year">']
+    for period in authority:
+        x1 = _x(max(first - 0.5, _fraction_year(period["from"])), first)
+        x2 = _x(min(last + 0.5, _fraction_year(period["until"])), first)
+        if x2 > x1:
+            parts.append(f'<rect class="tpa" x="{x1:.1f}" y="{TOP - 12}" width="{x2 - x1:.1f}" height="{height - 30}">'
+                         f'<title>{html.escape(period["name"])}</title></rect>')
+    for tier in ROWS + ["gap"]:
+        label = "no data" if tier == "gap" else render.tier_name(tier)
+        parts.append(f'<text x="4" y="{_y(tier) + 4}">{html.escape(label)}</text>')
+    for year in range(first, last + 1):
+        if (year - first) % 2 == 0:
+            parts.append(f'<text x="{_x(year, first) - 12}" y="{height - 8}">{year}</text>')
+    parts += _runs(rows, first)
+    for row in rows:
+        parts.append(_mark(row, first))
+    if overlay:
+        points = " ".join(f"{_x(y, first)},{_y(t)}" for y, t in sorted(overlay.items()) if t)
+        parts.append(f'<polyline class="path" points="{points}"/>')
+        for year, tier in sorted(overlay.items()):
+            if tier:
+                parts.append(f'<circle class="hypothetical" cx="{_x(year, first)}" cy="{_y(tier)}" r="9" '
+                             f'data-year="{year}"><title>hypothetical {year}: {tier}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _runs(rows, first) -> list:
+    """Lines joining consecutive Watch List years (the runs the automatic downgrade counts)."""
+    lines = []
+    watch = sorted(r["year"] for r in rows if r["tier"] == "2WL")
+    for a, b in zip(watch, watch[1:]):
+        if b == a + 1:
+            lines.append(f'<line class="run" x1="{_x(a, first)}" y1="{_y("2WL")}" x2="{_x(b, first)}" y2="{_y("2WL")}"/>')
+    return lines
+
+
+def _mark(row, first) -> str:
+    year, tier, marks = row["year"], row["tier"], row.get("marks", set())
+    x = _x(year, first)
+    if tier is None:
+        return f'<circle class="gap" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{year}: no placement recorded</title></circle>'
+    title = html.escape(f"{year}: {render.tier_name(tier)}" + "".join(f"; {m}" for m in sorted(marks)))
+    out = [f'<circle class="mark t{tier}" cx="{x}" cy="{_y(tier)}" r="6" data-year="{year}" data-tier="{tier}">'
+           f'<title>{title}</title></circle>']
+    if "waiver" in marks:
+        out.append(f'<circle class="waiver" cx="{x}" cy="{_y(tier)}" r="9"/>')
+    if "required" in marks:
+        out.append(f'<rect class="required" x="{x - 3}" y="{_y(tier) - 16}" width="6" height="6"/>')
+    if "anomaly" in marks:
+        out.append(f'<rect class="anomaly" x="{x - 9}" y="{_y(tier) - 9}" width="18" height="18"/>')
+    return "".join(out)
+
+
+def _row_marks(row) -> set:
+    marks = set()
+    if row["decisions"]:
+        marks.add("waiver")
+    for finding in row["findings"]:
+        if finding.get("audit") == "required":
+            marks.add("required")
+        if finding.get("audit") == "anomaly":
+            marks.add("anomaly")
+        if finding.get("id") == "tier3.determination_due":
+            marks.add(f"Tier 3 measures for FY{finding.get('fiscal_year')} unless waived")
+    return marks
+
+
+LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded. Orange lines: '
+          'consecutive Watch List years. Blue ring: Watch List year that needed a waiver of the automatic '
+          'downgrade. Black square: Tier 3 required by law. Red square: placement the law as encoded did not '
+          'allow. Shaded: trade promotion authority in force. Purple: hypothetical placements.</p>')
+
+
+def _page(title: str, body: list, receipt: dict) -> str:
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+            + "".join(body) + f'<p class="receipt">{html.escape(render.receipt_line(receipt))}</p></body></html>\n')
+
+
+def _consequences(result: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(c['id'])}</td><td>{html.escape(c['cite'])}<br>{html.escape(c['enacted_by'])}"
+        f"<br>[{c['confidence']}]</td><td>{html.escape(c['title'])}<br><small>because: "
+        f"{html.escape(render.because_text(c))}</small></td><td>{html.escape(render.when_text(c))}</td></tr>"
+        for c in result["consequences"])
+    return ("<table><tr><th>consequence</th><th>cite</th><th>what and why</th><th>when</th></tr>"
+            f"{rows}</table>")
+
+
+def _history_rows(rows) -> list:
+    return [{"year": r["year"], "tier": r["tier"], "marks": _row_marks(r) if r["tier"] else set()} for r in rows]
+
+
+def _span(rows, *more):
+    years = [r["year"] for r in rows] + [y for extra in more for y in extra]
+    return min(years), max(years)
+
+
+def history_html(report: dict, authority: list) -> str:
+    rows = _history_rows(report["rows"])
+    first, last = _span(rows)
+    table = "".join(f"<tr><td>{r['year']}</td><td>{html.escape(render.tier_name(r['tier']))}</td>"
+                    f"<td>{html.escape(render.row_judgment(r))}</td><td>{html.escape(render._set_off_text(r))}</td>"
+                    f"<td>{html.escape('; '.join(r['sources']))}</td></tr>" for r in report["rows"])
+    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']})</h1>",
+            f'<p class="summary">{html.escape(render.history_markdown(report).splitlines()[0].strip("*"))}</p>',
+            timeline(rows, first, last, authority), LEGEND,
+            "<table><tr><th>year</th><th>tier</th><th>what the law said</th><th>what it set off</th>"
+            f"<th>sources</th></tr>{table}</table>"]
+    return _page(f"{report['country_name']}: placements and the law", body, report["receipt"])
+
+
+def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
+    hyp = report["hypothetical"]
+    overlay = {report["year"]: hyp["effective_tier"] or hyp["proposed_tier"]}
+    for step in (report.get("forward") or {}).get("steps", [])[1:]:
+        overlay[step["year"]] = step["effective"]
+    rows = _history_rows(recorded_rows)
+    first, last = _span(rows, overlay)
+    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']}), report {report['year']}</h1>",
+            f'<p class="summary">{html.escape(render.whatif_summary(report))}</p>',
+            timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Consequences</h2>", _consequences(hyp)]
+    if report.get("forward"):
+        body.append("<h2>Forward clock</h2><ul>" + "".join(
+            f"<li>{html.escape(render.step_text(s))}</li>" for s in report["forward"]["steps"]) + "</ul>")
+    return _page(f"What if: {report['country_name']} {report['year']}", body, report["receipt"])
+
+
+def run_html(report: dict, recorded: dict, authority: list) -> str:
+    body = [f"<h1>{html.escape(report['scenario'])}</h1>"]
+    body += [f'<p class="summary">{html.escape(render.trade_summary(q))}</p>' for q in report["trade"]]
+    if report["description"]:
+        body.append(f"<p>{html.escape(report['description'])}</p>")
+    by_country: dict = {}
+    for item in report["results"]:
+        by_country.setdefault(item["country"], []).append(item)
+    for code, items in by_country.items():
+        rows = _history_rows(recorded.get(code, []))
+        overlay = {i["year"]: i["scenario"]["effective_tier"] for i in items}
+        first, last = _span(rows, overlay)
+        body.append(f"<h2>{html.escape(items[0]['country_name'])} ({code})</h2>")
+        body.append(timeline(rows, first, last, authority, overlay))
+        for item in items:
+            body.append("<ul>" + "".join(f"<li>{html.escape(line.strip())}</li>" for line in render.scenario_lines(item))
+                        + "</ul>" + _consequences(item["scenario"]))
+    body.append(LEGEND)
+    return _page(report["scenario"], body, report["receipt"])
+
+
+def audit_html(report: dict, histories: dict, authority: list) -> str:
+    body = [f"<h1>Audit of {len(report['rows'])} recorded placements</h1>",
+            f'<p class="summary">{html.escape(render.audit_markdown(report).splitlines()[0].strip("*"))}</p>', LEGEND]
+    for code, rows in histories.items():
+        marked = _history_rows(rows)
+        first, last = _span(marked)
+        body.append(f"<h2>{code}</h2>" + timeline(marked, first, last, authority))
+    lines = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in line) + "</tr>"
+                    for line in render._audit_lines(report))
+    body.append(f"<table><tr><th>country</th><th>year</th><th>tier</th><th>what the law said</th></tr>{lines}</table>")
+    return _page("Audit of the record", body, report["receipt"])
