@@ -168,9 +168,8 @@ class Explorer:
         return tuple(parts), self._tail(prefix)
 
     def _tail(self, prefix) -> tuple:
-        """Run lengths and event flags the run invariants need (all of them if a gap makes them unknown)."""
-        if None in prefix[-self.years:]:
-            return ("gap", prefix)
+        """Run lengths and event flags the run invariants measure. A gap ends a run here: the history in
+        which that year was on the list is a path of its own, explored and checked separately."""
         history = self.history(prefix)
         tail = []
         for inv in self.ctx.rulebook.invariants.values():
