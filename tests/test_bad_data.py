@@ -24,6 +24,8 @@ BROKEN_DATA = [
     ("report_dates.yaml", "2015: {date: 2015-07-27", "2015: {date: 2015-07-32", ["report_dates.yaml:", "impossible date"]),
     ("report_dates.yaml", "  2016:", "  2015:", ["report_dates.yaml:", "duplicate key 2015"]),
     ("countries.yaml", "codes:", "codes: !!python/object/apply:os.getcwd []\nx:", ["countries.yaml", "invalid YAML"]),
+    ("agreements.yaml", "partners: [AUS, BRN,", "partners: [AUS, XYZ, BRN,", ["agreements.yaml:", "not in the record: XYZ"]),
+    ("agreements.yaml", "    name: Trans-Pacific Partnership\n", "", ["agreements.yaml:", "needs a name and partners"]),
 ]
 
 

@@ -14,13 +14,18 @@ COMMANDS = [
     ["whatif", "ZZA", "2011", "--tier", "2WL", "--set", "2009=2WL"],
     ["history", "THA"],
     ["audit", "CHN", "CUB", "--from", "2011", "--to", "2020"],
+    ["run", "scenarios/2015-disputes.yaml"],
+    ["trade", "--agreement", "TPP", "--on", "2016-03-01"],
 ]
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def json_of(argv, backend, seed):
     env = dict(os.environ, PYTHONHASHSEED=str(seed))
     done = subprocess.run([sys.executable, "-m", "tierlaw.cli", *argv, "--format", "json", "--backend", backend],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -14,16 +14,20 @@ table{border-collapse:collapse;width:100%;font-size:.85em;margin:.6em 0}
 th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:left}th{background:#eee}
 .receipt{color:#555;font-size:.8em;margin-top:2em}.legend{font-size:.8em;color:#333}
 svg text{font-size:11px;font-family:inherit}
-.t1{fill:#2b8a3e}.t2{fill:#74b816}.t2WL{fill:#f59f00}.t3{fill:#c92a2a}.tspecial{fill:#868e96}
+.t0{fill:#2b8a3e}.t1{fill:#74b816}.t2{fill:#f59f00}.t3{fill:#c92a2a}.t4{fill:#868e96}.t5{fill:#1c7ed6}
 .gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
 .required{fill:#000}.anomaly{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
 .hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
-.run{stroke:#f59f00;stroke-width:3;opacity:.5}
+.run{stroke:#adb5bd;stroke-width:3;opacity:.6}
 @media print{body{margin:0}h2{page-break-before:auto}}
 """
 
-ROWS = ["1", "2", "2WL", "3", "special"]
-LEFT, TOP, STEP, BAND = 70, 20, 26, 22
+LEFT, TOP, STEP, BAND = 120, 20, 26, 22
+
+
+def _rows() -> list:
+    """The tiers in the rulebook's order (as the renderer was given them)."""
+    return list(render._labels)
 
 
 def _x(year, first):
@@ -31,7 +35,8 @@ def _x(year, first):
 
 
 def _y(tier):
-    return TOP + ROWS.index(tier) * BAND if tier in ROWS else TOP + len(ROWS) * BAND
+    rows = _rows()
+    return TOP + rows.index(tier) * BAND if tier in rows else TOP + len(rows) * BAND
 
 
 def _fraction_year(day: str) -> float:
@@ -43,15 +48,14 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
     """SVG of placements by report year. rows: [{year, tier, marks: set}], overlay: {year: tier} (hypothetical)."""
     width = _x(last, first) + 40
     height = _y("gap") + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="placements by report year">']
+    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="placements by report year">']
     for period in authority:
         x1 = _x(max(first - 0.5, _fraction_year(period["from"])), first)
         x2 = _x(min(last + 0.5, _fraction_year(period["until"])), first)
         if x2 > x1:
             parts.append(f'<rect class="tpa" x="{x1:.1f}" y="{TOP - 12}" width="{x2 - x1:.1f}" height="{height - 30}">'
                          f'<title>{html.escape(period["name"])}</title></rect>')
-    for tier in ROWS + ["gap"]:
+    for tier in _rows() + ["gap"]:
         label = "no data" if tier == "gap" else render.tier_name(tier)
         parts.append(f'<text x="4" y="{_y(tier) + 4}">{html.escape(label)}</text>')
     for year in range(first, last + 1):
@@ -72,13 +76,10 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
 
 
 def _runs(rows, first) -> list:
-    """Lines joining consecutive Watch List years (the runs the automatic downgrade counts)."""
-    lines = []
-    watch = sorted(r["year"] for r in rows if r["tier"] == "2WL")
-    for a, b in zip(watch, watch[1:]):
-        if b == a + 1:
-            lines.append(f'<line class="run" x1="{_x(a, first)}" y1="{_y("2WL")}" x2="{_x(b, first)}" y2="{_y("2WL")}"/>')
-    return lines
+    """Lines joining consecutive years on the same list (the runs the law counts)."""
+    tiers = {r["year"]: r["tier"] for r in rows if r["tier"]}
+    return [f'<line class="run" x1="{_x(y, first)}" y1="{_y(t)}" x2="{_x(y + 1, first)}" y2="{_y(t)}"/>'
+            for y, t in sorted(tiers.items()) if tiers.get(y + 1) == t]
 
 
 def _mark(row, first) -> str:
@@ -87,7 +88,8 @@ def _mark(row, first) -> str:
     if tier is None:
         return f'<circle class="gap" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{year}: no placement recorded</title></circle>'
     title = html.escape(f"{year}: {render.tier_name(tier)}" + "".join(f"; {m}" for m in sorted(marks)))
-    out = [f'<circle class="mark t{tier}" cx="{x}" cy="{_y(tier)}" r="6" data-year="{year}" data-tier="{tier}">'
+    colour = _rows().index(tier) if tier in _rows() else len(_rows())
+    out = [f'<circle class="mark t{colour}" cx="{x}" cy="{_y(tier)}" r="6" data-year="{year}" data-tier="{tier}">'
            f'<title>{title}</title></circle>']
     if "waiver" in marks:
         out.append(f'<circle class="waiver" cx="{x}" cy="{_y(tier)}" r="9"/>')
@@ -107,15 +109,16 @@ def _row_marks(row) -> set:
             marks.add("required")
         if finding.get("audit") == "anomaly":
             marks.add("anomaly")
-        if finding.get("id") == "tier3.determination_due":
-            marks.add(f"Tier 3 measures for FY{finding.get('fiscal_year')} unless waived")
+        if finding.get("audit") == "set_off" and "fiscal_year" in finding:
+            marks.add(f"{finding['id']} (FY{finding['fiscal_year']})")
     return marks
 
 
-LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded. Orange lines: '
-          'consecutive Watch List years. Blue ring: Watch List year that needed a waiver of the automatic '
-          'downgrade. Black square: Tier 3 required by law. Red square: placement the law as encoded did not '
-          'allow. Shaded: trade promotion authority in force. Purple: hypothetical placements.</p>')
+LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded. Grey lines: '
+          'consecutive years on the same list. Blue ring: a placement that needed a decision (such as a waiver '
+          'of the automatic downgrade). Black square: a placement the law required. Red square: a placement the '
+          'law as encoded did not allow. Shaded: trade promotion authority in force. Purple: hypothetical '
+          'placements. Hover a dot for details.</p>')
 
 
 def _page(title: str, body: list, receipt: dict) -> str:

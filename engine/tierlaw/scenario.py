@@ -204,7 +204,8 @@ def _trade(ctx, question, effective, decisions, check, questions) -> dict:
     on = _date(check, question, key)
     partners = question.get("partners", []) or []
     try:
-        return trade(ctx, list(partners), question.get("agreement"), on, effective, decisions)
+        answer = trade(ctx, list(partners), question.get("agreement"), on, effective, decisions)
+        return {k: v for k, v in answer.items() if k not in ("receipt", "options")}  # the scenario's own cover these
     except InputError as err:
         check.fail(question, key, err.message)
 

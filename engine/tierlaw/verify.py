@@ -344,6 +344,10 @@ def explore(explorer: Explorer) -> dict | None:
             reach(prefix + (None,), count)  # a gap in the record
             for proposal in ctx.rulebook.tiers:
                 for settled, summary in explorer.branches(year, proposal, prefix):
+                    if summary.fired - explorer.fired:  # a rule's first firing: check its derivations in full
+                        problem = check_derivations(explorer, year, proposal, settled, prefix)
+                        if problem:
+                            return _witness(explorer, year, proposal, settled, prefix, problem)
                     explorer.fired |= summary.fired
                     child = prefix + (summary.effective,)
                     problem = check_case(explorer, year, proposal, settled, summary, child)
@@ -356,6 +360,32 @@ def explore(explorer: Explorer) -> dict | None:
         level = following
     explorer.histories = sum(count for _, count in level.values())
     return None
+
+
+def check_derivations(explorer, year, proposal, settled, prefix) -> str | None:
+    """Every consequence's derivation must end in input facts: placements, features read from
+    placements, or decisions."""
+    from .model import Placement
+    from .queries import Case, evaluate_case
+    history = {y: Placement(y, t, origin="set" if t else "unknown") for y, t in explorer.history(prefix).items()}
+    case = Case(COUNTRY, year, Placement(year, proposal, origin="proposed"), history, dict(settled),
+                {k: "user" for k, _ in settled})
+    for consequence in evaluate_case(explorer.ctx, case)["consequences"]:
+        if not _ends_in_inputs(consequence["because"]):
+            return f"derivation of {consequence['id']} ({consequence['rule']}) does not end in input facts"
+    return None
+
+
+def _ends_in_inputs(facts: list) -> bool:
+    if not facts:
+        return False
+    for fact in facts:
+        if fact["fact"] == "derived":
+            if not fact["derived_by"] or not all(_ends_in_inputs(d["because"]) for d in fact["derived_by"]):
+                return False
+        elif fact["fact"] not in ("placement", "feature", "decision", "unknown_placements"):
+            return False
+    return True
 
 
 def _applies(ctx, invariant) -> bool:
