@@ -47,8 +47,7 @@ def all_effective(record) -> dict:
     found = {}
     for code, rows in record.placements.items():
         known = {year: p.tier for year, p in rows.items()}
-        first, last = min(known), max(known)
-        history = {y: known.get(y) for y in range(2001, last + 1)}
+        history = {y: known.get(y) for y in range(2001, max(known) + 1)}
         for year, tier in known.items():
             found[(code, year)] = effective_tier({y: t for y, t in history.items() if y < year}, year, tier)
     return found

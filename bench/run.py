@@ -47,7 +47,6 @@ def _context(backend):
 
 def one_effective(backend):
     """Effective tier of every recorded placement with full derivations (one evaluation each)."""
-    from tierlaw.model import Placement
     from tierlaw.queries import Case, evaluate_case, history_for
     ctx = _context(backend)
     began = time.perf_counter()

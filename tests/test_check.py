@@ -11,7 +11,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from conftest import context
 from test_bad_input import copy_rules, edit, run_cli
-from tierlaw.cli import main
 from tierlaw.forward import step
 from tierlaw.queries import Context
 from tierlaw.verify import exhaustive, static_problems
@@ -103,9 +102,6 @@ def test_no_trajectory_outlasts_the_watch_list_cap(proposals, grant_waivers):
     runs = longest_run({y: t for y, t in history.items() if t}, "2WL", 2009)
     for year, length in runs.items():
         assert length <= (4 if year < 2019 else 3), (year, history)
-
-
-RULE_TEXTS = None
 
 
 def rule_blocks():

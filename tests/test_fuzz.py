@@ -4,8 +4,6 @@ TIERLAW_FUZZ_EXAMPLES sets the number of cases per test (CI: a few hundred; thor
 """
 
 import os
-import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -7,8 +7,6 @@ lists what the law counted, the decisions it needed and the dated duties that fo
 
 from __future__ import annotations
 
-import attrs
-
 from .model import Placement
 from .queries import EFFECTIVE, Case, Context, history_for, settle_to_record
 
@@ -55,11 +53,3 @@ def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years:
     return {"country": code, "from_year": year, "proposing": tier, "steps": steps,
             "first_forced_change": forced, "years_needing_a_decision": decided}
 
-
-def attach(ctx: Context, report: dict, overrides: dict, years: int = 6) -> None:
-    """Add the forward clock of the hypothetical placement to a what-if report."""
-    report["forward"] = clock(ctx, report["country"], report["year"], report["hypothetical"]["proposed_tier"],
-                              overrides, years)
-
-
-__all__ = ["clock", "step", "attach", "attrs"]

@@ -141,8 +141,8 @@ def run(ctx: Context, path: Path) -> dict:
     return {
         "scenario": document["name"], "description": document.get("description"), "options": ctx.options,
         "results": results,
-        "trade": [_trade(ctx, q, effective, decisions, check, questions) for q in _list(questions, "trade", check)],
-        "forward": [_forward(ctx, q, effective, check, questions) for q in _list(questions, "forward", check)],
+        "trade": [_trade(ctx, q, effective, decisions, check) for q in _list(questions, "trade", check)],
+        "forward": [_forward(ctx, q, effective, check) for q in _list(questions, "forward", check)],
         "receipt": ctx.receipt(),
     }
 
@@ -196,7 +196,7 @@ def _date(check, node, key):
 TRADE_KEYS = {"agreement", "partners", "date", "on", True}  # YAML 1.1 reads a bare `on:` key as true
 
 
-def _trade(ctx, question, effective, decisions, check, questions) -> dict:
+def _trade(ctx, question, effective, decisions, check) -> dict:
     for key in question:
         if key not in TRADE_KEYS:
             check.fail(question, key, f"unknown key {key!r} in a trade question (agreement, partners, date)")
@@ -210,7 +210,7 @@ def _trade(ctx, question, effective, decisions, check, questions) -> dict:
         check.fail(question, key, err.message)
 
 
-def _forward(ctx, question, effective, check, questions) -> dict:
+def _forward(ctx, question, effective, check) -> dict:
     code = check.country(ctx, question, question.get("country"))
     year = check.year(ctx, question, question.get("year"))
     years = question.get("years", 6)

@@ -15,7 +15,6 @@ import time
 
 import attrs
 
-from .compile import compile_book
 from .errors import InputError, RulebookConflict
 from .evaluate import base_fact, opened_decisions, run
 from .features import build, possible_vectors
@@ -511,7 +510,3 @@ def _witness(explorer, year, proposal, settled, prefix, problem) -> dict:
     command += [part for k, v in sorted(changed.items()) for part in ("--option", f"{k}={v}")]
     return {"problem": problem, "year": year, "window_start": explorer.start, "command": " ".join(command)}
 
-
-def compile_all(ctx: Context) -> None:
-    for year in range(ctx.first_year, max(ctx.record.years()) + 2):
-        compile_book(ctx.rulebook, year, ctx.options, ctx.period(year))
