@@ -132,3 +132,12 @@ def test_shipped_scenarios_run_from_the_command_line(capsys, name):
     for fmt in ("table", "json", "markdown"):
         code, out, err = run_cli(capsys, "run", str(SCENARIOS / name), "--format", fmt)
         assert code == 0 and out and not err
+
+
+def test_history_ends_with_the_forward_clock_from_the_last_recorded_year(ctx):
+    from tierlaw.audit import history
+    # Cuba: Tier 3 in every report 2019-2025; proposing Tier 3 again changes nothing the law forces.
+    forward = history(ctx, "CUB")["forward"]
+    assert forward["from_year"] == 2025 and forward["proposing"] == "3"
+    assert forward["first_forced_change"] is None
+    assert all(s["effective"] == "3" and s["stands"] for s in forward["steps"])

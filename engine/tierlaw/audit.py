@@ -92,7 +92,7 @@ def audit(ctx: Context, countries: list, first: int | None, last: int | None) ->
     return {"rows": rows, "options": ctx.options, "receipt": ctx.receipt()}
 
 
-def history(ctx: Context, country: str) -> dict:
+def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
     """The country's timeline: every report year from the first, gaps shown as gaps."""
     who = ctx.record.lookup(country)
     recorded = ctx.record.history(who.code)
@@ -103,4 +103,9 @@ def history(ctx: Context, country: str) -> dict:
         else:
             rows.append({"country": who.code, "year": year, "tier": None, "sources": [], "record_fits_law": None,
                          "features": {}, "decisions": [], "findings": []})
-    return {"country": who.code, "country_name": who.name, "rows": rows, "receipt": ctx.receipt()}
+    report = {"country": who.code, "country_name": who.name, "rows": rows, "receipt": ctx.receipt()}
+    if recorded:
+        from .forward import clock  # what comes next if the last recorded placement is proposed again
+        last = max(recorded)
+        report["forward"] = clock(ctx, who.code, last, recorded[last].tier, {}, forward_years)
+    return report

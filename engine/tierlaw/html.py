@@ -157,6 +157,9 @@ def history_html(report: dict, authority: list) -> str:
             timeline(rows, first, last, authority), LEGEND,
             "<table><tr><th>year</th><th>tier</th><th>what the law said</th><th>what it set off</th>"
             f"<th>sources</th></tr>{table}</table>"]
+    if report.get("forward"):
+        body.append("<h2>Forward clock</h2><ul>" + "".join(
+            f"<li>{html.escape(render.step_text(s))}</li>" for s in report["forward"]["steps"]) + "</ul>")
     return _page(f"{report['country_name']}: placements and the law", body, report["receipt"])
 
 

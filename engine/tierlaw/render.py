@@ -266,6 +266,8 @@ def history_table(report: dict) -> str:
         table.add_row(Text(str(row["year"])), Text(row["tier"] or "-"), Text(_features_text(row["features"])),
                       Text(row_judgment(row)), Text(_set_off_text(row)), Text("; ".join(row["sources"])))
     console.print(table)
+    for line in forward_lines(report.get("forward")):
+        console.print(line)
     console.print(receipt_line(report["receipt"]))
     return buffer.getvalue()
 
@@ -283,6 +285,8 @@ def history_markdown(report: dict) -> str:
         lines.append("| " + " | ".join(_md_escape(x) for x in (
             row["year"], tier_name(row["tier"]), _features_text(row["features"]), row_judgment(row),
             _set_off_text(row), "; ".join(row["sources"]))) + " |")
+    if report.get("forward"):
+        lines += ["", "### Forward clock", "", *[f"- {line.strip()}" for line in forward_lines(report["forward"])[1:]]]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
