@@ -84,6 +84,13 @@ BROKEN_RULEBOOKS = [
     ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [special_rule_f.barred]",
      ["unknown rule 'special_rule_f.barred'"]),
     ("reports.yaml", "      2019: {value: 1, ref:", "      2019: {value: 1, reference:", ["needs a ref"]),
+    # found by the fuzz suite: a typo in a date anchor used to pass validation and crash later
+    ("special-watch-list.yaml", "due: {anchor: report_released, days: 180}", "due: {anchor: 3report_released, days: 180}",
+     ["special-watch-list.yaml:", "action_plan.upgrade_from_tier3", "anchor '3report_released'"]),
+    ("special-watch-list.yaml", "due: {anchor: report_released, days: 180}", "due: {anchor: report_released, days: x}",
+     ["days must be a whole number"]),
+    ("special-watch-list.yaml", "due: {month: 2, day: 1, year_offset: 1}", "due: {month: 2, day: 30, year_offset: 1}",
+     ["month 2 has no day 30"]),
 ]
 
 

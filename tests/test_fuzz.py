@@ -4,6 +4,7 @@ TIERLAW_FUZZ_EXAMPLES sets the number of cases per test (CI: a few hundred; thor
 """
 
 import os
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -72,7 +73,8 @@ def test_mutated_rulebooks_never_crash(capsys, tmp_path_factory, mutation, comma
     run(capsys, [*command, "--rules", str(rules), "--backend", "reference"])
 
 
-ARG_POOL = ["whatif", "history", "audit", "trade", "run", "lawmap", "check", "scenarios/malaysia-2015-tpp.yaml",
+SCENARIO = str(default_rules_dir().parent / "scenarios" / "malaysia-2015-tpp.yaml")
+ARG_POOL = ["whatif", "history", "audit", "trade", "run", "lawmap", "check", SCENARIO,
             "scenarios/nope.yaml", "--agreement", "TPP", "NAFTA", "all", "--forward", "30", "--output", "-o",
             "/nonexistent/dir/out.html", "html", "--years", "MYS", "Malaysia", "Korea", "ZZA", "zz", "Côte d'Ivoire", "2015", "2001",
             "2000", "1999", "99999999999", "-3", "abc", "--tier", "3", "2WL", "special", "9", "--set", "2014=3",
@@ -91,7 +93,13 @@ def test_random_command_lines_never_crash(capsys, argv):
         argv = argv + ["--backend", "reference"] if argv[0] in ("whatif", "history", "audit", "trade", "run") else argv
     if argv[0] == "audit" and not any(a in argv for a in ("MYS", "Malaysia", "ZZA", "Korea")):
         argv = argv + ["--from", "2015", "--to", "2015"]  # keep each case fast
-    run(capsys, argv)
+    with tempfile.TemporaryDirectory() as scratch:  # `-o NAME` must not litter the working directory
+        here = os.getcwd()
+        os.chdir(scratch)
+        try:
+            run(capsys, argv)
+        finally:
+            os.chdir(here)
 
 
 def test_the_fuzzer_finds_real_errors(capsys, tmp_path):

@@ -383,14 +383,43 @@ def _check_derive(where, derive, kind, value, rule_id, parts):
         where.fail(derive, kind, f"derived value {value!r} must be a plain value", rule_id)
 
 
+ANCHORS = {"report_released"}  # dates the engine knows how to find; anything else must be a date
+
+
 def _check_dates(where, spec, rule_id):
     due, window = spec.get("due"), spec.get("window")
     if due is not None:
         good = isinstance(due, Mapping) and (set(due) in ({"anchor", "days"}, {"month", "day", "year_offset"}))
         if not good:
             where.fail(spec, "due", "due is {anchor, days} or {month, day, year_offset}", rule_id)
-    if window is not None and (not isinstance(window, Mapping) or set(window) != {"anchor", "from_days", "to_days"}):
-        where.fail(spec, "window", "window is {anchor, from_days, to_days}", rule_id)
+        if "anchor" in due:
+            _check_anchor(where, due, rule_id, "days")
+        else:
+            _check_whole(where, due, ("month", "day", "year_offset"), rule_id)
+            try:
+                dt.date(4, due["month"], due["day"])  # year 4 is a leap year: every real month-day fits
+            except ValueError:
+                where.fail(spec, "due", f"month {due['month']} has no day {due['day']}", rule_id)
+    if window is not None:
+        if not isinstance(window, Mapping) or set(window) != {"anchor", "from_days", "to_days"}:
+            where.fail(spec, "window", "window is {anchor, from_days, to_days}", rule_id)
+        _check_anchor(where, window, rule_id, "from_days", "to_days")
+
+
+def _check_whole(where, node, keys, rule_id):
+    for key in keys:
+        if not isinstance(node[key], int) or isinstance(node[key], bool):
+            where.fail(node, key, f"{key} must be a whole number", rule_id)
+
+
+def _check_anchor(where, node, rule_id, *day_keys):
+    _check_whole(where, node, day_keys, rule_id)
+    anchor = node["anchor"]
+    if anchor not in ANCHORS and not isinstance(anchor, dt.date):
+        try:
+            dt.date.fromisoformat(str(anchor))
+        except ValueError:
+            where.fail(node, "anchor", f"anchor {anchor!r} is neither a date nor one of {sorted(ANCHORS)}", rule_id)
 
 
 def _check_rules_together(rules, raw_rules, parts):
