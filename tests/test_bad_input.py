@@ -91,6 +91,7 @@ BROKEN_RULEBOOKS = [
      ["days must be a whole number"]),
     ("special-watch-list.yaml", "due: {month: 2, day: 1, year_offset: 1}", "due: {month: 2, day: 30, year_offset: 1}",
      ["month 2 has no day 30"]),
+    ("reports.yaml", '2001: {value: "06-01", ref:', "2001: {value: 2009, ref:", ["reports.deadline", "not a month-day"]),
 ]
 
 

@@ -51,6 +51,7 @@ class Context:
         self.first_year = parameter(self.rulebook, "reports.first_year", min(first), self.options)[0]
         if not isinstance(self.first_year, int) or isinstance(self.first_year, bool):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
+        _check_month_days(self.rulebook, "reports.deadline")
         self._books: dict = {}
 
     def with_options(self, options: dict) -> "Context":
@@ -95,6 +96,19 @@ class Context:
         if tier not in self.rulebook.tiers:
             raise InputError(f"unknown tier {tier!r} (tiers: {', '.join(self.rulebook.tiers)})", what)
         return tier
+
+
+def _check_month_days(book, name: str) -> None:
+    """A parameter the engine reads as a month-day ("06-30") must be one, in every dated entry."""
+    for since, entry in book.parameters[name].items():
+        values = entry["choices"].values() if "by_option" in entry else [entry["value"]]
+        for value in values:
+            month, _, day = str(value).partition("-")
+            try:
+                dt.date(4, int(month), int(day))  # year 4 is a leap year: every real month-day fits
+            except ValueError:
+                raise InputError(f"parameter {name!r} ({since}): {value!r} is not a month-day like \"06-30\"",
+                                 book.source) from None
 
 
 def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
