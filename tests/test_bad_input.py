@@ -92,6 +92,9 @@ BROKEN_RULEBOOKS = [
     ("special-watch-list.yaml", "due: {month: 2, day: 1, year_offset: 1}", "due: {month: 2, day: 30, year_offset: 1}",
      ["month 2 has no day 30"]),
     ("reports.yaml", '2001: {value: "06-01", ref:', "2001: {value: 2009, ref:", ["reports.deadline", "not a month-day"]),
+    ("reports.yaml", "    offset: -1", "    offset: 3-1", ["reports.yaml:", "offset must be a whole number"]),
+    ("reports.yaml", "      2009: {value: 2, ref: \"22 U.S.C. 7107(b)(2)(D)(ii) as", "      2009: {value: two, ref: \"x",
+     ["compared with 'two'"]),
 ]
 
 

@@ -91,6 +91,9 @@ def _compile_rule(book, rule, holds, year, options, used) -> CompiledRule:
     atoms = []
     for atom in rule.when:
         value = _value(book, atom.value, year, options, used)
+        if isinstance(atom.value, dict) and (not isinstance(value, int) or isinstance(value, bool)):
+            raise InputError(f"rule {rule.id}: {atom.ref} is compared with {value!r} for report {year}, "
+                             f"not a whole number", f"{rule.file}:{atom.line}")
         kind, field = field_of(atom.ref)
         tests.setdefault(kind, []).append(Test(field, atom.op, value))
         atoms.append((atom, value, _param_name(atom)))
@@ -149,8 +152,16 @@ def _restratified(item: CompiledRule, stratum: int) -> CompiledRule:
 def _features_used(book, compiled, year, options, used) -> dict:
     names = sorted({atom.ref.partition(".")[2] for item in compiled for atom, _, _ in item.atoms
                     if atom.ref.startswith("feature.")})
-    return {name: {key: _value(book, value, year, options, used) for key, value in book.features[name].items()}
-            for name in names}
+    resolved = {name: {key: _value(book, value, year, options, used) for key, value in book.features[name].items()}
+                for name in names}
+    for name, spec in resolved.items():
+        for key, value in spec.items():
+            wanted = bool if key in ("immediately", "until_interrupted") else None if key in ("primitive",) or \
+                key.endswith("tiers") else int
+            if wanted and (not isinstance(value, wanted) or (wanted is int and isinstance(value, bool))):
+                raise InputError(f"feature {name!r}: {key} resolves to {value!r} for report {year}, "
+                                 f"not {'true or false' if wanted is bool else 'a whole number'}", book.source)
+    return resolved
 
 
 _defeaters_by_book: dict[str, dict] = {}

@@ -31,6 +31,8 @@ PRIMITIVES = {
     "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately", "until_interrupted"},
 }
 BASE_REFS = {"proposed_tier"}
+FEATURE_FLAGS = {"immediately", "until_interrupted"}
+FEATURE_ARG_TYPES = {flag: bool for flag in FEATURE_FLAGS}
 MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/durable-rules.md)
 
 
@@ -229,6 +231,8 @@ def _feature(name, tiers, parameters, where, parent, spec) -> dict:
         elif key.endswith("tiers"):
             if not isinstance(value, list) or not value or any(t not in tiers for t in value):
                 where.fail(spec, key, f"feature {name!r}: {key} must list known tiers {sorted(tiers)}")
+        elif not isinstance(value, FEATURE_ARG_TYPES.get(key, int)) or (key not in FEATURE_FLAGS and isinstance(value, bool)):
+            where.fail(spec, key, f"feature {name!r}: {key} must be {'true or false' if key in FEATURE_FLAGS else 'a whole number'}")
     return {key: spec[key] for key in spec if key != "description"}
 
 
