@@ -8,6 +8,7 @@ import json
 
 from .errors import InputError
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
+from .rulebook import feature_arg_problem
 
 BASE_KIND = "country_year"
 
@@ -156,11 +157,9 @@ def _features_used(book, compiled, year, options, used) -> dict:
                 for name in names}
     for name, spec in resolved.items():
         for key, value in spec.items():
-            wanted = bool if key in ("immediately", "until_interrupted") else None if key in ("primitive",) or \
-                key.endswith("tiers") else int
-            if wanted and (not isinstance(value, wanted) or (wanted is int and isinstance(value, bool))):
-                raise InputError(f"feature {name!r}: {key} resolves to {value!r} for report {year}, "
-                                 f"not {'true or false' if wanted is bool else 'a whole number'}", book.source)
+            problem = feature_arg_problem(key, value)
+            if problem:  # a parameter gave the argument a value of the wrong type
+                raise InputError(f"feature {name!r} for report {year}: {problem}", book.source)
     return resolved
 
 

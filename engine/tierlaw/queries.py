@@ -169,12 +169,17 @@ def _merged(ctx, case, book, outcomes) -> dict:
     return result
 
 
-def _varying_features(outcomes) -> set:
-    values: dict = {}
+def _feature_sets(outcomes) -> dict:
+    """Each feature's set of values over the readings of the unknown years."""
+    seen: dict = {}
     for vector, _ in outcomes:
         for name, value in vector.values:
-            values.setdefault(name, set()).add(value)
-    return {name for name, seen in values.items() if len(seen) > 1}
+            seen.setdefault(name, set()).add(value)
+    return seen
+
+
+def _varying_features(outcomes) -> set:
+    return {name for name, seen in _feature_sets(outcomes).items() if len(seen) > 1}
 
 
 def _mentions(facts: list, names: set) -> bool:
@@ -188,11 +193,8 @@ def _mentions(facts: list, names: set) -> bool:
 
 def _feature_values(outcomes) -> dict:
     """Each feature's value, or the sorted list of values the unknown years allow."""
-    seen: dict = {}
-    for vector, _ in outcomes:
-        for name, value in vector.values:
-            seen.setdefault(name, set()).add(value)
-    return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str) for name, v in sorted(seen.items())}
+    return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str)
+            for name, v in sorted(_feature_sets(outcomes).items())}
 
 
 def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dict:

@@ -32,7 +32,17 @@ PRIMITIVES = {
 }
 BASE_REFS = {"proposed_tier"}
 FEATURE_FLAGS = {"immediately", "until_interrupted"}
-FEATURE_ARG_TYPES = {flag: bool for flag in FEATURE_FLAGS}
+
+
+def feature_arg_problem(key: str, value) -> str | None:
+    """What is wrong with a feature argument's value, if anything (tier lists are checked apart)."""
+    if key == "primitive" or key.endswith("tiers"):
+        return None
+    if key in FEATURE_FLAGS:
+        return None if isinstance(value, bool) else f"{key} must be true or false, not {value!r}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None
+    return f"{key} must be a whole number, not {value!r}"
 MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/durable-rules.md)
 
 
@@ -231,8 +241,8 @@ def _feature(name, tiers, parameters, where, parent, spec) -> dict:
         elif key.endswith("tiers"):
             if not isinstance(value, list) or not value or any(t not in tiers for t in value):
                 where.fail(spec, key, f"feature {name!r}: {key} must list known tiers {sorted(tiers)}")
-        elif not isinstance(value, FEATURE_ARG_TYPES.get(key, int)) or (key not in FEATURE_FLAGS and isinstance(value, bool)):
-            where.fail(spec, key, f"feature {name!r}: {key} must be {'true or false' if key in FEATURE_FLAGS else 'a whole number'}")
+        elif feature_arg_problem(key, value):
+            where.fail(spec, key, f"feature {name!r}: {feature_arg_problem(key, value)}")
     return {key: spec[key] for key in spec if key != "description"}
 
 
