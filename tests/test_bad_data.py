@@ -26,6 +26,16 @@ BROKEN_DATA = [
     ("countries.yaml", "codes:", "codes: !!python/object/apply:os.getcwd []\nx:", ["countries.yaml", "invalid YAML"]),
     ("agreements.yaml", "partners: [AUS, BRN,", "partners: [AUS, XYZ, BRN,", ["agreements.yaml:", "not in the record: XYZ"]),
     ("agreements.yaml", "    name: Trans-Pacific Partnership\n", "", ["agreements.yaml:", "needs a name and partners"]),
+    # found by the fuzz suite: wrong shapes in data files used to end in an internal error
+    ("agreements.yaml", "agreements:\n", "agreements:\nnothing:\n", ["agreements.yaml:4", "unknown top-level key"]),
+    ("agreements.yaml", "agreements:\n  TPP:", "agreements:\n  TPP: 3\n  TTP:", ["agreements.yaml:4", "'TPP' needs"]),
+    ("agreements.yaml", "partners: [AUS, BRN, CAN, CHL, JPN, MYS, MEX, NZL, PER, SGP, VNM]", "partners: AUS",
+     ["agreements.yaml:7", "partners must be a list of text"]),
+    ("agreements.yaml", "signed: {date: 2016-02-04,", "signed: {date: soon,", ["agreements.yaml:10", "'signed' needs"]),
+    ("countries.yaml", "  SWZ: [Swaziland]", "  SWZ: Swaziland", ["countries.yaml:11", "aliases of 'SWZ'"]),
+    ("countries.yaml", "  SWZ: [Swaziland]", "  SWX: [Swaziland]", ["countries.yaml:11", "'SWX' is not a code in the record"]),
+    ("countries.yaml", "Kosovo: XKX", "Kosovo: [XKX]", ["countries.yaml:4", "three-letter code"]),
+    ("report_dates.yaml", ', source: "Newsweek, Reuters"}', "}", ["report_dates.yaml:7", "source must be text"]),
 ]
 
 

@@ -95,6 +95,16 @@ BROKEN_RULEBOOKS = [
     ("reports.yaml", "    offset: -1", "    offset: 3-1", ["reports.yaml:", "offset must be a whole number"]),
     ("reports.yaml", "      2009: {value: 2, ref: \"22 U.S.C. 7107(b)(2)(D)(ii) as", "      2009: {value: two, ref: \"x",
      ["compared with 'two'"]),
+    # found by the tree-mutating fuzz suite: wrong shapes deep inside otherwise valid rule files
+    ("reports.yaml", '  "3": Tier 3 - list (1)(C)', "  3: Tier 3 - list (1)(C)", ["reports.yaml:12", "write the tier as text"]),
+    ("tier3.yaml", "    confidence: STATUTE\n", "    confidence: [STATUTE]\n", ["tier3.yaml:", "confidence must be one of"]),
+    ("reports.yaml", "    decided_by: President\n", "    decided_by: [President]\n",
+     ["reports.yaml:108", "autodowngrade_waiver", "decided_by must be non-empty text"]),
+    ("trade.yaml", "        from: 2002-08-06", "        from: null", ["trade.yaml:", "from and until are dates"]),
+    ("autodowngrade.yaml", '      - proposed_tier: "2WL"', '      - proposed_tier: {gte: "2WL"}',
+     ["autodowngrade.yaml:14", "proposed_tier takes values", "gte compares numbers"]),
+    ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [[special_rule_f.watch_list_barred]]",
+     ["autodowngrade.yaml:", "unless lists rule ids"]),
 ]
 
 

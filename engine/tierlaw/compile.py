@@ -9,6 +9,7 @@ import json
 from .errors import InputError
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
 from .rulebook import feature_arg_problem
+from .yamlsafe import is_whole
 
 BASE_KIND = "country_year"
 
@@ -92,7 +93,7 @@ def _compile_rule(book, rule, holds, year, options, used) -> CompiledRule:
     atoms = []
     for atom in rule.when:
         value = _value(book, atom.value, year, options, used)
-        if isinstance(atom.value, dict) and (not isinstance(value, int) or isinstance(value, bool)):
+        if isinstance(atom.value, dict) and not is_whole(value):
             raise InputError(f"rule {rule.id}: {atom.ref} is compared with {value!r} for report {year}, "
                              f"not a whole number", f"{rule.file}:{atom.line}")
         kind, field = field_of(atom.ref)

@@ -19,6 +19,7 @@ from .model import Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
 from .rulebook import load_rulebook
+from .yamlsafe import is_whole
 
 EFFECTIVE = "effective_tier"  # the derived fact the contract reports as RESULT.effective_tier
 ENGINE_PARAMETERS = ("reports.first_year", "reports.deadline")  # anchors the engine itself reads
@@ -49,7 +50,7 @@ class Context:
                 raise InputError(f"the rulebook must define parameter {needed!r}", self.rulebook.source)
         first = self.rulebook.parameters["reports.first_year"]
         self.first_year = parameter(self.rulebook, "reports.first_year", min(first), self.options)[0]
-        if not isinstance(self.first_year, int) or isinstance(self.first_year, bool):
+        if not is_whole(self.first_year):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         _check_month_days(self.rulebook, "reports.deadline")
         self._books: dict = {}

@@ -15,7 +15,7 @@ import attrs
 
 from .errors import InputError
 from .model import Placement
-from .yamlsafe import Mapping, load_yaml, read_text
+from .yamlsafe import Checker, Mapping, is_whole, load_yaml, read_text, top_level
 
 CODE = re.compile(r"^[A-Z]{3}$")
 DATA_FILES = ("tip_tiers.csv", "tip_tiers_supplement.csv", "countries.yaml", "report_dates.yaml", "agreements.yaml")
@@ -69,11 +69,10 @@ def normalise(name: str) -> str:
 
 def load_record(directory: Path, tiers) -> Record:
     """Read the placements (main file and supplement), countries and report dates; tiers must be known."""
-    extra = _mapping(load_yaml(directory / "countries.yaml"), directory / "countries.yaml")
-    codes_for_blank = dict(extra.get("codes", {}))
+    codes_for_blank, aliases = _country_extras(directory / "countries.yaml")
     placements, countries = _placements(directory / "tip_tiers.csv", codes_for_blank, {}, {}, tiers)
     _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, gaps_only=True)
-    names = _names(countries, extra.get("aliases", {}))
+    names = _names(countries, aliases, directory / "countries.yaml")
     releases = _releases(directory / "report_dates.yaml")
     agreements = _agreements(directory / "agreements.yaml", countries)
     digest = hashlib.sha256()
@@ -83,10 +82,24 @@ def load_record(directory: Path, tiers) -> Record:
                   agreements=agreements, digest="sha256:" + digest.hexdigest())
 
 
-def _mapping(data, path):
-    if not isinstance(data, Mapping):
-        raise InputError("expected a mapping", f"{path}:1")
-    return data
+def _document(path: Path, key: str) -> tuple[Checker, Mapping]:
+    """The one section `key` of a data file that holds nothing else."""
+    check = Checker(path)
+    return check, check.mapping(top_level(load_yaml(path), path, {key}, path.name), key)
+
+
+def _country_extras(path: Path) -> tuple[dict, Mapping]:
+    """countries.yaml: codes for report names without one, and aliases per code."""
+    check = Checker(path)
+    data = top_level(load_yaml(path), path, {"codes", "aliases"}, path.name)
+    codes = check.mapping(data, "codes")
+    for name, code in codes.items():
+        if not isinstance(name, str) or not isinstance(code, str) or not CODE.match(code):
+            check.fail(codes, name, f"codes: {name!r} must map a report name to a three-letter code")
+    aliases = check.mapping(data, "aliases")
+    for code in aliases:
+        check.texts(aliases, code, f"aliases of {code!r}")
+    return dict(codes), aliases
 
 
 def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: dict, tiers, gaps_only=False):
@@ -118,7 +131,7 @@ def _year(text, path, line) -> int:
         raise InputError(f"year {text!r} is not a whole number", f"{path}:{line}") from None
 
 
-def _names(countries: dict, aliases: dict) -> dict:
+def _names(countries: dict, aliases: Mapping, path: Path) -> dict:
     names: dict = {}
     for code, country in countries.items():
         names.setdefault(normalise(country.name), set()).add(code)
@@ -126,32 +139,49 @@ def _names(countries: dict, aliases: dict) -> dict:
             head, _, tail = country.name.partition(",")
             names.setdefault(normalise(f"{tail} {head}"), set()).add(code)
     for code, more in aliases.items():
+        if code not in countries:
+            Checker(path).fail(aliases, code, f"aliases: {code!r} is not a code in the record")
         for alias in more:
             names.setdefault(normalise(alias), set()).add(code)
     return names
 
 
 def _releases(path: Path) -> dict:
-    data = _mapping(load_yaml(path), path)
-    releases = {}
-    for year, entry in data.get("releases", {}).items():
-        try:
-            day = entry["date"] if isinstance(entry["date"], dt.date) else dt.date.fromisoformat(entry["date"])
-        except (KeyError, TypeError, ValueError):
-            raise InputError(f"release of {year} needs a date YYYY-MM-DD", f"{path}:{data['releases'].line_of(year)}")
-        releases[int(year)] = (day, str(entry.get("source", "")))
-    return releases
+    check, releases = _document(path, "releases")
+    found = {}
+    for year, entry in releases.items():
+        if not is_whole(year):
+            check.fail(releases, year, f"releases: {year!r} is not a report year")
+        day = entry.get("date") if isinstance(entry, Mapping) and set(entry) <= {"date", "source"} else None
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            check.fail(releases, year, f"release of {year} needs {{date: YYYY-MM-DD, source: text}}")
+        found[year] = (day, check.text(entry, "source", f"release of {year}"))
+    return found
+
+
+AGREEMENT_KEYS = {"name", "authority", "partners", "dates", "note"}
 
 
 def _agreements(path: Path, countries: dict) -> dict:
-    data = _mapping(load_yaml(path), path)
+    check, agreements = _document(path, "agreements")
     found = {}
-    for short, spec in data.get("agreements", {}).items():
-        where = f"{path}:{data['agreements'].line_of(short)}"
-        if not isinstance(spec, Mapping) or not {"name", "partners"} <= set(spec):
-            raise InputError(f"agreement {short!r} needs a name and partners", where)
-        unknown = [code for code in spec["partners"] if code not in countries]
+    for short, spec in agreements.items():
+        what = f"agreement {short!r}"
+        if not isinstance(short, str) or not isinstance(spec, Mapping) or not {"name", "partners"} <= set(spec):
+            check.fail(agreements, short, f"{what} needs a name and partners")
+        check.mapping(agreements, short, AGREEMENT_KEYS)
+        for key in ("name", "authority", "note"):
+            check.text(spec, key, what, required=key == "name")
+        unknown = [code for code in check.texts(spec, "partners", what) if code not in countries]
         if unknown:
-            raise InputError(f"agreement {short!r}: partners not in the record: {', '.join(map(str, unknown))}", where)
-        found[str(short)] = dict(spec)
+            check.fail(agreements, short, f"{what}: partners not in the record: {', '.join(unknown)}")
+        _agreement_dates(check, check.mapping(spec, "dates"), what)
+        found[short] = dict(spec)
     return found
+
+
+def _agreement_dates(check: Checker, dates: Mapping, what: str) -> None:
+    for event, entry in dates.items():
+        day = entry.get("date") if isinstance(entry, Mapping) and set(entry) == {"date", "source"} else None
+        if not isinstance(day, dt.date) or not isinstance(entry["source"], str):
+            check.fail(dates, event, f"{what}: date {event!r} needs {{date: YYYY-MM-DD, source: text}}")

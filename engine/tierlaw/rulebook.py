@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
-from .yamlsafe import Mapping, load_yaml, top_level
+from .yamlsafe import Mapping, is_one_of, is_whole, load_yaml, top_level
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
@@ -21,7 +21,8 @@ REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confiden
 THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
 IN_FORCE_KEYS = {"from_report", "until_report", "from_date", "until_date"}
 CONFIDENCE = {"STATUTE", "OFFICIAL", "SECONDARY", "UNCONFIRMED"}
-OPERATORS = {"eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt"}
+ORDERING = {"gte", "gt", "lte", "lt"}
+OPERATORS = {"eq", "ne", "in", "not_in"} | ORDERING
 CITE = re.compile(r"^\d+ U\.S\.C\. \d+[a-z0-9-]*(\([A-Za-z0-9]+\))*$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 PRIMITIVES = {
@@ -40,7 +41,7 @@ def feature_arg_problem(key: str, value) -> str | None:
         return None
     if key in FEATURE_FLAGS:
         return None if isinstance(value, bool) else f"{key} must be true or false, not {value!r}"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_whole(value):
         return None
     return f"{key} must be a whole number, not {value!r}"
 MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/durable-rules.md)
@@ -112,7 +113,7 @@ def _merge_section(where: _Where, data: Mapping, section: str, into: dict) -> No
 
 
 def _validated_parts(parts: dict) -> dict:
-    tiers = {name: str(label) for name, (_, _, label) in parts["tiers"].items()}
+    tiers = {name: _tier_label(name, *entry) for name, entry in parts["tiers"].items()}
     if not tiers:
         raise InputError("the rulebook defines no tiers: (a tiers: mapping is required)")
     options = {name: _option(name, *entry) for name, entry in parts["options"].items()}
@@ -123,6 +124,13 @@ def _validated_parts(parts: dict) -> dict:
     invariants = {name: _invariant(name, options, *entry) for name, entry in parts["invariants"].items()}
     return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
                 queries=queries, invariants=invariants)
+
+
+def _tier_label(name, where, parent, label) -> str:
+    """A tier is written as text (quote "1", "2", "3"); its label is the words shown for it."""
+    if not isinstance(name, str) or not isinstance(label, str) or not label.strip():
+        where.fail(parent, name, f"tier {name!r}: write the tier as text (\"3\", not 3) and give it a label")
+    return label
 
 
 INVARIANT_KEYS = {
@@ -137,13 +145,17 @@ INVARIANT_KEYS = {
 
 def _invariant(name, options, where, parent, spec) -> dict:
     """An invariant for exhaustive verification: kind-specific keys plus description, ref, applies_with."""
-    if not isinstance(spec, Mapping) or spec.get("kind") not in INVARIANT_KEYS:
+    if not isinstance(spec, Mapping) or not is_one_of(spec.get("kind"), INVARIANT_KEYS):
         where.fail(parent, name, f"invariant {name!r}: kind must be one of {sorted(INVARIANT_KEYS)}")
     needed = INVARIANT_KEYS[spec["kind"]] - {"from_report"}
     allowed = INVARIANT_KEYS[spec["kind"]] | {"kind", "description", "ref", "applies_with"}
     _require_keys(where, parent, name, spec, needed | {"description", "ref"}, allowed, "invariant")
-    for option, choice in (spec.get("applies_with") or {}).items():
-        if option not in options or choice not in options[option].choices:
+    applies_with = spec.get("applies_with") or Mapping()
+    if not isinstance(applies_with, Mapping):
+        where.fail(spec, "applies_with", f"invariant {name!r}: applies_with maps options to choices")
+    _require_texts(where, spec, ("description", "ref"), f"invariant {name!r}")
+    for option, choice in applies_with.items():
+        if option not in options or not is_one_of(choice, options[option].choices):
             where.fail(spec, "applies_with", f"invariant {name!r}: unknown option choice {option}={choice}")
     return dict(spec, line=spec.line, file=where.path.name)
 
@@ -154,15 +166,17 @@ def _query(name, decisions, where, parent, spec) -> dict:
     if name != "trade":
         where.fail(parent, name, f"unknown query {name!r} (known: trade)")
     _require_keys(where, parent, name, spec, keys, keys, "query")
-    if spec["exception_decision"] not in decisions:
+    if not is_one_of(spec["exception_decision"], decisions):
         where.fail(spec, "exception_decision", f"unknown decision {spec['exception_decision']!r}")
     periods = spec["authority"]
     if not isinstance(periods, list) or not all(isinstance(p, Mapping) and set(p) == {"name", "from", "until", "ref"}
                                                  for p in periods):
         where.fail(spec, "authority", "authority lists periods {name, from, until, ref}")
     for period in periods:
-        if _as_date(where, period, "from", name) >= _as_date(where, period, "until", name):
-            where.fail(period, "until", "until (exclusive) must come after from")
+        _require_texts(where, period, ("name", "ref"), f"query {name!r}: an authority period")
+        start, until = _as_date(where, period, "from", name), _as_date(where, period, "until", name)
+        if start is None or until is None or start >= until:
+            where.fail(period, "until", "from and until are dates, until (exclusive) after from")
     return {"bar": spec["bar"], "exception_decision": spec["exception_decision"],
             "authority": [dict(p, **{"from": _as_date(where, p, "from", name), "until": _as_date(where, p, "until", name)})
                           for p in periods]}
@@ -179,10 +193,18 @@ def _require_keys(where, parent, name, spec, required, allowed, what):
             where.fail(parent, name, f"{what} {name!r}: missing {key!r}")
 
 
+def _require_texts(where, spec, keys, what, rule_id=None):
+    """Each of `keys` that is present holds non-empty text (it reaches explanations and reports)."""
+    for key in keys:
+        if key in spec and not (isinstance(spec[key], str) and spec[key].strip()):
+            where.fail(spec, key, f"{what}: {key} must be non-empty text", rule_id)
+
+
 def _option(name, where, parent, spec) -> Option:
     keys = {"title", "statute_ref", "choices", "default"}
     _require_keys(where, parent, name, spec, keys, keys, "option")
-    if not isinstance(spec["choices"], Mapping) or spec["default"] not in spec["choices"]:
+    _require_texts(where, spec, ("title", "statute_ref"), f"option {name!r}")
+    if not isinstance(spec["choices"], Mapping) or not is_one_of(spec["default"], spec["choices"]):
         where.fail(spec, "default", f"option {name!r}: default must be one of its choices")
     return Option(id=name, title=spec["title"], statute_ref=spec["statute_ref"],
                   choices={str(k): str(v) for k, v in spec["choices"].items()}, default=str(spec["default"]))
@@ -192,6 +214,7 @@ def _decision(name, where, parent, spec) -> Decision:
     keys = {"title", "cite", "decided_by", "options", "default", "default_basis"}
     _require_keys(where, parent, name, spec, keys, keys, "decision")
     _check_cite(where, spec, "cite", f"decision {name!r}")
+    _require_texts(where, spec, ("title", "decided_by", "default_basis"), f"decision {name!r}")
     if not isinstance(spec["options"], Mapping) or str(spec["default"]) not in {str(k) for k in spec["options"]}:
         where.fail(spec, "default", f"decision {name!r}: default must be one of its options")
     return Decision(id=name, title=spec["title"], cite=spec["cite"], decided_by=spec["decided_by"],
@@ -201,12 +224,13 @@ def _decision(name, where, parent, spec) -> Decision:
 
 def _parameter(name, options, where, parent, spec) -> dict:
     _require_keys(where, parent, name, spec, {"description", "values"}, {"description", "unit", "values"}, "parameter")
+    _require_texts(where, spec, ("description", "unit"), f"parameter {name!r}")
     values = spec["values"]
     if not isinstance(values, Mapping) or not values:
         where.fail(spec, "values", f"parameter {name!r}: values must map report years to entries")
     dated = {}
     for year, entry in values.items():
-        if not isinstance(year, int) or isinstance(year, bool):
+        if not is_whole(year):
             where.fail(values, year, f"parameter {name!r}: {year!r} is not a report year")
         dated[year] = _parameter_entry(where, values, year, entry, name, options)
     return dict(sorted(dated.items()))
@@ -216,7 +240,7 @@ def _parameter_entry(where, values, year, entry, name, options) -> dict:
     if not isinstance(entry, Mapping) or "ref" not in entry:
         where.fail(values, year, f"parameter {name!r} {year}: each value needs a ref (its legal source)")
     if "by_option" in entry:
-        option = options.get(entry["by_option"])
+        option = options[entry["by_option"]] if is_one_of(entry["by_option"], options) else None
         if option is None:
             where.fail(entry, "by_option", f"parameter {name!r}: unknown option {entry['by_option']!r}")
         choices = entry.get("choices")
@@ -229,17 +253,17 @@ def _parameter_entry(where, values, year, entry, name, options) -> dict:
 
 
 def _feature(name, tiers, parameters, where, parent, spec) -> dict:
-    if not isinstance(spec, Mapping) or spec.get("primitive") not in PRIMITIVES:
+    if not isinstance(spec, Mapping) or not is_one_of(spec.get("primitive"), PRIMITIVES):
         where.fail(parent, name, f"feature {name!r}: primitive must be one of {sorted(PRIMITIVES)}")
     args = PRIMITIVES[spec["primitive"]]
     _require_keys(where, parent, name, spec, args | {"primitive"}, args | {"primitive", "description"}, "feature")
     for key in args:
         value = spec[key]
         if isinstance(value, Mapping):
-            if set(value) != {"param"} or value["param"] not in parameters:
+            if set(value) != {"param"} or not is_one_of(value["param"], parameters):
                 where.fail(spec, key, f"feature {name!r}: {key} refers to an unknown parameter")
         elif key.endswith("tiers"):
-            if not isinstance(value, list) or not value or any(t not in tiers for t in value):
+            if not isinstance(value, list) or not value or not all(is_one_of(t, tiers) for t in value):
                 where.fail(spec, key, f"feature {name!r}: {key} must list known tiers {sorted(tiers)}")
         elif feature_arg_problem(key, value):
             where.fail(spec, key, f"feature {name!r}: {feature_arg_problem(key, value)}")
@@ -264,11 +288,9 @@ def _rule(where: _Where, node: Mapping, parts: dict) -> Rule:
             where.fail(node, key, f"unknown key {key!r} (expected one of {sorted(RULE_KEYS)})", rule_id)
     for key in sorted(REQUIRED_RULE_KEYS - set(node)):
         where.fail(node, "id", f"missing {key!r}", rule_id)
-    for key in ("title", "enacted_by"):
-        if not isinstance(node[key], str) or not node[key].strip():
-            where.fail(node, key, f"{key} must be non-empty text", rule_id)
+    _require_texts(where, node, ("title", "enacted_by", "note"), "rule", rule_id)
     _check_cite(where, node, "cite", f"rule {rule_id}")
-    if node["confidence"] not in CONFIDENCE:
+    if not is_one_of(node["confidence"], CONFIDENCE):
         where.fail(node, "confidence", f"confidence must be one of {sorted(CONFIDENCE)}", rule_id)
     consequence = node.get("consequence", rule_id)
     if not isinstance(consequence, str) or not IDENT.match(consequence):
@@ -296,7 +318,7 @@ def _in_force(where, node, rule_id) -> InForce:
     if not isinstance(spec, Mapping) or not spec or set(spec) - IN_FORCE_KEYS:
         where.fail(node, "in_force", f"in_force needs some of {sorted(IN_FORCE_KEYS)} and nothing else", rule_id)
     for key in ("from_report", "until_report"):
-        if key in spec and (not isinstance(spec[key], int) or isinstance(spec[key], bool)):
+        if key in spec and not is_whole(spec[key]):
             where.fail(spec, key, f"{key} must be a report year", rule_id)
     window = InForce(spec.get("from_report"), spec.get("until_report"),
                      _as_date(where, spec, "from_date", rule_id), _as_date(where, spec, "until_date", rule_id))
@@ -351,7 +373,7 @@ def _check_operand(where, item, ref, op, value, rule_id, parts):
 
 def _check_expression(where, item, ref, value, rule_id, parts):
     if "param" in value:
-        if value["param"] not in parts["parameters"]:
+        if not is_one_of(value["param"], parts["parameters"]):
             where.fail(item, ref, f"unknown parameter {value['param']!r}", rule_id)
     elif not isinstance(value.get("sum"), list):
         where.fail(item, ref, "an expression is {param: NAME} or {sum: [...]}", rule_id)
@@ -368,10 +390,10 @@ def _then(where, node, rule_id, parts) -> Then:
     if not isinstance(derive, dict):
         where.fail(spec, "derive", "derive maps a fact kind to its value", rule_id)
     opens = spec.get("opens")
-    if opens is not None and opens not in parts["decisions"]:
+    if opens is not None and not is_one_of(opens, parts["decisions"]):
         where.fail(spec, "opens", f"unknown decision {opens!r}", rule_id)
     unless = spec.get("unless", [])
-    if not isinstance(unless, list):
+    if not isinstance(unless, list) or not all(isinstance(other, str) for other in unless):
         where.fail(spec, "unless", "unless lists rule ids", rule_id)
     for kind, value in derive.items():
         _check_derive(where, derive, kind, value, rule_id, parts)
@@ -389,8 +411,8 @@ def _check_derive(where, derive, kind, value, rule_id, parts):
     if not isinstance(kind, str) or not IDENT.match(kind):
         where.fail(derive, kind, f"derived kind {kind!r} must be a lower-case name", rule_id)
     if isinstance(value, Mapping):
-        ok = (set(value) == {"field"} and value["field"] in BASE_REFS) or (
-            set(value) == {"decision"} and value["decision"] in parts["decisions"])
+        ok = (set(value) == {"field"} and is_one_of(value["field"], BASE_REFS)) or (
+            set(value) == {"decision"} and is_one_of(value["decision"], parts["decisions"]))
         if not ok:
             where.fail(derive, kind, "a derived value is a literal, {field: proposed_tier} or {decision: ID}", rule_id)
     elif not isinstance(value, (str, int, bool)):
@@ -422,14 +444,14 @@ def _check_dates(where, spec, rule_id):
 
 def _check_whole(where, node, keys, rule_id):
     for key in keys:
-        if not isinstance(node[key], int) or isinstance(node[key], bool):
+        if not is_whole(node[key]):
             where.fail(node, key, f"{key} must be a whole number", rule_id)
 
 
 def _check_anchor(where, node, rule_id, *day_keys):
     _check_whole(where, node, day_keys, rule_id)
     anchor = node["anchor"]
-    if anchor not in ANCHORS and not isinstance(anchor, dt.date):
+    if not is_one_of(anchor, ANCHORS) and not isinstance(anchor, dt.date):
         try:
             dt.date.fromisoformat(str(anchor))
         except ValueError:
@@ -448,7 +470,7 @@ def _check_rules_together(rules, raw_rules, parts):
         seen[rule.id] = f"{rule.file}:{rule.line}"
     consequences = {rule.consequence for rule in rules}
     for name, spec in parts["queries"].items():
-        if spec["bar"] not in consequences:
+        if not is_one_of(spec["bar"], consequences):
             raise InputError(f"query {name!r}: no rule has the consequence {spec['bar']!r}", str(raw_rules[0][0].path))
     domains = derived_domains(rules, parts)
     for rule, (where, node) in zip(rules, raw_rules):
@@ -492,11 +514,14 @@ def _check_atom_domain(where, atom, rule, domains, parts):
     if head == "derived" and name not in domains:
         where.fail(atom, None, f"no rule derives {name!r}, so the test {atom.ref} can never hold", rule.id)
     domain = _atom_domain(atom.ref, parts, domains)
+    if atom.op in ORDERING and domain is not None and not all(is_whole(value) for value in domain):
+        where.fail(atom, None, f"{atom.ref} takes values {sorted(map(str, domain))}; {atom.op} compares numbers",
+                   rule.id)
     values = atom.value if isinstance(atom.value, list) else [atom.value]
     for value in values:
         if isinstance(value, dict):
             continue
-        if domain is not None and value not in domain:
+        if domain is not None and not is_one_of(value, domain):
             where.fail(atom, None, f"{atom.ref} cannot be {value!r} (possible: {sorted(map(str, domain))})", rule.id)
         if domain is None and not isinstance(value, (int, bool)):
             where.fail(atom, None, f"{atom.ref} compares numbers or true/false, not {value!r}", rule.id)

@@ -14,34 +14,18 @@ from .model import Placement
 from .queries import (Case, Context, add_what_follows, evaluate_case, history_for, parse_decisions, _baseline,
                       _changes)
 from .trade import trade
-from .yamlsafe import Mapping, load_yaml, top_level
+from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level
 
 TOP_KEYS = {"name", "description", "options", "history", "placements", "decisions", "questions"}
 PLACEMENT_KEYS = {"tier", "alternatives", "note"}
 QUESTION_KEYS = {"consequences", "trade", "forward"}
 
 
-class _Checker:
-    """Validation with file:line messages."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, node, key, message):
-        line = node.line_of(key) if isinstance(node, Mapping) else 1
-        raise InputError(message, f"{self.path}:{line}")
-
-    def mapping(self, parent, key, allowed=None):
-        node = parent.get(key, Mapping())
-        if not isinstance(node, Mapping):
-            self.fail(parent, key, f"{key}: must be a mapping")
-        for inner in node if allowed else ():
-            if inner not in allowed:
-                self.fail(node, inner, f"unknown key {inner!r} in {key} (expected one of {sorted(allowed)})")
-        return node
+class _Checker(Checker):
+    """Shape checks plus the record's years and countries."""
 
     def year(self, ctx, node, key):
-        if not isinstance(key, int) or isinstance(key, bool):
+        if not is_whole(key):
             self.fail(node, key, f"{key!r} is not a report year")
         try:
             ctx.check_year(key)
@@ -59,8 +43,8 @@ class _Checker:
 def load(path: Path) -> tuple[Mapping, _Checker]:
     document = top_level(load_yaml(path), path, TOP_KEYS, "a scenario")
     check = _Checker(path)
-    if not isinstance(document.get("name"), str):
-        check.fail(document, "name", "name: must be text")
+    check.text(document, "name", "scenario")
+    check.text(document, "description", "scenario", required=False)
     return document, check
 
 
@@ -89,7 +73,12 @@ def _placements(ctx, document, check) -> dict:
         for key in spec:
             if key not in PLACEMENT_KEYS:
                 check.fail(years, year, f"unknown key {key!r} (expected one of {sorted(PLACEMENT_KEYS)})")
-        tiers = [_tier(ctx, check, years, year, t) for t in [spec.get("tier")] + list(spec.get("alternatives") or [])]
+        alternatives = spec.get("alternatives") or []
+        if not isinstance(alternatives, list):
+            check.fail(years, year, f"{year}: alternatives must be a list of tiers")
+        if not (spec.get("note") is None or isinstance(spec["note"], str)):
+            check.fail(years, year, f"{year}: note must be text")
+        tiers = [_tier(ctx, check, years, year, t) for t in [spec.get("tier"), *alternatives]]
         found.setdefault(code, {})[year] = {"tier": tiers[0], "alternatives": tiers[1:], "note": spec.get("note")}
     if not found:
         check.fail(document, "placements", "placements: name at least one country and year")
@@ -202,9 +191,10 @@ def _trade(ctx, question, effective, decisions, check) -> dict:
             check.fail(question, key, f"unknown key {key!r} in a trade question (agreement, partners, date)")
     key = next((k for k in ("date", "on", True) if k in question), "date")
     on = _date(check, question, key)
-    partners = question.get("partners", []) or []
+    agreement = check.text(question, "agreement", "a trade question", required=False)
+    partners = check.texts(question, "partners", "a trade question") if "partners" in question else []
     try:
-        answer = trade(ctx, list(partners), question.get("agreement"), on, effective, decisions)
+        answer = trade(ctx, partners, agreement, on, effective, decisions)
         return {k: v for k, v in answer.items() if k not in ("receipt", "options")}  # the scenario's own cover these
     except InputError as err:
         check.fail(question, key, err.message)
@@ -217,6 +207,8 @@ def _forward(ctx, question, effective, check) -> dict:
     if not isinstance(years, int) or not 1 <= years <= 25:
         check.fail(question, "years", "years: a whole number from 1 to 25")
     own = effective.get(code, {})
+    if question.get("tier") is not None:
+        _tier(ctx, check, question, "tier", question["tier"])
     tier = question.get("tier") or own.get(year) or ctx.record.history(code).get(year, Placement(year, None)).tier
     if tier not in ctx.rulebook.tiers:
         check.fail(question, "country", f"no tier for {code} {year}: give tier:")

@@ -1,5 +1,6 @@
 """Safe YAML loading: no object construction, duplicate keys refused, line numbers kept."""
 
+from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,8 @@ class Mapping(dict):
         self.key_lines = {}
 
     def line_of(self, key) -> int:
-        return self.key_lines.get(key, self.line)
+        """The line of `key`, or of the mapping itself when `key` is not one of its keys."""
+        return self.key_lines.get(key, self.line) if isinstance(key, Hashable) else self.line
 
 
 class _DuplicateKey(Exception):
@@ -112,3 +114,47 @@ def top_level(data, path, allowed: set, what: str) -> Mapping:
             raise InputError(f"unknown top-level key {key!r} (expected one of {sorted(map(str, allowed))})",
                              f"{path}:{data.line_of(key)}")
     return data
+
+
+def is_whole(value) -> bool:
+    """A whole number as YAML reads it (true and false are not numbers, though Python counts them)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_one_of(value, known) -> bool:
+    """`value in known` for a value read from YAML, which may be an (unhashable) list or mapping."""
+    return isinstance(value, Hashable) and value in known
+
+
+class Checker:
+    """Shape checks on a loaded document, each failing with one line naming the file and line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, node, key, message):
+        line = node.line_of(key) if isinstance(node, Mapping) else 1
+        raise InputError(message, f"{self.path}:{line}")
+
+    def mapping(self, parent, key, allowed=None) -> Mapping:
+        """parent[key] as a mapping (empty if absent), its keys within `allowed` where given."""
+        node = parent.get(key, Mapping())
+        if not isinstance(node, Mapping):
+            self.fail(parent, key, f"{key}: must be a mapping")
+        for inner in node if allowed else ():
+            if inner not in allowed:
+                self.fail(node, inner, f"unknown key {inner!r} in {key} (expected one of {sorted(allowed)})")
+        return node
+
+    def text(self, node, key, what, required=True) -> str | None:
+        value = node.get(key)
+        if (value is not None or required) and not (isinstance(value, str) and value.strip()):
+            self.fail(node, key, f"{what}: {key} must be text")
+        return value
+
+    def texts(self, node, key, what) -> list:
+        """node[key] as a non-empty list of text."""
+        value = node.get(key)
+        if not isinstance(value, list) or not value or not all(isinstance(item, str) for item in value):
+            self.fail(node, key, f"{what}: {key} must be a list of text")
+        return value
