@@ -130,3 +130,23 @@ def test_real_process_prints_no_traceback(tmp_path):
                            "--rules", str(rules)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert "Traceback" not in done.stderr and "missing 'cite'" in done.stderr
+
+
+def test_a_failed_command_leaves_the_output_file_as_it_was(capsys, tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("the earlier report\n")
+    rules = copy_rules(tmp_path / "broken")
+    edit(rules / "tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "")
+    for bad in (["--tier", "4"], ["--tier", "3", "--rules", str(rules)]):
+        code, out, err = run_cli(capsys, "whatif", "MYS", "2015", *bad, "--format", "json", "--output", str(target))
+        assert_one_line_error(code, out, err)
+    assert target.read_text() == "the earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "report.json"]  # no partial file either
+
+
+def test_an_unwritable_output_is_one_line_and_leaves_no_partial_file(capsys, tmp_path):
+    occupied = tmp_path / "a-directory"
+    occupied.mkdir()
+    code, out, err = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--output", str(occupied))
+    assert_one_line_error(code, out, err, "a-directory", "cannot write")
+    assert [p.name for p in tmp_path.iterdir()] == ["a-directory"] and not any(occupied.iterdir())

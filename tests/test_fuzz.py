@@ -159,6 +159,8 @@ RULEBOOK_COMMANDS = [["whatif", "MYS", "2015", "--tier", "2WL"],
                      ["whatif", "ZZA", "2021", "--tier", "2WL", "--set", "2020=2WL"],
                      ["history", "CUB"],
                      ["trade", "--agreement", "TPP", "--on", "2016-02-04"],
+                     ["whatif", "THA", "2015", "--tier", "all", "--format", "markdown"],
+                     ["audit", "MYS", "--format", "json"],
                      ["check"]]
 
 
