@@ -35,7 +35,11 @@ BROKEN_DATA = [
     ("countries.yaml", "  SWZ: [Swaziland]", "  SWZ: Swaziland", ["countries.yaml:11", "aliases of 'SWZ'"]),
     ("countries.yaml", "  SWZ: [Swaziland]", "  SWX: [Swaziland]", ["countries.yaml:11", "'SWX' is not a code in the record"]),
     ("countries.yaml", "Kosovo: XKX", "Kosovo: [XKX]", ["countries.yaml:4", "three-letter code"]),
-    ("report_dates.yaml", ', source: "Newsweek, Reuters"}', "}", ["report_dates.yaml:7", "source must be text"]),
+    ("tip_tiers.csv", "Malaysia,MYS,2014,3,", "Malaysia,MYS,20314,3,", ["tip_tiers.csv:", "year 20314 is outside the reports (2001 to"]),
+    ("tip_tiers.csv", "Malaysia,MYS,2014,3,", "Malaysia,MYS,1999,3,", ["tip_tiers.csv:", "year 1999 is outside the reports (2001 to"]),
+    ("report_dates.yaml", "  2015: {date: 2015-07-27", "  2999: {date: 2015-07-27", ["report_dates.yaml:7", "year 2999 is outside"]),
+    ("report_dates.yaml", "  2015: {date: 2015-07-27", "  2015: {date: 9999-07-27", ["report_dates.yaml:7", "year 9999 is outside"]),
+    ("report_dates.yaml", ', source: "Newsweek, Reuters"}', "}", ["report_dates.yaml:7", "source must be non-empty text"]),
 ]
 
 

@@ -4,6 +4,7 @@ TIERLAW_FUZZ_EXAMPLES sets the number of cases per test (CI: a few hundred; thor
 """
 
 import copy
+import difflib
 import functools
 import os
 import re
@@ -42,6 +43,19 @@ def run(capsys, argv):
     return code
 
 
+class Changed(tuple):
+    """(name, text) of a changed file; shown in a failure report as a diff against the shipped file."""
+
+    def __new__(cls, name, text, original):
+        changed = super().__new__(cls, (name, text))
+        changed.original = original
+        return changed
+
+    def __repr__(self):
+        diff = difflib.unified_diff(self.original.splitlines(), self[1].splitlines(), self[0], self[0], lineterm="")
+        return "\n".join(diff)[:4000] or f"{self[0]}: unchanged"
+
+
 def mutated(files: dict):
     """One of `files` with one to three line edits: deleted, a token spliced in, swapped, doubled, cut short."""
     @st.composite
@@ -66,7 +80,7 @@ def mutated(files: dict):
                 lines = lines[:where]
             if not lines:
                 lines = [""]
-        return name, "\n".join(lines) + "\n"
+        return Changed(name, "\n".join(lines) + "\n", files[name])
     return strategy()
 
 
@@ -151,7 +165,8 @@ def tree_mutated(files: dict):
                 parent[draw(key)] = value
             else:
                 parent.insert(path[-1], draw(anything))
-        return name, yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        return Changed(name, yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
+                       yaml.safe_dump(documents[name], allow_unicode=True, sort_keys=False))
     return strategy()
 
 
@@ -178,8 +193,6 @@ def directory_with(directory, files: dict, name: str, text: str):
     return directory
 
 
-def scenario_texts():
-    return tree_mutated(SCENARIO_FILES).map(lambda m: m[1]) | mutated(SCENARIO_FILES).map(lambda m: m[1])
 
 
 def test_the_scenario_fuzzer_starts_from_valid_documents(capsys, tmp_path):
@@ -189,10 +202,10 @@ def test_the_scenario_fuzzer_starts_from_valid_documents(capsys, tmp_path):
 
 
 @FUZZ
-@given(scenario_texts(), st.sampled_from(["json", "table", "markdown", "html"]))
-def test_adversarial_scenarios_never_crash(capsys, tmp_path_factory, text, fmt):
+@given(mutated(SCENARIO_FILES) | tree_mutated(SCENARIO_FILES), st.sampled_from(["json", "table", "markdown", "html"]))
+def test_adversarial_scenarios_never_crash(capsys, tmp_path_factory, mutation, fmt):
     path = tmp_path_factory.mktemp("scenario") / "scenario.yaml"
-    path.write_text(text)
+    path.write_text(mutation[1])
     run(capsys, ["run", str(path), "--format", fmt, "--backend", "reference"])
 
 

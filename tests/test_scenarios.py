@@ -121,11 +121,11 @@ def test_every_tier_side_by_side(ctx):
     # found by the fuzz suite: wrong shapes inside valid sections used to end in an internal error
     ("name: x\nplacements: {MYS: {2015: {tier: '3', alternatives: 5}}}\n", ["bad.yaml:2", "alternatives must be a list"]),
     ("name: x\nplacements: {MYS: {2015: {tier: '3', note: {a: 1}}}}\n", ["bad.yaml:2", "note must be text"]),
-    ("name: x\ndescription: [a]\nplacements: {MYS: {2015: '3'}}\n", ["bad.yaml:2", "description must be text"]),
+    ("name: x\ndescription: [a]\nplacements: {MYS: {2015: '3'}}\n", ["bad.yaml:2", "description must be non-empty text"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{partners: [5], date: 2016-02-04}]\n",
      ["bad.yaml:4", "partners must be a list of text"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{agreement: [TPP], date: 2016-02-04}]\n",
-     ["bad.yaml:4", "agreement must be text"]),
+     ["bad.yaml:4", "agreement must be non-empty text"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  forward: [{country: MYS, year: 2015, tier: [3]}]\n",
      ["bad.yaml:4", "unknown tier [3]"]),
     ("", ["bad.yaml", "empty file"]),

@@ -43,7 +43,6 @@ class Context:
                  backend: str | None = None, options: dict | None = None):
         self.backend = get_backend(backend)
         self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
-        self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers)
         self.options = resolve_options(self.rulebook, options or {})
         for needed in ENGINE_PARAMETERS:
             if needed not in self.rulebook.parameters:
@@ -53,6 +52,8 @@ class Context:
         if not is_whole(self.first_year):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         _check_month_days(self.rulebook, "reports.deadline")
+        self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers,
+                                  self.possible_years())
         self._books: dict = {}
 
     def with_options(self, options: dict) -> "Context":
@@ -87,10 +88,14 @@ class Context:
             self._books[key] = compile_book(self.rulebook, year, self.options, dates)
         return self._books[key]
 
+    def possible_years(self) -> range:
+        """Report years a placement can have: from the first report to next year's."""
+        return range(self.first_year, dt.date.today().year + 2)
+
     def check_year(self, year: int, what: str = "YEAR") -> None:
         if year < self.first_year:
             raise InputError(f"{year} is before the first report ({self.first_year})", what)
-        if year > dt.date.today().year + 1:
+        if year not in self.possible_years():
             raise InputError(f"{year} is in the future", what)
 
     def check_tier(self, tier: str, what: str) -> str:

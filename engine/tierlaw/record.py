@@ -67,13 +67,15 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
-def load_record(directory: Path, tiers) -> Record:
-    """Read the placements (main file and supplement), countries and report dates; tiers must be known."""
+def load_record(directory: Path, tiers, years: range) -> Record:
+    """Read the placements (main file and supplement), countries and report dates; tiers must be known
+    and every year one of `years`."""
     codes_for_blank, aliases = _country_extras(directory / "countries.yaml")
-    placements, countries = _placements(directory / "tip_tiers.csv", codes_for_blank, {}, {}, tiers)
-    _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, gaps_only=True)
+    placements, countries = _placements(directory / "tip_tiers.csv", codes_for_blank, {}, {}, tiers, years)
+    _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, years,
+                gaps_only=True)
     names = _names(countries, aliases, directory / "countries.yaml")
-    releases = _releases(directory / "report_dates.yaml")
+    releases = _releases(directory / "report_dates.yaml", years)
     agreements = _agreements(directory / "agreements.yaml", countries)
     digest = hashlib.sha256()
     for name in DATA_FILES:
@@ -102,7 +104,7 @@ def _country_extras(path: Path) -> tuple[dict, Mapping]:
     return dict(codes), aliases
 
 
-def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: dict, tiers, gaps_only=False):
+def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: dict, tiers, years, gaps_only=False):
     """Read one placements CSV into `placements`; a supplement may only fill gaps of the main file."""
     reader = csv.DictReader(io.StringIO(read_text(path)))
     expected = ["country", "iso3", "year", "tier", "source"]
@@ -111,6 +113,8 @@ def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: 
     for line, row in enumerate(reader, start=2):
         code = row["iso3"] or codes_for_blank.get(row["country"])
         year = _year(row["year"], path, line)
+        if year not in years:
+            raise InputError(_outside(year, years), f"{path}:{line}")
         if not code or not CODE.match(code):
             raise InputError(f"no usable code for {row['country']!r}", f"{path}:{line}")
         if year in placements.setdefault(code, {}):
@@ -146,7 +150,11 @@ def _names(countries: dict, aliases: Mapping, path: Path) -> dict:
     return names
 
 
-def _releases(path: Path) -> dict:
+def _outside(year: int, years: range) -> str:
+    return f"year {year} is outside the reports ({years[0]} to {years[-1]})"
+
+
+def _releases(path: Path, years: range) -> dict:
     check, releases = _document(path, "releases")
     found = {}
     for year, entry in releases.items():
@@ -155,6 +163,8 @@ def _releases(path: Path) -> dict:
         day = entry.get("date") if isinstance(entry, Mapping) and set(entry) <= {"date", "source"} else None
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             check.fail(releases, year, f"release of {year} needs {{date: YYYY-MM-DD, source: text}}")
+        for outside in sorted({year, day.year} - set(years)):
+            check.fail(releases, year, _outside(outside, years))
         found[year] = (day, check.text(entry, "source", f"release of {year}"))
     return found
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
-from .yamlsafe import Mapping, is_one_of, is_whole, load_yaml, top_level
+from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
@@ -47,18 +47,6 @@ def feature_arg_problem(key: str, value) -> str | None:
 MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/durable-rules.md)
 
 
-class _Where:
-    """Builds `file:line` locations and raises InputError with the rule id in the message."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, node, key, message, rule_id=None):
-        line = node.line_of(key) if isinstance(node, Mapping) else getattr(node, "line", 0)
-        prefix = f"rule {rule_id}: " if rule_id else ""
-        raise InputError(prefix + message, f"{self.path}:{line}")
-
-
 def load_rulebook(directory: Path) -> Rulebook:
     """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
     files = _rule_files(directory)
@@ -84,7 +72,7 @@ def _rule_files(directory: Path) -> list[Path]:
 
 
 def _collect(path: Path, data, parts: dict, raw_rules: list) -> None:
-    where = _Where(path)
+    where = Checker(path)
     top_level(data, path, FILE_KEYS, "a rule file")
     for section in parts:
         _merge_section(where, data, section, parts[section])
@@ -97,7 +85,7 @@ def _collect(path: Path, data, parts: dict, raw_rules: list) -> None:
         raw_rules.append((where, node))
 
 
-def _merge_section(where: _Where, data: Mapping, section: str, into: dict) -> None:
+def _merge_section(where: Checker, data: Mapping, section: str, into: dict) -> None:
     if section not in data:
         return
     entries = data[section]
@@ -196,8 +184,7 @@ def _require_keys(where, parent, name, spec, required, allowed, what):
 def _require_texts(where, spec, keys, what, rule_id=None):
     """Each of `keys` that is present holds non-empty text (it reaches explanations and reports)."""
     for key in keys:
-        if key in spec and not (isinstance(spec[key], str) and spec[key].strip()):
-            where.fail(spec, key, f"{what}: {key} must be non-empty text", rule_id)
+        where.text(spec, key, what, required=False, rule_id=rule_id)
 
 
 def _option(name, where, parent, spec) -> Option:
@@ -279,7 +266,7 @@ def _check_cite(where, node, key, what):
 # ---------------------------------------------------------------- rules
 
 
-def _rule(where: _Where, node: Mapping, parts: dict) -> Rule:
+def _rule(where: Checker, node: Mapping, parts: dict) -> Rule:
     rule_id = node.get("id")
     if not isinstance(rule_id, str) or not IDENT.match(rule_id):
         where.fail(node, "id", f"rule id {rule_id!r} must be lower-case words joined by dots or underscores")
@@ -288,7 +275,7 @@ def _rule(where: _Where, node: Mapping, parts: dict) -> Rule:
             where.fail(node, key, f"unknown key {key!r} (expected one of {sorted(RULE_KEYS)})", rule_id)
     for key in sorted(REQUIRED_RULE_KEYS - set(node)):
         where.fail(node, "id", f"missing {key!r}", rule_id)
-    _require_texts(where, node, ("title", "enacted_by", "note"), "rule", rule_id)
+    _require_texts(where, node, ("title", "enacted_by", "note"), "", rule_id)
     _check_cite(where, node, "cite", f"rule {rule_id}")
     if not is_one_of(node["confidence"], CONFIDENCE):
         where.fail(node, "confidence", f"confidence must be one of {sorted(CONFIDENCE)}", rule_id)

@@ -132,9 +132,10 @@ class Checker:
     def __init__(self, path: Path):
         self.path = path
 
-    def fail(self, node, key, message):
-        line = node.line_of(key) if isinstance(node, Mapping) else 1
-        raise InputError(message, f"{self.path}:{line}")
+    def fail(self, node, key, message, rule_id=None):
+        line = node.line_of(key) if isinstance(node, Mapping) else getattr(node, "line", 1)
+        prefix = f"rule {rule_id}: " if rule_id else ""
+        raise InputError(prefix + message, f"{self.path}:{line}")
 
     def mapping(self, parent, key, allowed=None) -> Mapping:
         """parent[key] as a mapping (empty if absent), its keys within `allowed` where given."""
@@ -146,10 +147,11 @@ class Checker:
                 self.fail(node, inner, f"unknown key {inner!r} in {key} (expected one of {sorted(allowed)})")
         return node
 
-    def text(self, node, key, what, required=True) -> str | None:
+    def text(self, node, key, what, required=True, rule_id=None) -> str | None:
+        """node[key] as non-empty text; None if it is absent and not required."""
         value = node.get(key)
-        if (value is not None or required) and not (isinstance(value, str) and value.strip()):
-            self.fail(node, key, f"{what}: {key} must be text")
+        if (key in node or required) and not (isinstance(value, str) and value.strip()):
+            self.fail(node, key, f"{what}: " * bool(what) + f"{key} must be non-empty text", rule_id)
         return value
 
     def texts(self, node, key, what) -> list:
