@@ -84,21 +84,19 @@ def load_record(directory: Path, tiers, years: range) -> Record:
                   agreements=agreements, digest="sha256:" + digest.hexdigest())
 
 
-def _document(path: Path, key: str) -> tuple[Checker, Mapping]:
-    """The one section `key` of a data file that holds nothing else."""
+def _sections(path: Path, *keys: str) -> tuple[Checker, ...]:
+    """A checker for a data file, then each of its sections `keys` (the file holds nothing else)."""
     check = Checker(path)
-    return check, check.mapping(top_level(load_yaml(path), path, {key}, path.name), key)
+    data = top_level(load_yaml(path), path, set(keys), path.name)
+    return (check, *(check.mapping(data, key) for key in keys))
 
 
 def _country_extras(path: Path) -> tuple[dict, Mapping]:
     """countries.yaml: codes for report names without one, and aliases per code."""
-    check = Checker(path)
-    data = top_level(load_yaml(path), path, {"codes", "aliases"}, path.name)
-    codes = check.mapping(data, "codes")
+    check, codes, aliases = _sections(path, "codes", "aliases")
     for name, code in codes.items():
         if not isinstance(name, str) or not isinstance(code, str) or not CODE.match(code):
             check.fail(codes, name, f"codes: {name!r} must map a report name to a three-letter code")
-    aliases = check.mapping(data, "aliases")
     for code in aliases:
         check.texts(aliases, code, f"aliases of {code!r}")
     return dict(codes), aliases
@@ -155,7 +153,7 @@ def _outside(year: int, years: range) -> str:
 
 
 def _releases(path: Path, years: range) -> dict:
-    check, releases = _document(path, "releases")
+    check, releases = _sections(path, "releases")
     found = {}
     for year, entry in releases.items():
         if not is_whole(year):
@@ -173,7 +171,7 @@ AGREEMENT_KEYS = {"name", "authority", "partners", "dates", "note"}
 
 
 def _agreements(path: Path, countries: dict) -> dict:
-    check, agreements = _document(path, "agreements")
+    check, agreements = _sections(path, "agreements")
     found = {}
     for short, spec in agreements.items():
         what = f"agreement {short!r}"
