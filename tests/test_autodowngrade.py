@@ -1,4 +1,4 @@
-"""The automatic downgrade, 22 U.S.C. 7107(b)(2)(D)-(F), worked by hand from STATUTE.md section 3.
+"""The automatic downgrade, 22 U.S.C. 7107(b)(2)(D)-(F), worked by hand from docs/law.md section 3.
 
 A hypothetical code (ZZA) keeps the record out of it: every placement is given with --set.
 Years 2001-2008 are left unknown on purpose: the count starts with the 2009 report, so they
@@ -22,7 +22,7 @@ def test_third_watch_list_year_under_2008_law_is_tier3_unless_waived(ctx):
     assert result["effective_tier"] == "3"
     required = one(result, "autodowngrade.required")
     assert required["cite"] == D_I and required["rule"] == "autodowngrade.required.no_waiver"
-    assert required["enacted_by"] == "P.L. 110-457 §107"
+    assert required["enacted_by"] == "P.L. 110-457 §107(a)"
     assert "autodowngrade_waiver" in decisions(result)
     waiver = next(d for d in result["decisions"] if d["id"] == "autodowngrade_waiver")
     assert waiver["applied"] == "denied" and waiver["settled_by"] == "default"
@@ -36,9 +36,22 @@ def test_granted_waiver_keeps_the_watch_list_and_cites_d_ii(ctx):
                     decide=["autodowngrade_waiver=granted"])["hypothetical"]
     assert result["effective_tier"] == "2WL"
     assert one(result, "autodowngrade.waived")["cite"] == D_II
-    assert one(result, "autodowngrade.notice")["rule"] == "autodowngrade.public_notice"  # 2008-2018 wording
+    assert "autodowngrade.notice" not in ids(result)  # (E) "Public notice" came with P.L. 113-4 in 2013
     assert "autodowngrade.required" not in ids(result)
     assert not {i for i in ids(result) if i.startswith("tier3.")}
+
+
+def test_public_notice_of_a_waiver_from_the_2013_report_then_congressional_notice_from_2019(ctx):
+    # (E) was added by P.L. 113-4 §1205 (2013-03-07) and rewritten by P.L. 115-427 §6(2)(D) (2019-01-09).
+    waived_2014 = whatif(ctx, "ZZA", 2014, "2WL", sets=watch_list_years(2012, 2013) + tier_years("2", 2009, 2011),
+                         decide=["autodowngrade_waiver=granted"])["hypothetical"]
+    notice = one(waived_2014, "autodowngrade.notice")
+    assert notice["rule"] == "autodowngrade.public_notice" and notice["enacted_by"] == "P.L. 113-4 §1205"
+    waived_2021 = whatif(ctx, "ZZA", 2021, "2WL", sets=watch_list_years(2019, 2020) + tier_years("2", 2009, 2018),
+                         decide=["autodowngrade_waiver=granted"])["hypothetical"]
+    notice = one(waived_2021, "autodowngrade.notice")
+    # 30 days, counted from the 2021 report's release (2021-07-01, data/report_dates_found.csv): 2021-07-31.
+    assert notice["rule"] == "autodowngrade.congressional_notice" and notice["due"]["by"] == "2021-07-31"
 
 
 def test_two_waivers_then_no_waiver_is_possible_under_2008_law(ctx):
@@ -53,10 +66,20 @@ def test_two_waivers_then_no_waiver_is_possible_under_2008_law(ctx):
     assert "autodowngrade_waiver" not in decisions(result)
 
 
-def test_settling_a_waiver_that_cannot_be_given_is_contradictory(ctx):
-    with pytest.raises(InputError, match="contradictory"):
-        whatif(ctx, "ZZA", 2013, "2WL", sets=watch_list_years(2009, 2010, 2011, 2012),
-               decide=["autodowngrade_waiver=granted"])
+def test_a_waiver_that_cannot_be_given_is_answered_with_the_reason(ctx):
+    # Watch List 2009-2012 under the 2008 law: 2 counted years and 2 waiver years, the cap of (D)(ii).
+    report = whatif(ctx, "ZZB", 2013, "2WL", sets=watch_list_years(2009, 2010, 2011, 2012),
+                    decide=["autodowngrade_waiver=granted"])
+    result = report["hypothetical"]
+    assert result["effective_tier"] == "3"
+    assert one(result, "autodowngrade.required")["rule"] == "autodowngrade.required.waivers_exhausted"
+    (unavailable,) = result["unavailable_decisions"]
+    assert unavailable["id"] == "autodowngrade_waiver" and unavailable["value"] == "granted"
+    (reason,) = unavailable["why"]
+    assert reason["rule"] == "autodowngrade.waiver.available" and reason["cite"] == D_II
+    assert "waiver_years_used is 2, not lt 2" in reason["reason"]
+    assert "autodowngrade.max_waiver_years = 2" in reason["reason"]
+    assert unavailable["opened_with_option"] == []  # no reading of the 2013 law opens a third waiver year
 
 
 def test_second_waiver_year_is_still_open_under_2008_law(ctx):

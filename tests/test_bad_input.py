@@ -35,7 +35,6 @@ def assert_one_line_error(code, out, err, *fragments):
     (["whatif", "Atlantis", "2015", "--tier", "3"], ["COUNTRY", "unknown country 'Atlantis'"]),
     (["whatif", "Korea", "2015", "--tier", "3"], ["ambiguous", "KOR", "PRK"]),
     (["whatif", "MYS", "2015", "--tier", "3", "--on", "2015-13-01"], ["--on", "not a date"]),
-    (["whatif", "MYS", "2015", "--tier", "3", "--waiver", "granted"], ["contradictory"]),
     (["whatif", "MYS", "2015", "--tier", "3", "--option", "waiver_transition=maybe"], ["--option", "no choice"]),
     (["whatif", "MYS", "2015", "--tier", "3", "--backend", "prolog"], ["--backend", "unknown backend"]),
     (["whatif", "MYS", "twenty", "--tier", "3"], ["year"]),
@@ -56,25 +55,28 @@ def copy_rules(tmp_path):
     return target
 
 
-def edit(path: Path, old: str, new: str):
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace the first `old` by `new`; the line `old` started on (so expected messages need not
+    hard-code line numbers that move whenever a rule file grows)."""
     text = path.read_text()
     assert old in text, f"fixture text not found: {old!r}"
     path.write_text(text.replace(old, new, 1))
+    return text[:text.index(old)].count("\n") + 1
 
 
 BROKEN_RULEBOOKS = [
     ("tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "", ["tier3.yaml:", "rule tier3.certification", "missing 'cite'"]),
     ("tier3.yaml", "    cite: 22 U.S.C. 7107(e)\n", "    cite: 22 USC 7107(e)\n",
      ["tier3.yaml:", "tier3.certification", "citation '22 USC 7107(e)'"]),
-    ("tiers.yaml", "  - id: tier.list_1a\n", "  - id: tier.list_1a\n    cites: extra\n",
-     ["tiers.yaml:", "rule tier.list_1a", "unknown key 'cites'"]),
+    ("tiers.yaml", "  - id: tier.list_1a.2001\n", "  - id: tier.list_1a.2001\n    cites: extra\n",
+     ["tiers.yaml:", "rule tier.list_1a.2001", "unknown key 'cites'"]),
     ("autodowngrade.yaml", "feature.wl_streak_before: 0", "feature.wl_streek_before: 0",
      ["autodowngrade.yaml:", "unknown fact 'feature.wl_streek_before'"]),
     ("autodowngrade.yaml", "decision.autodowngrade_waiver: denied", "decision.autodowngrade_waiver: refused",
      ["autodowngrade.yaml:", "cannot be 'refused'"]),
     ("tiers.yaml", "      - derived.effective_tier: \"1\"", "      - derived.effective_tier: 1",
      ["tiers.yaml:", "tier.list_1a", "cannot be 1"]),
-    ("tiers.yaml", "  - id: tier.list_1b\n", "  - id: tier.list_1a\n", ["duplicate rule id"]),
+    ("tiers.yaml", "  - id: tier.list_1b.2001\n", "  - id: tier.list_1a.2001\n", ["duplicate rule id"]),
     ("tiers.yaml", "    confidence: OFFICIAL\n", "    confidence: OFFICIAL\n    confidence: STATUTE\n",
      ["tiers.yaml:", "duplicate key 'confidence'"]),
     ("tiers.yaml", "about:\n", "about: !!python/object/apply:os.system [\"echo hacked\"]\nx:\n",
@@ -96,13 +98,13 @@ BROKEN_RULEBOOKS = [
     ("reports.yaml", "      2009: {value: 2, ref: \"22 U.S.C. 7107(b)(2)(D)(ii) as", "      2009: {value: two, ref: \"x",
      ["compared with 'two'"]),
     # found by the tree-mutating fuzz suite: wrong shapes deep inside otherwise valid rule files
-    ("reports.yaml", '  "3": Tier 3 - list (1)(C)', "  3: Tier 3 - list (1)(C)", ["reports.yaml:12", "write the tier as text"]),
+    ("reports.yaml", '  "3": Tier 3 - list (1)(C)', "  3: Tier 3 - list (1)(C)", ["reports.yaml:{line}", "write the tier as text"]),
     ("tier3.yaml", "    confidence: STATUTE\n", "    confidence: [STATUTE]\n", ["tier3.yaml:", "confidence must be one of"]),
     ("reports.yaml", "    decided_by: President\n", "    decided_by: [President]\n",
-     ["reports.yaml:108", "autodowngrade_waiver", "decided_by must be non-empty text"]),
+     ["reports.yaml:{line}", "autodowngrade_waiver", "decided_by must be non-empty text"]),
     ("trade.yaml", "        from: 2002-08-06", "        from: null", ["trade.yaml:", "from and until are dates"]),
     ("autodowngrade.yaml", '      - proposed_tier: "2WL"', '      - proposed_tier: {gte: "2WL"}',
-     ["autodowngrade.yaml:14", "proposed_tier takes values", "gte compares numbers"]),
+     ["autodowngrade.yaml:{line}", "proposed_tier takes values", "gte compares numbers"]),
     ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [[special_rule_f.watch_list_barred]]",
      ["autodowngrade.yaml:", "unless lists rule ids"]),
 ]
@@ -111,9 +113,9 @@ BROKEN_RULEBOOKS = [
 @pytest.mark.parametrize("file, old, new, fragments", BROKEN_RULEBOOKS)
 def test_broken_rulebook_is_refused_with_file_line_and_rule(capsys, tmp_path, file, old, new, fragments):
     rules = copy_rules(tmp_path)
-    edit(rules / file, old, new)
+    line = edit(rules / file, old, new)
     assert_one_line_error(*run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--rules", str(rules)),
-                          *fragments)
+                          *[fragment.format(line=line) for fragment in fragments])
 
 
 def test_empty_rule_file_is_refused(capsys, tmp_path):

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.skipif(not durable_available() and not os.environ.get("
 def cases(draw):
     year = draw(st.integers(2003, 2025))
     start = draw(st.integers(2001, year))
-    tiers = draw(st.lists(st.sampled_from(TIERS + [None] * 1), min_size=year - start, max_size=year - start))
+    known = st.sampled_from(TIERS + [None]) | st.sets(st.sampled_from(TIERS), min_size=2, max_size=4)
+    tiers = draw(st.lists(known, min_size=year - start, max_size=year - start))
     history = {y: Placement(year=y, tier=None, origin="unknown") for y in range(2001, year)}
-    history.update({y: Placement(year=y, tier=t, origin="set") for y, t in zip(range(start, year), tiers)})
+    history.update({y: _placement(y, t) for y, t in zip(range(start, year), tiers)})
     proposed = Placement(year=year, tier=draw(st.sampled_from(TIERS)), origin="proposed")
     decided = draw(st.fixed_dictionaries({}, optional={
         "autodowngrade_waiver": st.sampled_from(["granted", "denied"]),
@@ -33,11 +34,19 @@ def cases(draw):
     }))
     options = draw(st.fixed_dictionaries({}, optional={
         "waiver_transition": st.sampled_from(["count_old_waivers", "fresh_start_2019"]),
-        "special_rule_f_history": st.sampled_from(["from_2009", "from_2019"]),
+        "special_rule_f_history": st.sampled_from(["prospective", "literal"]),
+        "special_rule_f_run": st.sampled_from(["two_years_and_any_waivers", "with_a_waiver_year"]),
         "special_rule_f_subsequently": st.sampled_from(["any_later_year", "immediately"]),
         "special_rule_f_reach": st.sampled_from(["every_later_stint", "next_stint_only"]),
     }))
     return Case("ZZZ", year, proposed, history, decided, {k: "user" for k in decided}), options
+
+
+def _placement(year, tier):
+    """A year known exactly, known only as a set of tiers, or unknown."""
+    if isinstance(tier, (set, frozenset)):
+        return Placement(year=year, tier=None, possible=tuple(sorted(tier)), origin="record")
+    return Placement(year=year, tier=tier, origin="set" if tier else "unknown")
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

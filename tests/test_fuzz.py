@@ -89,7 +89,7 @@ SCENARIO_FILES = {p.name: p.read_text() for p in sorted(default_scenarios_dir().
 SCENARIO_FILES["kitchen-sink.yaml"] = """\
 name: every key
 description: all sections filled
-options: {waiver_transition: fresh_start_2019, special_rule_f_history: from_2019}
+options: {waiver_transition: fresh_start_2019, special_rule_f_history: prospective, probable_lists: partial}
 history:
   ZZW: {2017: "2", 2018: "2"}
 placements:

@@ -67,8 +67,12 @@ def test_tier3_in_2014_bars_fast_track_only_once_the_law_is_in_force(ctx):
 def test_tier3_in_2022_has_no_trade_consequence_after_the_tpa_window(ctx):
     result = whatif(ctx, "MYS", 2022, "3")["hypothetical"]
     assert not ids(result) & TRADE
-    athletes = one(result, "athletics.covered_country")  # 22 U.S.C. 2656k(d)(2), in force since 2021-12-27
-    assert athletes["holds"]["from"] == "2022-07-19" and athletes["confidence"] == "UNCONFIRMED"
+    # 22 U.S.C. 2656k(d)(2), enacted by P.L. 117-81 §6504 on 2021-12-27: only a country hosting a competition
+    athletes = one(result, "athletics.covered_if_hosting")
+    assert athletes["holds"]["from"] == "2022-07-19" and athletes["confidence"] == "STATUTE"
+    assert "athletics.covered_country" not in ids(result)  # hosting is a fact the record does not hold
+    hosting = whatif(ctx, "MYS", 2022, "3", decide=["hosts_athletic_competition=hosting"])["hypothetical"]
+    assert one(hosting, "athletics.covered_country")["enacted_by"] == "P.L. 117-81 §6504"
 
 
 def test_full_waiver_removes_the_measures_and_keeps_the_determination(ctx):

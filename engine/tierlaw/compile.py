@@ -14,15 +14,15 @@ from .yamlsafe import is_whole
 BASE_KIND = "country_year"
 
 
-def resolve_options(book: Rulebook, chosen: dict) -> dict:
-    """Every option with the user's choice or its documented default."""
+def resolve_options(known: dict, chosen: dict) -> dict:
+    """Every option (id -> Option) with the user's choice or its documented default."""
     for name, choice in chosen.items():
-        if name not in book.options:
-            raise InputError(f"unknown option {name!r} (known: {', '.join(sorted(book.options))})", "--option")
-        if choice not in book.options[name].choices:
+        if name not in known:
+            raise InputError(f"unknown option {name!r} (known: {', '.join(sorted(known))})", "--option")
+        if choice not in known[name].choices:
             raise InputError(f"option {name!r} has no choice {choice!r} "
-                             f"(choices: {', '.join(book.options[name].choices)})", "--option")
-    return {name: chosen.get(name, option.default) for name, option in sorted(book.options.items())}
+                             f"(choices: {', '.join(known[name].choices)})", "--option")
+    return {name: chosen.get(name, option.default) for name, option in sorted(known.items())}
 
 
 def parameter(book: Rulebook, name: str, year: int, options: dict) -> tuple:
@@ -46,33 +46,44 @@ def field_of(ref: str) -> tuple[str, str]:
         return BASE_KIND, "f__" + name
     if head == "decision":
         return BASE_KIND, "d__" + name
+    if head == "country":
+        return BASE_KIND, "c__" + name
     return BASE_KIND, ref
 
 
-def compile_book(book: Rulebook, year: int, options: dict, dates: tuple | None) -> CompiledBook:
-    """The law for report `year`; date-keyed rules kept where their window meets `dates` [from, until)."""
-    in_force = [(rule, _holds(rule, dates)) for rule in book.rules if rule.in_force.covers_report(year)]
+def compile_book(book: Rulebook, year: int, options: dict, dates: tuple | None, period: tuple | None = None,
+                 set_aside: frozenset = frozenset()) -> CompiledBook:
+    """The law for report `year`; date-keyed rules kept where their window meets `dates` [from, until) and,
+    for rules that hold while the report is the most recent, the report's `period`. Rules in `set_aside`
+    are left out (a recorded placement keeps its published list)."""
+    in_force = [(rule, _holds(rule, dates, period)) for rule in book.rules
+                if rule.in_force.covers_report(year) and rule.id not in set_aside]
     in_force = [(rule, holds) for rule, holds in in_force if holds is not False]
     used_params: dict = {}
     compiled = [_compile_rule(book, rule, holds, year, options, used_params) for rule, holds in in_force]
     compiled = _with_strata(compiled)
     features = _features_used(book, compiled, year, options, used_params)
     digest = hashlib.sha256(json.dumps(
-        [book.digest, year, options, [(r.rule.id, repr(r.patterns), r.stratum, repr(r.holds)) for r in compiled]],
+        [book.digest, year, options, sorted(set_aside),
+         [(r.rule.id, repr(r.patterns), r.stratum, repr(r.holds)) for r in compiled]],
         default=str).encode()).hexdigest()
     return CompiledBook(year=year, rules=tuple(compiled), features=features, parameters=used_params,
                         strata=1 + max((r.stratum for r in compiled), default=0), digest=digest, options=options)
 
 
-def _holds(rule, dates):
-    """None for rules not keyed to dates; False if the date window misses `dates`; else the overlap."""
+def _holds(rule, dates, period):
+    """None for rules not keyed to dates; False if the date window misses `dates` (or, for a rule that
+    holds while the report is the most recent, the report's period); else the overlap."""
     window = rule.in_force
     if not window.date_keyed:
         return None
     if dates is None:
         return False
-    start = max(filter(None, [window.from_date, dates[0]]))
-    until = min(filter(None, [window.until_date, dates[1]]))
+    bounds = [dates, (window.from_date, window.until_date)]
+    if rule.then.holds_while_most_recent and period is not None:
+        bounds.append(period)
+    start = max(low for low, _ in bounds if low is not None)
+    until = min(high for _, high in bounds if high is not None)
     return (start, until) if start < until else False
 
 

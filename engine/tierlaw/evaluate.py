@@ -27,11 +27,13 @@ class Run:
         return None if fact is None or fact["kind"] == BASE_KIND else fact["value"]
 
 
-def base_fact(proposed_tier: str, features: tuple, decisions: dict) -> dict:
-    """The one input fact of a country-year: proposed placement, feature values, decision values."""
+def base_fact(proposed_tier: str, features: tuple, decisions: dict, country: dict | None = None) -> dict:
+    """The one input fact of a country-year: proposed placement, feature values, decision values and the
+    facts of the country."""
     fact = {"id": BASE_KIND, "kind": BASE_KIND, "proposed_tier": proposed_tier}
     fact.update({f"f__{name}": value for name, value in features})
     fact.update({f"d__{name}": value for name, value in sorted(decisions.items())})
+    fact.update({f"c__{name}": value for name, value in sorted((country or {}).items())})
     return fact
 
 

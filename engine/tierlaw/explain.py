@@ -10,49 +10,72 @@ from .features import evidence_years
 
 
 def placement_entry(case, year: int) -> dict:
+    """A placement as a fact of a derivation: its tier (a list where known only as a set), origin, sources."""
     placement = case.proposed if year == case.year else case.history.get(year)
     if placement is None:
         return {"year": year, "tier": None, "origin": "unknown", "sources": []}
-    return {"year": year, "tier": placement.tier, "origin": placement.origin if placement.tier else "unknown",
-            "sources": list(placement.sources)}
+    entry = {"year": year, "tier": placement.tier if placement.known else
+             (list(placement.possible) if placement.possible else None),
+             "origin": placement.origin if (placement.known or placement.possible) else "unknown",
+             "sources": list(placement.sources)}
+    if placement.confidence:
+        entry["confidence"] = placement.confidence
+    if placement.possible:
+        entry["basis"] = placement.basis
+    if placement.assumed:
+        entry["assumed"] = list(placement.assumed)
+    return entry
 
 
 def report_anchor(ctx, year: int) -> dict:
-    """The date a report counts from: its known release date, else its statutory deadline."""
+    """The date a report counts from: its known release date, else its statutory deadline (estimated)."""
     if year in ctx.record.releases:
         day, source = ctx.record.releases[year]
         return {"date": day.isoformat(), "basis": f"release date ({source})"}
     deadline, ref = parameter(ctx.rulebook, "reports.deadline", year, ctx.options)
     month, day = (int(part) for part in str(deadline).split("-"))
-    return {"date": dt.date(year, month, day).isoformat(),
-            "basis": f"statutory deadline ({ref}); release date not in the data"}
+    return {"date": dt.date(year, month, day).isoformat(), "estimated": True,
+            "basis": f"statutory deadline ({ref}); the release date is not known"}
 
 
 def _anchor_date(ctx, year, anchor) -> tuple:
+    """(date, basis, estimated) of a rule's date anchor."""
     if anchor == "report_released":
         found = report_anchor(ctx, year)
-        return dt.date.fromisoformat(found["date"]), f"report of {year}: {found['basis']}"
-    return date_of(anchor), "fixed date in the statute"
+        return dt.date.fromisoformat(found["date"]), f"report of {year}: {found['basis']}", "estimated" in found
+    return date_of(anchor), "fixed date in the statute", False
+
+
+def _estimated(entry: dict, estimated: bool) -> dict:
+    return dict(entry, estimated=True) if estimated else entry
 
 
 def _dates(ctx, case, item) -> dict:
     then, out = item.rule.then, {}
     if then.due and "anchor" in then.due:
-        start, basis = _anchor_date(ctx, case.year, then.due["anchor"])
-        out["due"] = {"by": (start + dt.timedelta(days=then.due["days"])).isoformat(),
-                      "counted_from": start.isoformat(), "days": then.due["days"], "basis": basis}
+        start, basis, guess = _anchor_date(ctx, case.year, then.due["anchor"])
+        out["due"] = _estimated({"by": (start + dt.timedelta(days=then.due["days"])).isoformat(),
+                                 "counted_from": start.isoformat(), "days": then.due["days"], "basis": basis}, guess)
     elif then.due:
         due = dt.date(case.year + then.due["year_offset"], then.due["month"], then.due["day"])
         out["due"] = {"by": due.isoformat()}
     if then.window:
-        start, basis = _anchor_date(ctx, case.year, then.window["anchor"])
-        out["window"] = {"from": (start + dt.timedelta(days=then.window["from_days"])).isoformat(),
-                         "to": (start + dt.timedelta(days=then.window["to_days"])).isoformat(), "basis": basis}
+        start, basis, guess = _anchor_date(ctx, case.year, then.window["anchor"])
+        out["window"] = _estimated({"from": (start + dt.timedelta(days=then.window["from_days"])).isoformat(),
+                                    "to": (start + dt.timedelta(days=then.window["to_days"])).isoformat(),
+                                    "basis": basis}, guess)
     if then.fiscal_year is not None:
         out["fiscal_year"] = case.year + then.fiscal_year
     if item.holds:
-        out["holds"] = {"from": item.holds[0].isoformat(), "until": item.holds[1].isoformat()}
+        out["holds"] = _estimated({"from": item.holds[0].isoformat(), "until": item.holds[1].isoformat()},
+                                  _bound_estimated(ctx, case.year, item.holds))
     return out
+
+
+def _bound_estimated(ctx, year, holds) -> bool:
+    """A holding period one of whose ends is a report date taken from the statutory deadline."""
+    start, until = ctx.period(year)
+    return (holds[0] == start and ctx.estimated(year)) or (holds[1] == until and ctx.estimated(year + 1))
 
 
 def consequence(ctx, case, book, vector, run_, match) -> dict:
@@ -109,6 +132,10 @@ def _fact_used(ctx, case, book, vector, run_, atom, value, param) -> dict:
     if head == "decision":
         return {"fact": "decision", "id": name, "value": base["d__" + name],
                 "settled_by": case.settled_by.get(name, "default")}
+    if head == "country":
+        own = name in ctx.record.facts.get(case.code, {})
+        return {"fact": "country", "name": name, "value": base["c__" + name],
+                "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
     return {"fact": "derived", "kind": name, "value": run_.facts[name]["value"],
             "derived_by": [_derivation(ctx, case, book, vector, run_, m) for m in run_.justified_by[name]]}
 

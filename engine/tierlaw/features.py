@@ -77,32 +77,36 @@ class RunBeyond:
 
 @attrs.frozen
 class RunThen:
-    """Whether a run of at least `min_run` years on `run_tiers` was later followed by a `then_tiers` year.
+    """Whether a run of at least `min_run` years on `run_tiers` was later followed by a move onto `then_tiers`.
 
-    `immediately`: the then-year must come right after the run. `until_interrupted`: a later year on
-    neither list clears the finding."""
+    Run years count from `not_before`. The move is the first year of a stay on `then_tiers`, and it counts
+    only from `then_not_before` (a stay that began earlier breaks the run but completes nothing, however
+    long it lasts). `immediately`: the move must come right after the run. `until_interrupted`: a later
+    year on neither list clears the finding."""
 
     run_tiers: tuple
     min_run: int
     then_tiers: tuple
     not_before: int
+    then_not_before: int
     immediately: bool
     until_interrupted: bool
 
     def start(self, year):
-        return (0, False, False)  # current run, a long-enough run is open to a then-year, satisfied
+        return (0, False, False, False)  # current run, a long-enough run awaits a move, satisfied, on then_tiers
 
     def step(self, state, year, tier, question_year):
-        run, armed, done = state
+        run, armed, done, staying = state
         if year < self.not_before:
-            return (0, False, False)
+            return (0, False, False, False)
         if tier in self.run_tiers:
-            return (run + 1, armed or run + 1 >= self.min_run, done)
+            return (run + 1, armed or run + 1 >= self.min_run, done, False)
         if tier in self.then_tiers:
-            return (0, armed, done or armed)
+            moved = not staying and year >= self.then_not_before
+            return (0, armed and not self.immediately, done or (armed and moved), True)
         if done and self.until_interrupted:
-            return (0, False, False)
-        return (0, armed and not self.immediately, done)
+            return (0, False, False, False)
+        return (0, armed and not self.immediately, done, False)
 
     def value(self, state):
         return state[2]
@@ -137,14 +141,21 @@ class FeatureVector:
     unknown_years: tuple  # unknown years whose placement changed some feature on the way here
 
 
+def possible_tiers(known, all_tiers: tuple) -> tuple:
+    """The tiers a year may have had: a tier, a tuple of possible tiers, or None for unknown."""
+    if known is None:
+        return all_tiers
+    return known if isinstance(known, tuple) else (known,)
+
+
 def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_tiers: tuple) -> list:
-    """Every feature vector the history allows. `tiers_by_year` maps year -> tier, or None if unknown."""
+    """Every feature vector the history allows. `tiers_by_year` maps year -> a tier, a tuple of the tiers
+    it may have had, or None if unknown."""
     names = sorted(specs)
     machines = [build(specs[name]) for name in names]
     states = {tuple(m.start(question_year) for m in machines): frozenset()}
     for year in sorted(y for y in tiers_by_year if y < question_year):
-        known = tiers_by_year[year]
-        states = _advance(states, machines, year, (known,) if known is not None else all_tiers, question_year)
+        states = _advance(states, machines, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
     vectors: dict = {}
     for state, influence in states.items():
         values = tuple((name, m.value(s)) for name, m, s in zip(names, machines, state))
@@ -165,3 +176,42 @@ def _advance(states, machines, year, options, question_year):
 def evidence_years(spec: dict, history: dict, question_year: int) -> list:
     """The report years a feature's value rests on (read from the known and unknown history)."""
     return build(spec).evidence(history, question_year)
+
+
+@attrs.frozen
+class ReadingClass:
+    """Histories the law cannot tell apart in any of the given report years: one witness stands for all."""
+
+    witness: tuple  # ((year, tier), ...) for the years known only in part or not at all
+    influence: tuple  # uncertain years whose reading led to this class
+
+
+def reading_classes(books: list, tiers_by_year: dict, all_tiers: tuple) -> list:
+    """Classes of the readings of a history's uncertain years, for the laws of several report years at once.
+
+    `books` lists (question year, feature specs); two readings fall in one class when every feature
+    automaton of every one of those years ends in the same state, so the years after them unfold alike.
+    Each class keeps the first reading that reached it as its witness."""
+    machines = [(year, [build(specs[name]) for name in sorted(specs)]) for year, specs in books]
+    start = tuple(tuple(m.start(year) for m in group) for year, group in machines)
+    states = {start: ((), frozenset())}
+    for year in sorted(tiers_by_year):
+        options = possible_tiers(tiers_by_year[year], all_tiers)
+        following: dict = {}
+        for state, (witness, influence) in states.items():
+            successors = {}
+            for tier in options:
+                successors.setdefault(_stepped(machines, state, year, tier), tier)
+            mark = influence | {year} if len(successors) > 1 else influence
+            for successor, tier in successors.items():
+                seen = witness + ((year, tier),) if len(options) > 1 else witness
+                kept = following.get(successor)
+                following[successor] = (kept[0], kept[1] | mark) if kept else (seen, mark)
+        states = following
+    return [ReadingClass(witness, tuple(sorted(influence))) for witness, influence in states.values()]
+
+
+def _stepped(machines, state, year, tier) -> tuple:
+    """Every automaton of every report year's law, one year further (all years here precede them all)."""
+    return tuple(tuple(m.step(s, year, tier, question) for m, s in zip(group, part))
+                 for (question, group), part in zip(machines, state))

@@ -3,12 +3,16 @@
 From a country-year, the same tier is proposed in each following report. Where the law lets the
 proposal stand only through a decision (a waiver), the clock takes that decision and says so; the
 first year in which no decision can keep the proposal is when the law forces a change. Each step
-lists what the law counted, the decisions it needed and the dated duties that follow."""
+lists what the law counted, the decisions it needed and the dated duties that follow.
+
+Where earlier years are known only in part, the clock runs once for each class of readings the law can
+tell apart (features.reading_classes) and says which outcomes depend on which years."""
 
 from __future__ import annotations
 
+from .features import reading_classes
 from .model import Placement
-from .queries import EFFECTIVE, Case, Context, history_for, settle_to_record
+from .queries import Case, Context, fit_decisions, history_for, transforming_rules
 
 
 def _duties(result: dict) -> list:
@@ -19,16 +23,15 @@ def _duties(result: dict) -> list:
 
 def _forcing(ctx: Context, year: int, result: dict) -> list:
     """The consequences whose rules changed the effective tier (they force the change)."""
-    rules = {item.rule.id: item.rule for item in ctx.book(year, None).rules}
+    changing = transforming_rules(ctx.book(year, None))
     return [{"id": c["id"], "rule": c["rule"], "cite": c["cite"], "title": c["title"]}
-            for c in result["consequences"]
-            if EFFECTIVE in dict(rules[c["rule"]].then.derive) and not rules[c["rule"]].then.default]
+            for c in result["consequences"] if c["rule"] in changing]
 
 
 def step(ctx: Context, code: str, year: int, tier: str, overrides: dict) -> dict:
     proposed = Placement(year, tier, origin="proposed")
-    case, result = settle_to_record(ctx, Case(code, year, proposed, history_for(ctx, code, year, overrides)))
-    needed = [f"{d['id']}={d['applied']}" for d in result["decisions"] if d["settled_by"] == "record"]
+    case, result = fit_decisions(ctx, Case(code, year, proposed, history_for(ctx, code, year, overrides)), "needed")
+    needed = [f"{d['id']}={d['applied']}" for d in result["decisions"] if d["settled_by"] == "needed"]
     entry = {"year": year, "proposed": tier, "effective": result["effective_tier"], "features": result["features"],
              "stands": result["record_fits_law"], "needs": needed, "duties": _duties(result)}
     if result["record_fits_law"] is False:
@@ -38,18 +41,79 @@ def step(ctx: Context, code: str, year: int, tier: str, overrides: dict) -> dict
     return entry
 
 
-def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years: int = 6) -> dict:
-    """Steps for `years` reports after `year`, proposing `tier` each time; forced changes are followed."""
+def _one_reading(ctx: Context, code: str, year: int, tier: str, overrides: dict, years: int) -> list:
+    """The clock on one reading of the uncertain years: each step's effective tier feeds the next."""
     overrides = dict(overrides)
-    first = step(ctx, code, year, tier, overrides)
-    steps = [first]
-    overrides[year] = first["effective"]
-    for later in range(year + 1, year + 1 + years):
+    steps = []
+    for later in range(year, year + 1 + years):
         entry = step(ctx, code, later, tier, overrides)
         steps.append(entry)
         overrides[later] = entry["effective"]
-    forced = next((s["year"] for s in steps if s["stands"] is False), None)
-    decided = [s["year"] for s in steps if s["needs"]]
-    return {"country": code, "from_year": year, "proposing": tier, "steps": steps,
-            "first_forced_change": forced, "years_needing_a_decision": decided}
+    return steps
 
+
+def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years: int = 6) -> dict:
+    """Steps for `years` reports after `year`, proposing `tier` each time; forced changes are followed."""
+    every = tuple(ctx.rulebook.tiers)
+    history = history_for(ctx, code, year, overrides)
+    books = [(y, ctx.book(y, None).features) for y in range(year, year + 1 + years)]
+    classes = reading_classes(books, {y: p.tiers(every) for y, p in history.items()}, every)
+    runs = [(reading, _one_reading(ctx, code, year, tier, {**overrides, **dict(reading.witness)}, years))
+            for reading in classes]
+    steps = [_merged_step([run[i] for _, run in runs], classes) for i in range(years + 1)]
+    forced = sorted({_first_forced(run) for _, run in runs}, key=lambda y: (y is None, y or 0))
+    result = {"country": code, "from_year": year, "proposing": tier, "steps": steps,
+              "first_forced_change": forced[0] if len(forced) == 1 else None,
+              "years_needing_a_decision": [s["year"] for s in steps if s["needs"]]}
+    if len(forced) > 1:
+        result["forced_change_possible"] = forced
+        result["depends_on_years"] = _depends_on(runs, _first_forced)
+    return result
+
+
+def _first_forced(steps: list):
+    return next((s["year"] for s in steps if s["stands"] is False), None)
+
+
+def _depends_on(runs: list, outcome) -> list:
+    """The uncertain years whose reading the outcome turns on: those that tell apart classes with
+    different outcomes."""
+    by_outcome: dict = {}
+    for reading, steps in runs:
+        by_outcome.setdefault(outcome(steps), set()).update(reading.influence)
+    if len(by_outcome) < 2:
+        return []
+    return sorted(set.union(*by_outcome.values()))
+
+
+OUTCOME = ("effective", "stands", "needs")
+
+
+def _merged_step(steps: list, classes: list) -> dict:
+    """One year of the clock over every class of readings: certain where they agree, else the possibilities."""
+    first = steps[0]
+    if all(all(s[k] == first[k] for k in OUTCOME) for s in steps):
+        merged = dict(first)
+    else:
+        merged = dict(first, effective=None, stands=None,
+                      needs=sorted({need for s in steps for need in s["needs"]}),
+                      effective_possible=sorted({s["effective"] for s in steps if s["effective"]}),
+                      stands_possible=sorted({str(s["stands"]).lower() for s in steps}),
+                      depends_on_years=sorted({y for c in classes for y in c.influence}))
+        merged.pop("forced_by", None)
+        forcing = [f for s in steps for f in s.get("forced_by", [])]
+        if forcing:
+            merged["forced_by_in_some_readings"] = list({f["rule"]: f for f in forcing}.values())
+    merged["features"] = _merged_features([s["features"] for s in steps])
+    if len(steps) > 1:
+        merged["readings"] = len(steps)
+    return merged
+
+
+def _merged_features(all_features: list) -> dict:
+    seen: dict = {}
+    for features in all_features:
+        for name, value in features.items():
+            for one in value if isinstance(value, list) else [value]:
+                seen.setdefault(name, set()).add(one)
+    return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str) for name, v in sorted(seen.items())}

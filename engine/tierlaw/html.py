@@ -15,7 +15,7 @@ th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:lef
 .receipt{color:#555;font-size:.8em;margin-top:2em}.legend{font-size:.8em;color:#333}
 svg text{font-size:11px;font-family:inherit}
 .t0{fill:#2b8a3e}.t1{fill:#74b816}.t2{fill:#f59f00}.t3{fill:#c92a2a}.t4{fill:#868e96}.t5{fill:#1c7ed6}
-.gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
+.gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.partial{fill:#dee2e6;stroke:#868e96}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
 .required{fill:#000}.anomaly{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
 .hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
 .run{stroke:#adb5bd;stroke-width:3;opacity:.6}
@@ -77,7 +77,7 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
 
 def _runs(rows, first) -> list:
     """Lines joining consecutive years on the same list (the runs the law counts)."""
-    tiers = {r["year"]: r["tier"] for r in rows if r["tier"]}
+    tiers = {r["year"]: r["tier"] for r in rows if isinstance(r["tier"], str)}
     return [f'<line class="run" x1="{_x(y, first)}" y1="{_y(t)}" x2="{_x(y + 1, first)}" y2="{_y(t)}"/>'
             for y, t in sorted(tiers.items()) if tiers.get(y + 1) == t]
 
@@ -87,6 +87,9 @@ def _mark(row, first) -> str:
     x = _x(year, first)
     if tier is None:
         return f'<circle class="gap" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{year}: no placement recorded</title></circle>'
+    if isinstance(tier, list):  # known only as a set of tiers
+        title = html.escape(f"{year}: one of {render.tier_name(tier)} (not recorded exactly)")
+        return f'<circle class="partial" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{title}</title></circle>'
     title = html.escape(f"{year}: {render.tier_name(tier)}" + "".join(f"; {m}" for m in sorted(marks)))
     colour = _rows().index(tier) if tier in _rows() else len(_rows())
     out = [f'<circle class="mark t{colour}" cx="{x}" cy="{_y(tier)}" r="6" data-year="{year}" data-tier="{tier}">'
@@ -114,7 +117,8 @@ def _row_marks(row) -> set:
     return marks
 
 
-LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded. Grey lines: '
+LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded; grey circles: a '
+          'year known only as a set of tiers (hover for which). Grey lines: '
           'consecutive years on the same list. Blue ring: a placement that needed a decision (such as a waiver '
           'of the automatic downgrade). Black square: a placement the law required. Red square: a placement the '
           'law as encoded did not allow. Shaded: trade promotion authority in force. Purple: hypothetical '
@@ -138,7 +142,8 @@ def _consequences(result: dict) -> str:
 
 
 def _history_rows(rows) -> list:
-    return [{"year": r["year"], "tier": r["tier"], "marks": _row_marks(r) if r["tier"] else set()} for r in rows]
+    return [{"year": r["year"], "tier": r["tier"], "marks": _row_marks(r) if isinstance(r["tier"], str) else set()}
+            for r in rows]
 
 
 def _span(rows, *more):

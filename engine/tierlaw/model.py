@@ -74,6 +74,7 @@ class Decision:
     options: dict
     default: str
     default_basis: str
+    fiscal_year: int | None = None  # offset from the report year of the fiscal year the decision asks about
 
 
 @attrs.frozen
@@ -94,6 +95,7 @@ class Rulebook:
     options: dict  # id -> Option
     queries: dict  # query name -> what it asks of the rules (e.g. trade: bar, exception_decision, authority)
     invariants: dict  # name -> invariant spec for exhaustive verification
+    country_facts: dict  # name -> {description, default, ref}: facts of a country rules may test
     rules: tuple
     digest: str
     source: str
@@ -138,10 +140,27 @@ class CompiledBook:
 
 @attrs.frozen
 class Placement:
+    """What is known of one report year's placement: a tier, a set of possible tiers, or nothing."""
+
     year: int
-    tier: str | None  # None: unknown (no row in the record)
+    tier: str | None  # the tier when known exactly; None when known only as a set, or unknown
     sources: tuple = ()
-    origin: str = "record"  # record | set | proposed | before-first-report
+    origin: str = "record"  # record | set | proposed | unknown | known-set
+    possible: tuple | None = None  # the tiers it may have been, when known only as a set
+    confidence: str | None = None  # best grade among the sources (OFFICIAL, NEWS, SECONDARY)
+    basis: str | None = None  # why the set is what it is, in words
+    assumed: tuple = ()  # option choices the set leans on ("probable_lists=complete")
+    links: tuple = ()  # addresses of the sources, where the data gives them
+
+    @property
+    def known(self) -> bool:
+        return self.tier is not None
+
+    def tiers(self, every: tuple) -> tuple:
+        """The tiers this year may have had: one, some, or `every` one when nothing is known."""
+        if self.tier is not None:
+            return (self.tier,)
+        return self.possible or every
 
 
 @attrs.frozen

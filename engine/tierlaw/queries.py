@@ -14,7 +14,7 @@ from .compile import compile_book, parameter, resolve_options
 from .errors import InputError
 from .evaluate import base_fact, opened_decisions, run
 from .explain import consequence, report_anchor
-from .features import possible_vectors
+from .features import evidence_years, possible_vectors
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
@@ -30,10 +30,12 @@ class Case:
     code: str
     year: int
     proposed: Placement
-    history: dict  # year -> Placement, every report year before `year` (tier None where unknown)
+    history: dict  # year -> Placement, every report year before `year` (a tier, a set, or unknown)
     decisions: dict = attrs.field(factory=dict)  # decision id -> settled value
-    settled_by: dict = attrs.field(factory=dict)  # decision id -> user | record
+    settled_by: dict = attrs.field(factory=dict)  # decision id -> user | record | scenario | needed
     on: dt.date | None = None
+    sources: dict = attrs.field(factory=dict)  # decision id -> where a recorded decision comes from
+    set_aside: frozenset = frozenset()  # rules not applied: the published list stands (recorded placements)
 
 
 class Context:
@@ -43,33 +45,43 @@ class Context:
                  backend: str | None = None, options: dict | None = None):
         self.backend = get_backend(backend)
         self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
-        self.options = resolve_options(self.rulebook, options or {})
         for needed in ENGINE_PARAMETERS:
             if needed not in self.rulebook.parameters:
                 raise InputError(f"the rulebook must define parameter {needed!r}", self.rulebook.source)
         first = self.rulebook.parameters["reports.first_year"]
-        self.first_year = parameter(self.rulebook, "reports.first_year", min(first), self.options)[0]
+        self.first_year = parameter(self.rulebook, "reports.first_year", min(first), {})[0]
         if not is_whole(self.first_year):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         _check_month_days(self.rulebook, "reports.deadline")
         self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers,
                                   self.possible_years())
+        self.all_options = _all_options(self.rulebook, self.record)
+        self.options = resolve_options(self.all_options, options or {})
+        _check_record_against_rulebook(self.rulebook, self.record)
         self._books: dict = {}
 
     def with_options(self, options: dict) -> "Context":
         """The same rulebook, record and backend under other interpretation options."""
         other = object.__new__(Context)
         other.__dict__.update(self.__dict__)
-        other.options = resolve_options(self.rulebook, options)
+        other.options = resolve_options(self.all_options, options)
         other._books = {}
         return other
 
     def alternative_options(self):
         """(option, choice, context) for every single change of one option from the current choices."""
-        for name, option in self.rulebook.options.items():
+        for name, option in self.all_options.items():
             for choice in option.choices:
                 if choice != self.options[name]:
                     yield name, choice, self.with_options({**self.options, name: choice})
+
+    def alternative_option_pairs(self):
+        """((option=choice, option=choice), context) for every change of two options at once."""
+        singles = list(self.alternative_options())
+        for (first, choice, _), (second, other_choice, _) in itertools.combinations(singles, 2):
+            if first != second:
+                changed = {**self.options, first: choice, second: other_choice}
+                yield (f"{first}={choice}", f"{second}={other_choice}"), self.with_options(changed)
 
     def receipt(self) -> dict:
         return {"tierlaw": __version__, "backend": self.backend.NAME, "rulebook": self.rulebook.digest,
@@ -81,12 +93,23 @@ class Context:
         until = dt.date.fromisoformat(report_anchor(self, year + 1)["date"])
         return start, until
 
-    def book(self, year: int, on: dt.date | None):
-        dates = (on, on + dt.timedelta(days=1)) if on else self.period(year)
-        key = (year, dates)
+    def estimated(self, year: int) -> bool:
+        """Whether the report of `year` is dated by its statutory deadline (its release date is not known)."""
+        return year not in self.record.releases
+
+    def book(self, year: int, on: dt.date | None, set_aside: frozenset = frozenset()):
+        """The law for report `year`, evaluated on `on` (or over the report's whole period)."""
+        period = self.period(year)
+        dates = (on, on + dt.timedelta(days=1)) if on else period
+        key = (year, dates, set_aside)
         if key not in self._books:
-            self._books[key] = compile_book(self.rulebook, year, self.options, dates)
+            self._books[key] = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
         return self._books[key]
+
+    def country_facts(self, code: str) -> dict:
+        """The facts of a country the rules may test, from the record where it differs from the default."""
+        own = self.record.facts.get(code, {})
+        return {name: own.get(name, spec["default"]) for name, spec in sorted(self.rulebook.country_facts.items())}
 
     def possible_years(self) -> range:
         """Report years a placement can have: from the first report to next year's."""
@@ -104,6 +127,31 @@ class Context:
         return tier
 
 
+def _all_options(rulebook, record) -> dict:
+    """The rulebook's interpretation options and the record's reading options, in one namespace."""
+    for name in record.options:
+        if name in rulebook.options:
+            raise InputError(f"option {name!r} is defined both by the rulebook and by the record", rulebook.source)
+    return {**rulebook.options, **record.options}
+
+
+def _check_record_against_rulebook(rulebook, record) -> None:
+    """Country facts and recorded decisions must be ones the rulebook knows."""
+    for code, facts in record.facts.items():
+        for name, value in facts.items():
+            spec = rulebook.country_facts.get(name)
+            if spec is None or type(value) is not type(spec["default"]):
+                raise InputError(f"countries.yaml: fact {name!r} of {code} is not a country fact of the rulebook "
+                                 f"(known: {', '.join(sorted(rulebook.country_facts)) or 'none'}) or has the wrong "
+                                 f"type", rulebook.source)
+    for (code, year), recorded in record.decisions.items():
+        for entry in recorded:
+            spec = rulebook.decisions.get(entry.decision)
+            if spec is None or entry.value not in spec.options:
+                raise InputError(f"recorded decision {entry.decision}={entry.value} for {code} {year} is not a "
+                                 f"decision option of the rulebook", rulebook.source)
+
+
 def _check_month_days(book, name: str) -> None:
     """A parameter the engine reads as a month-day ("06-30") must be one, in every dated entry."""
     for since, entry in book.parameters[name].items():
@@ -118,15 +166,22 @@ def _check_month_days(book, name: str) -> None:
 
 
 def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
-    """Every report year before `year`: the record, overridden by `--set` placements, else unknown."""
-    recorded = ctx.record.history(code)
+    """Every report year before `year`: what the record knows (a tier, a set, or nothing), overridden by
+    `--set` placements. An override may itself be a set of tiers (a tuple), e.g. a forward step whose
+    outcome depends on a gap."""
     history = {}
     for y in range(ctx.first_year, year):
         if y in overrides:
-            history[y] = Placement(year=y, tier=overrides[y], origin="set")
+            history[y] = _override(y, overrides[y])
         else:
-            history[y] = recorded.get(y, Placement(year=y, tier=None, origin="unknown"))
+            history[y] = ctx.record.knowledge(code, y, ctx.options)
     return history
+
+
+def _override(year: int, tier) -> Placement:
+    if isinstance(tier, (tuple, list, frozenset, set)):
+        return Placement(year=year, tier=None, possible=tuple(sorted(tier)), origin="set")
+    return Placement(year=year, tier=tier, origin="set" if tier is not None else "unknown")
 
 
 # ---------------------------------------------------------------- one case
@@ -134,13 +189,15 @@ def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
 
 def evaluate_case(ctx: Context, case: Case) -> dict:
     """RESULT for one country-year: merged over every history the unknown years allow."""
-    book = ctx.book(case.year, case.on)
-    tiers_by_year = {y: p.tier for y, p in case.history.items()}
-    vectors = possible_vectors(book.features, tiers_by_year, case.year, tuple(ctx.rulebook.tiers))
+    book = ctx.book(case.year, case.on, case.set_aside)
+    every = tuple(ctx.rulebook.tiers)
+    tiers_by_year = {y: p.tiers(every) for y, p in case.history.items()}
+    vectors = possible_vectors(book.features, tiers_by_year, case.year, every)
     decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+    country = ctx.country_facts(case.code)
     outcomes = []
     for vector in vectors:
-        run_ = run(ctx.backend, book, base_fact(case.proposed.tier, vector.values, decisions))
+        run_ = run(ctx.backend, book, base_fact(case.proposed.tier, vector.values, decisions, country))
         outcomes.append((vector, run_))
     return _merged(ctx, case, book, outcomes)
 
@@ -152,7 +209,7 @@ def _shown_matches(book, run_) -> dict:
 
 
 def _merged(ctx, case, book, outcomes) -> dict:
-    """One result over every reading of the unknown years: explanations are built once per consequence,
+    """One result over every reading of the uncertain years: explanations are built once per consequence,
     from the first reading in which it holds."""
     shown = [_shown_matches(book, run_) for _, run_ in outcomes]
     unknown = sorted({y for vector, _ in outcomes for y in vector.unknown_years})
@@ -172,7 +229,18 @@ def _merged(ctx, case, book, outcomes) -> dict:
     if len(outcomes) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = unknown
+    assumptions = _assumptions(case, book)
+    if assumptions:
+        result["assumptions"] = assumptions
     return result
+
+
+def _assumptions(case, book) -> list:
+    """Assumptions behind the placements the features read: a list taken as complete by option."""
+    years = {y for spec in book.features.values()
+             for y in evidence_years(spec, {y: p.tier for y, p in case.history.items()}, case.year)}
+    return [{"year": y, "assumed": list(case.history[y].assumed)}
+            for y in sorted(years) if y in case.history and case.history[y].assumed]
 
 
 def _feature_sets(outcomes) -> dict:
@@ -207,7 +275,7 @@ def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dic
     entry["status"] = "certain" if certain else "indeterminate"
     if varying and _mentions(entry["because"], varying):
         note = {"fact": "unknown_placements", "years": unknown,
-                "note": "the facts below are one reading of these unknown years"}
+                "note": "the facts below are one reading of these years, known only in part or not at all"}
         entry["because"] = [note] + entry["because"]
     if not certain:
         entry["depends_on_unknown_years"] = unknown
@@ -216,16 +284,24 @@ def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dic
 
 def _decision(ctx, case, decision_id) -> dict:
     spec = ctx.rulebook.decisions[decision_id]
-    return {"id": spec.id, "title": spec.title, "cite": spec.cite, "decided_by": spec.decided_by,
-            "options": {name: {"description": text} for name, text in spec.options.items()},
-            "default": spec.default, "default_basis": spec.default_basis,
-            "applied": case.decisions.get(decision_id, spec.default),
-            "settled_by": case.settled_by.get(decision_id, "default")}
+    settled_by = case.settled_by.get(decision_id, "default")
+    entry = {"id": spec.id, "title": spec.title, "cite": spec.cite, "decided_by": spec.decided_by,
+             "options": {name: {"description": text} for name, text in spec.options.items()},
+             "default": spec.default, "default_basis": spec.default_basis,
+             "applied": case.decisions.get(decision_id, spec.default), "settled_by": settled_by}
+    if spec.fiscal_year is not None:
+        entry["fiscal_year"] = case.year + spec.fiscal_year
+    if decision_id in case.sources:
+        entry["source"] = case.sources[decision_id]
+    if settled_by == "default":
+        entry["assumed"] = True  # the statute's default, not a decision anyone recorded
+    return entry
 
 
-def with_decisions(case: Case, values: dict, by: str) -> Case:
+def with_decisions(case: Case, values: dict, by: str, sources: dict | None = None) -> Case:
     return attrs.evolve(case, decisions={**case.decisions, **values},
-                        settled_by={**case.settled_by, **{k: by for k in values}})
+                        settled_by={**case.settled_by, **{k: by for k in values}},
+                        sources={**case.sources, **(sources or {})})
 
 
 def consequence_ids(result: dict) -> set:
@@ -256,19 +332,26 @@ def placement_decisions(book) -> set:
     return found
 
 
-def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
-    """The recorded placement is final: choose decision values under which the law gives it.
+def transforming_rules(book) -> set:
+    """Rules that can give an effective tier other than the proposed one (not the default rule)."""
+    return {item.rule.id for item in book.rules
+            if EFFECTIVE in dict(item.rule.then.derive) and not item.rule.then.default}
 
-    Defaults first, then each combination of options of the opened decisions. record_fits_law is
-    True if some choice gives the recorded tier for certain, None if that depends on unknown years,
-    False if no choice can give it."""
+
+def fit_decisions(ctx: Context, case: Case, by: str = "record", why: str | None = None) -> tuple[Case, dict]:
+    """Choose values of the open decisions that shape the placement so that the law gives the proposed tier.
+
+    Defaults first, then each combination of options. record_fits_law is True if some choice gives the
+    proposed tier for certain, None if that depends on uncertain years, False if no choice can give it.
+    The chosen values are settled `by` (record: inferred from a published list; needed: a forward step)."""
     result = evaluate_case(ctx, case)
-    shaping = placement_decisions(ctx.book(case.year, case.on))
+    shaping = placement_decisions(ctx.book(case.year, case.on, case.set_aside))
     open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions and d["id"] in shaping]
     choices = [list(ctx.rulebook.decisions[d].options) for d in open_ids]
     maybe = None
     for combo in itertools.chain([()], itertools.product(*choices)):
-        trial = with_decisions(case, dict(zip(open_ids, combo)), "record") if combo else case
+        values = dict(zip(open_ids, combo))
+        trial = with_decisions(case, values, by, {d: why for d in values} if why else None) if combo else case
         trial_result = evaluate_case(ctx, trial) if combo else result
         if trial_result["effective_tier"] == case.proposed.tier:
             return trial, dict(trial_result, record_fits_law=True)
@@ -277,6 +360,67 @@ def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
     if maybe:
         return maybe[0], dict(maybe[1], record_fits_law=None)
     return case, dict(result, record_fits_law=False)
+
+
+def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
+    """The decisions under which the law gives a proposal (see fit_decisions), settled as needed."""
+    return fit_decisions(ctx, case, by="record")
+
+
+# ---------------------------------------------------------------- recorded placements
+
+
+def with_recorded_decisions(ctx: Context, case: Case) -> Case:
+    """A recorded placement with the decisions the data records for it (a presidential determination)."""
+    if case.proposed.origin != "record":
+        return case
+    recorded = ctx.record.decisions.get((case.code, case.year), ())
+    values = {entry.decision: entry.value for entry in recorded}
+    sources = {entry.decision: f"{entry.source} (FY{entry.fiscal_year}: {entry.recorded_as})" for entry in recorded}
+    return with_decisions(case, values, "record", sources) if values else case
+
+
+def published(ctx: Context, case: Case) -> tuple[Case, dict, dict]:
+    """A recorded placement carries the consequences of the list it was published on.
+
+    Returns (case as evaluated, result, law): `law` is what the law in force gave for the placement (its
+    record_fits_law says whether the record fits it); `result` follows the published list: where the law
+    would give another tier, the rules that give it are set aside (`set_aside`) and the record stands."""
+    case = with_recorded_decisions(ctx, case)
+    why = f"inferred from the published {case.proposed.tier} placement" if case.proposed.origin == "record" else None
+    trial, law = fit_decisions(ctx, case, "record", why)
+    result, set_aside = law, frozenset()
+    every = transforming_rules(ctx.book(case.year, case.on))
+    while result["record_fits_law"] is not True:
+        fired = {c["rule"] for c in result["consequences"]} & every
+        set_aside |= fired if fired - set_aside else every
+        trial, result = fit_decisions(ctx, attrs.evolve(case, set_aside=frozenset(set_aside)), "record", why)
+        if set_aside == every:
+            break
+    result = dict(result, record_fits_law=law["record_fits_law"])
+    if set_aside:
+        result["set_aside"] = sorted(set_aside)
+    _mark_unrecorded(ctx, trial, result)
+    return trial, result, law
+
+
+def _mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
+    """For a past year, a decision no one recorded is not a default to assume: the consequences that
+    another option would change depend on it, and say so."""
+    if case.proposed.origin != "record":
+        return  # a placement a user or scenario supplies: its open decisions stay assumptions
+    open_now = [d for d in result["decisions"] if d["settled_by"] == "default"]
+    for decision in open_now:
+        decision.pop("assumed", None)
+        decision["unrecorded"] = True
+        for option in decision["options"]:
+            other = consequence_ids(evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if")))
+            for entry in result["consequences"]:
+                if entry["id"] not in other and decision["id"] not in entry.get("depends_on_decisions", []):
+                    entry.setdefault("depends_on_decisions", []).append(decision["id"])
+    for entry in result["consequences"]:
+        if entry.get("depends_on_decisions") and entry["status"] == "certain":
+            entry["status"] = "depends_on_decision"
 
 
 # ---------------------------------------------------------------- what-if
@@ -335,7 +479,11 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
     proposed = Placement(year=year, tier=tier, origin="proposed")
     case = Case(who.code, year, proposed, history, settled, {k: "user" for k in settled}, on)
     hypothetical = evaluate_case(ctx, case)
-    _check_settled_decisions_used(settled, hypothetical, who.code, year, tier)
+    unavailable = _unavailable_decisions(ctx, case, hypothetical)
+    if unavailable:  # answer the question rather than refuse it: the decision cannot be taken, and why
+        case = attrs.evolve(case, decisions={k: v for k, v in settled.items() if k not in unavailable},
+                            settled_by={k: v for k, v in case.settled_by.items() if k not in unavailable})
+        hypothetical = dict(evaluate_case(ctx, case), unavailable_decisions=list(unavailable.values()))
     if what_follows:
         add_what_follows(ctx, case, hypothetical)
     baseline = _baseline(ctx, who.code, year, history, on)
@@ -368,21 +516,93 @@ def whatif_all(ctx: Context, country: str, year: int, sets: list = (), decide: l
             "options": ctx.options, "receipt": ctx.receipt()}
 
 
-def _check_settled_decisions_used(settled, result, code, year, tier):
+def _unavailable_decisions(ctx: Context, case: Case, result: dict) -> dict:
+    """Settled decisions that no rule opens for this case: id -> why not, and which option would open it."""
     opened = {d["id"] for d in result["decisions"]}
-    for name, value in settled.items():
-        if name not in opened:
-            raise InputError(f"decision {name}={value} is settled, but no rule opens it for {code} {year} "
-                             f"on tier {tier} (contradictory settings)", "--decide/--waiver")
+    found = {}
+    for name, value in case.decisions.items():
+        if name in opened:
+            continue
+        found[name] = {"id": name, "value": value, "available": False,
+                       "why": why_not_opened(ctx, case, result, name),
+                       "opened_with_option": _options_opening(ctx, case, name)}
+    return found
+
+
+def why_not_opened(ctx: Context, case: Case, result: dict, decision: str) -> list:
+    """Each rule that could open `decision`, with what kept it from opening it in this case."""
+    book = ctx.book(case.year, case.on, case.set_aside)
+    openers = [r for r in ctx.rulebook.rules if r.then.opens == decision]
+    fired = {c["rule"] for c in result["consequences"]}
+    reasons = []
+    for rule in openers:
+        item = next((i for i in book.rules if i.rule.id == rule.id), None)
+        if item is None:
+            reasons.append({"rule": rule.id, "cite": rule.cite, "reason": f"not in force for the {case.year} report"})
+            continue
+        failing = [_atom_text(atom, value, param, book, case, result) for atom, value, param in item.atoms
+                   if not _atom_may_hold(atom, value, case, result)]
+        blocked = [other for other in rule.then.unless if other in fired]
+        if blocked:
+            failing.append("barred by " + ", ".join(f"{b} ({_cite_of(ctx, b)})" for b in blocked))
+        reasons.append({"rule": rule.id, "cite": rule.cite, "reason": "; ".join(failing) or "depends on unknown years"})
+    return reasons or [{"rule": None, "cite": None, "reason": "no rule in the rulebook opens this decision"}]
+
+
+def _cite_of(ctx, rule_id) -> str:
+    return next(r.cite for r in ctx.rulebook.rules if r.id == rule_id)
+
+
+def _atom_values(atom, case, result) -> list:
+    head, _, name = atom.ref.partition(".")
+    if atom.ref == "proposed_tier":
+        return [case.proposed.tier]
+    if head == "feature":
+        value = result["features"].get(name)
+        return value if isinstance(value, list) else [value]
+    if head == "decision":
+        return [case.decisions.get(name, "(open)")]
+    return []
+
+
+def _atom_may_hold(atom, value, case, result) -> bool:
+    from .backends.reference import COMPARE
+    values = _atom_values(atom, case, result)
+    return not values or any(v is not None and _compares(COMPARE[atom.op], v, value) for v in values)
+
+
+def _compares(compare, left, right) -> bool:
+    try:
+        return bool(compare(left, right))
+    except TypeError:
+        return False
+
+
+def _atom_text(atom, value, param, book, case, result) -> str:
+    shown = list(value) if isinstance(value, tuple) else value
+    values = _atom_values(atom, case, result)
+    text = f"{atom.ref.partition('.')[2] or atom.ref} is {values[0] if len(values) == 1 else values}, not {atom.op} {shown}"
+    if param:
+        text += f" ({param} = {book.parameters[param][0]}: {book.parameters[param][1]})"
+    return text
+
+
+def _options_opening(ctx: Context, case: Case, decision: str) -> list:
+    """Single changes of an interpretation option under which a rule would open the decision."""
+    found = []
+    for name, choice, other in ctx.alternative_options():
+        if decision in {d["id"] for d in evaluate_case(other, case)["decisions"]}:
+            found.append(f"{name}={choice}")
+    return found
 
 
 def _baseline(ctx, code, year, history, on):
+    """The recorded placement of that year with the consequences of the list it was published on."""
     recorded = ctx.record.history(code).get(year)
-    if recorded is None or recorded.tier is None:
+    if recorded is None:
         return None
-    case = Case(code, year, recorded, history, on=on)
-    _, result = settle_to_record(ctx, case)
-    return result
+    from .recorded import judged  # the judgment of a recorded placement builds on this module
+    return judged(ctx, Case(code, year, recorded, history, on=on))
 
 
 def _changes(baseline, hypothetical) -> dict:
@@ -394,6 +614,10 @@ def _changes(baseline, hypothetical) -> dict:
 def _period_entry(ctx, year, on) -> dict:
     start, until = ctx.period(year)
     entry = {"report": year, "most_recent_from": start.isoformat(), "until": until.isoformat()}
+    estimated = [name for name, y in (("most_recent_from", year), ("until", year + 1)) if ctx.estimated(y)]
+    if estimated:  # dated by the statutory deadline: the release date is not known
+        entry.update(estimated=True, estimated_dates=estimated)
     if on and not (start <= on < until):
         entry["note"] = f"on {on.isoformat()} the report of {year} was not the most recent one"
+        entry["most_recent_on_date"] = False
     return entry

@@ -14,11 +14,16 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError
+from .knowledge import Claim, ListCoverage, merge_claims, with_coverage
 from .model import Placement
-from .yamlsafe import Checker, Mapping, is_whole, load_yaml, read_text, top_level
+from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, read_text, top_level
 
 CODE = re.compile(r"^[A-Z]{3}$")
-DATA_FILES = ("tip_tiers.csv", "tip_tiers_supplement.csv", "countries.yaml", "report_dates.yaml", "agreements.yaml")
+MAIN, SUPPLEMENT, FOUND = "tip_tiers.csv", "tip_tiers_supplement.csv", "tip_tiers_2016_2025_found.csv"
+DATA_FILES = (MAIN, SUPPLEMENT, FOUND, "list_coverage.csv", "sources.yaml", "countries.yaml", "report_dates.yaml",
+              "report_dates_found.csv", "agreements.yaml", "recorded_decisions.yaml", "presidential_determinations.csv",
+              "determination_documents.csv")
+PROBABLE_OPTION = "probable_lists"  # the record's own option (sources.yaml), read here
 
 
 @attrs.frozen
@@ -29,16 +34,44 @@ class Country:
 
 
 @attrs.frozen
+class RecordedDecision:
+    """A decision the data records for a country and report year, with its source."""
+
+    decision: str
+    value: str
+    source: str
+    recorded_as: str
+    fiscal_year: int | None = None
+
+
+@attrs.frozen
 class Record:
-    placements: dict  # code -> {year: Placement}
+    placements: dict  # code -> {year: Placement}, stated by a source (a tier, or a set from a narrative)
     countries: dict  # code -> Country
     names: dict  # normalised name -> set of codes
     releases: dict  # year -> (date, source)
     agreements: dict  # short name -> {name, authority, partners, dates, note}
     digest: str
+    coverage: dict = attrs.field(factory=dict)  # year -> (ListCoverage, ...)
+    conflicts: tuple = ()  # Conflict, where sources disagree
+    decisions: dict = attrs.field(factory=dict)  # (code, report year) -> (RecordedDecision, ...)
+    documents: dict = attrs.field(factory=dict)  # decision id -> {fiscal year: document entry}
+    facts: dict = attrs.field(factory=dict)  # code -> {fact name: value}
+    options: dict = attrs.field(factory=dict)  # option id -> Option (how to read the data)
+    tiers: tuple = ()
 
     def history(self, code: str) -> dict:
-        return dict(self.placements.get(code, {}))
+        """The placements stated exactly for a country: the recorded placements."""
+        return {year: p for year, p in self.placements.get(code, {}).items() if p.known}
+
+    def knowledge(self, code: str, year: int, options: dict) -> Placement:
+        """All the record knows of a country-year: a tier, a set of tiers, or nothing."""
+        stated = self.placements.get(code, {}).get(year)
+        if code not in self.placements:
+            return stated or Placement(year=year, tier=None, origin="unknown")
+        choice = options.get(PROBABLE_OPTION, "complete")
+        return with_coverage(stated, year, self.coverage, self.tiers, choice == "complete",
+                             f"{PROBABLE_OPTION}={choice}")
 
     def years(self) -> tuple:
         return tuple(sorted({year for rows in self.placements.values() for year in rows}))
@@ -68,62 +101,196 @@ def normalise(name: str) -> str:
 
 
 def load_record(directory: Path, tiers, years: range) -> Record:
-    """Read the placements (main file and supplement), countries and report dates; tiers must be known
-    and every year one of `years`."""
-    codes_for_blank, aliases = _country_extras(directory / "countries.yaml")
-    placements, countries = _placements(directory / "tip_tiers.csv", codes_for_blank, {}, {}, tiers, years)
-    _placements(directory / "tip_tiers_supplement.csv", codes_for_blank, placements, countries, tiers, years,
-                gaps_only=True)
+    """Read the placements (main file, supplement, later findings), list coverage, countries,
+    report dates, agreements and recorded decisions; tiers must be known and every year one of `years`."""
+    read: list = []
+    codes_for_blank, aliases, facts = _country_extras(_read(read, directory, "countries.yaml"))
+    grades, graded, next_year, options = _sources(_read(read, directory, "sources.yaml"), tiers)
+    rows = _Rows(codes_for_blank, tiers, years)
+    claims = rows.claims(_read(read, directory, MAIN), graded, grades, main=True)
+    supplement = rows.claims(_read(read, directory, SUPPLEMENT), graded, grades)
+    _gaps_only(supplement, claims)
+    found = rows.found(_read(read, directory, FOUND), grades, next_year)
+    placements, conflicts = merge_claims(claims + supplement + found, grades)
+    countries = rows.countries
     names = _names(countries, aliases, directory / "countries.yaml")
-    releases = _releases(directory / "report_dates.yaml", years)
-    agreements = _agreements(directory / "agreements.yaml", countries)
+    _known_codes(facts, countries, directory / "countries.yaml", "facts")
+    releases = _releases(_read(read, directory, "report_dates.yaml"), years)
+    _found_releases(_read(read, directory, "report_dates_found.csv"), years, releases)
+    agreements = _agreements(_read(read, directory, "agreements.yaml"), countries)
+    coverage = _coverage(_read(read, directory, "list_coverage.csv"), tiers, years)
+    decisions, documents = _recorded_decisions(read, directory, countries, years)
     digest = hashlib.sha256()
-    for name in DATA_FILES:
-        digest.update(name.encode() + b"\0" + (directory / name).read_bytes())
+    for path in read:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return Record(placements=placements, countries=countries, names=names, releases=releases,
-                  agreements=agreements, digest="sha256:" + digest.hexdigest())
+                  agreements=agreements, digest="sha256:" + digest.hexdigest(), coverage=coverage,
+                  conflicts=tuple(conflicts), decisions=decisions, documents=documents, facts=facts,
+                  options=options, tiers=tuple(tiers))
 
 
-def _sections(path: Path, *keys: str) -> tuple[Checker, ...]:
+def _read(read: list, directory: Path, name: str) -> Path:
+    """The path of a data file, noted for the record's digest."""
+    path = directory / name
+    read.append(path)
+    return path
+
+
+def _sections(path: Path, *keys: str, optional=()) -> tuple[Checker, ...]:
     """A checker for a data file, then each of its sections `keys` (the file holds nothing else)."""
     check = Checker(path)
-    data = top_level(load_yaml(path), path, set(keys), path.name)
-    return (check, *(check.mapping(data, key) for key in keys))
+    data = top_level(load_yaml(path), path, set(keys) | set(optional), path.name)
+    return (check, *(check.mapping(data, key) for key in (*keys, *optional)))
 
 
-def _country_extras(path: Path) -> tuple[dict, Mapping]:
-    """countries.yaml: codes for report names without one, and aliases per code."""
-    check, codes, aliases = _sections(path, "codes", "aliases")
+def _country_extras(path: Path) -> tuple[dict, Mapping, dict]:
+    """countries.yaml: codes for report names without one, aliases per code, facts per code."""
+    check, codes, aliases, facts = _sections(path, "codes", "aliases", optional=("facts",))
     for name, code in codes.items():
         if not isinstance(name, str) or not isinstance(code, str) or not CODE.match(code):
             check.fail(codes, name, f"codes: {name!r} must map a report name to a three-letter code")
     for code in aliases:
         check.texts(aliases, code, f"aliases of {code!r}")
-    return dict(codes), aliases
+    for code in facts:
+        values = check.mapping(facts, code)
+        for name, value in values.items():
+            if not isinstance(name, str) or not isinstance(value, (bool, str, int)):
+                check.fail(values, name, f"facts of {code!r}: {name!r} must map to true/false, text or a number")
+    return dict(codes), aliases, {code: dict(values) for code, values in facts.items()}
 
 
-def _placements(path: Path, codes_for_blank: dict, placements: dict, countries: dict, tiers, years, gaps_only=False):
-    """Read one placements CSV into `placements`; a supplement may only fill gaps of the main file."""
+def _sources(path: Path, tiers) -> tuple:
+    """sources.yaml: grades best first, the grade of each source id, next-year sets by basis, options."""
+    from .rulebook import parse_option  # the same shape as the rulebook's options
+    check = Checker(path)
+    data = top_level(load_yaml(path), path, {"grades", "sources", "prefixes", "next_year", "options"}, path.name)
+    sources, prefixes, next_year, options = (check.mapping(data, key)
+                                             for key in ("sources", "prefixes", "next_year", "options"))
+    grades = data.get("grades")
+    if not isinstance(grades, list) or not grades or not all(isinstance(g, str) for g in grades):
+        check.fail(data, "grades", "grades: list the confidence grades, best first")
+    graded = {}
+    for table, exact in ((sources, True), (prefixes, False)):
+        for name, spec in table.items():
+            if not isinstance(spec, Mapping) or not is_one_of(spec.get("grade"), grades):
+                check.fail(table, name, f"{name!r} needs a grade among {', '.join(grades)}")
+            check.text(spec, "what", f"source {name!r}")
+            graded[(name, exact)] = spec["grade"]
+    for basis in next_year:
+        listed = next_year[basis]
+        if not isinstance(listed, list) or not listed or not all(is_one_of(t, tiers) for t in listed):
+            check.fail(next_year, basis, f"next_year: {basis!r} must list known tiers")
+    parsed = {name: parse_option(name, check, options, spec) for name, spec in options.items()}
+    return grades, graded, {b: tuple(t) for b, t in next_year.items()}, parsed
+
+
+class _Rows:
+    """Reads the placement CSVs into claims, checking codes, years and tiers."""
+
+    def __init__(self, codes_for_blank: dict, tiers, years):
+        self.codes_for_blank, self.tiers, self.years = codes_for_blank, tiers, years
+        self.countries: dict = {}
+
+    def rows(self, path: Path, expected: list):
+        reader = csv.DictReader(io.StringIO(read_text(path)))
+        if reader.fieldnames != expected:
+            raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+        for line, row in enumerate(reader, start=2):
+            where = f"{path}:{line}"
+            code = row["iso3"] or self.codes_for_blank.get(row["country"])
+            year = _year(row["year"], path, line)
+            if year not in self.years:
+                raise InputError(_outside(year, self.years), where)
+            if not code or not CODE.match(code):
+                raise InputError(f"no usable code for {row['country']!r}", where)
+            if row["tier"] not in self.tiers:
+                raise InputError(f"unknown tier {row['tier']!r} (tiers: {', '.join(self.tiers)})", where)
+            self.countries.setdefault(code, Country(code=code, name=row["country"]))
+            yield code, year, row, where
+
+    def claims(self, path: Path, graded: dict, grades: list, main=False) -> list:
+        """Claims of the main file or the supplement: one row per country-year."""
+        found, seen = [], set()
+        for code, year, row, where in self.rows(path, ["country", "iso3", "year", "tier", "source"]):
+            if (code, year) in seen:
+                raise InputError(f"second row for {code} {year}", where)
+            seen.add((code, year))
+            sources = tuple(s for s in (row["source"] or "").split(";") if s)
+            found.append(Claim(code, year, (row["tier"],), sources, _grade(sources, graded, grades, where), where, main))
+        return found
+
+    def found(self, path: Path, grades: list, next_year: dict) -> list:
+        """Claims of the later findings file: one per source and statement, plus what a narrative that
+        names a move says of the next report."""
+        claims = []
+        header = ["country", "iso3", "year", "tier", "source", "confidence", "basis", "url"]
+        for code, year, row, where in self.rows(path, header):
+            if row["confidence"] not in grades:
+                raise InputError(f"confidence {row['confidence']!r} is not one of {', '.join(grades)}", where)
+            if not row["source"] or not row["basis"]:
+                raise InputError("every finding needs a source and a basis", where)
+            claim = Claim(code, year, (row["tier"],), (row["source"],), row["confidence"], where,
+                          link=row["url"] or None, basis=row["basis"])
+            claims.append(claim)
+            if row["basis"] in next_year and year + 1 in self.years:
+                claims.append(attrs.evolve(claim, year=year + 1, tiers=next_year[row["basis"]],
+                                           basis=f"the {year + 1} narrative names the move from {row['tier']} "
+                                                 f"({row['basis']})"))
+        return claims
+
+
+def _grade(sources: tuple, graded: dict, grades: list, where: str) -> str:
+    """The best grade among a row's sources (sources.yaml), each graded by exact id or by prefix."""
+    found = [_source_grade(source, graded) for source in sources]
+    found = [grade for grade in found if grade is not None]
+    if not found:
+        raise InputError(f"no grade for the source(s) {', '.join(sources) or '(none)'}; add them to sources.yaml",
+                         where)
+    return min(found, key=grades.index)
+
+
+def _source_grade(source: str, graded: dict) -> str | None:
+    if (source, True) in graded:
+        return graded[(source, True)]
+    return next((grade for (name, exact), grade in graded.items() if not exact and source.startswith(name)), None)
+
+
+def _gaps_only(supplement: list, claims: list) -> None:
+    """The supplement may only fill gaps of the main file."""
+    main = {(c.code, c.year) for c in claims}
+    for claim in supplement:
+        if (claim.code, claim.year) in main:
+            raise InputError(f"the main record already has {claim.code} {claim.year}", claim.where)
+
+
+def _known_codes(table: dict, countries: dict, path: Path, what: str) -> None:
+    for code in table:
+        if code not in countries:
+            raise InputError(f"{what}: {code!r} is not a code in the record", str(path))
+
+
+def _coverage(path: Path, tiers, years) -> dict:
+    """list_coverage.csv: per report year, which tier lists are complete, probable, partial or uncertain."""
     reader = csv.DictReader(io.StringIO(read_text(path)))
-    expected = ["country", "iso3", "year", "tier", "source"]
+    expected = ["year", "tier", "state", "rows_after_merge", "stated_count", "evidence"]
     if reader.fieldnames != expected:
         raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    found: dict = {}
     for line, row in enumerate(reader, start=2):
-        code = row["iso3"] or codes_for_blank.get(row["country"])
+        where = f"{path}:{line}"
         year = _year(row["year"], path, line)
         if year not in years:
-            raise InputError(_outside(year, years), f"{path}:{line}")
-        if not code or not CODE.match(code):
-            raise InputError(f"no usable code for {row['country']!r}", f"{path}:{line}")
-        if year in placements.setdefault(code, {}):
-            kind = "the main record already has" if gaps_only else "second row for"
-            raise InputError(f"{kind} {code} {year}", f"{path}:{line}")
-        if row["tier"] not in tiers:
-            raise InputError(f"unknown tier {row['tier']!r} (tiers: {', '.join(tiers)})", f"{path}:{line}")
-        sources = tuple(s for s in (row["source"] or "").split(";") if s)
-        placements[code][year] = Placement(year=year, tier=row["tier"], sources=sources, origin="record")
-        countries[code] = Country(code=code, name=row["country"])
-    return placements, countries
+            raise InputError(_outside(year, years), where)
+        if row["tier"] not in tiers or row["state"] not in COVERAGE_STATES:
+            raise InputError(f"tier {row['tier']!r} and state {row['state']!r} must be a known tier and one of "
+                             f"{', '.join(COVERAGE_STATES)}", where)
+        if any(c.tier == row["tier"] for c in found.get(year, ())):
+            raise InputError(f"second row for {year} {row['tier']}", where)
+        found[year] = found.get(year, ()) + (ListCoverage(year, row["tier"], row["state"], row["evidence"] or "no evidence given"),)
+    return found
+
+
+COVERAGE_STATES = ("complete", "probable", "partial", "uncertain")
 
 
 def _year(text, path, line) -> int:
@@ -164,6 +331,104 @@ def _releases(path: Path, years: range) -> dict:
         for outside in sorted({year, day.year} - set(years)):
             check.fail(releases, year, _outside(outside, years))
         found[year] = (day, check.text(entry, "source", f"release of {year}"))
+    return found
+
+
+def _found_releases(path: Path, years: range, releases: dict) -> None:
+    """report_dates_found.csv: release dates confirmed by several sources; they must agree with each other
+    and with report_dates.yaml."""
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    expected = ["year", "date", "source_url", "source_kind"]
+    if reader.fieldnames != expected:
+        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    found: dict = {}
+    for line, row in enumerate(reader, start=2):
+        where = f"{path}:{line}"
+        year = _year(row["year"], path, line)
+        try:
+            day = dt.date.fromisoformat(row["date"] or "")
+        except ValueError:
+            raise InputError(f"date {row['date']!r} is not YYYY-MM-DD", where) from None
+        if year not in years or day.year not in years:
+            raise InputError(_outside(year if year not in years else day.year, years), where)
+        if not row["source_url"] or not row["source_kind"]:
+            raise InputError("every release date needs a source_url and a source_kind", where)
+        known = found.setdefault(year, (day, []))
+        if known[0] != day or (year in releases and releases[year][0] != day):
+            raise InputError(f"sources disagree on the release of the {year} report", where)
+        known[1].append((row["source_kind"], row["source_url"]))
+    for year, (day, sources) in found.items():
+        official = sorted(url for kind, url in sources if kind.startswith("state_gov")) or [sources[0][1]]
+        kinds = ", ".join(sorted({kind for kind, _ in sources}))
+        releases.setdefault(year, (day, f"{len(sources)} sources agree ({kinds}), e.g. {official[0]}"))
+
+
+def _recorded_decisions(read: list, directory: Path, countries: dict, years: range) -> tuple[dict, dict]:
+    """recorded_decisions.yaml and the files it names: decisions the data records, by country and report
+    year, and the documents that made them, by fiscal year."""
+    path = _read(read, directory, "recorded_decisions.yaml")
+    check = Checker(path)
+    data = top_level(load_yaml(path), path, {"presidential_determination"}, path.name)
+    decisions: dict = {}
+    documents: dict = {}
+    for name in data:
+        spec = check.mapping(data, name, {"file", "decision", "report_year_offset", "values", "documents"})
+        for key in ("file", "decision"):
+            check.text(spec, key, name)
+        offset, values = spec.get("report_year_offset", 0), check.mapping(spec, "values")
+        if not is_whole(offset) or not values or not all(isinstance(v, str) for v in values.values()):
+            check.fail(spec, "values", f"{name}: report_year_offset is a whole number; values map data values "
+                                       f"to the decision's options")
+        table = _read(read, directory, spec["file"])
+        for key, recorded in _decision_rows(table, spec["decision"], values, offset, countries, years):
+            decisions[key] = decisions.get(key, ()) + (recorded,)
+        if "documents" in spec:
+            documents[spec["decision"]] = _documents(_read(read, directory, check.text(spec, "documents", name)))
+    return decisions, documents
+
+
+def _decision_rows(path: Path, decision: str, values: Mapping, offset: int, countries: dict, years: range):
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    expected = ["country", "iso3", "fiscal_year", "determination", "source"]
+    if reader.fieldnames != expected:
+        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    seen = set()
+    for line, row in enumerate(reader, start=2):
+        where = f"{path}:{line}"
+        fiscal = _year(row["fiscal_year"], path, line)
+        year = fiscal + offset
+        if year not in years:
+            raise InputError(_outside(year, years), where)
+        if row["iso3"] not in countries:
+            raise InputError(f"{row['iso3']!r} is not a code in the record", where)
+        if row["determination"] not in values:
+            raise InputError(f"unknown determination {row['determination']!r} (known: {', '.join(values)})", where)
+        if not row["source"]:
+            raise InputError("every determination needs a source", where)
+        if (row["iso3"], fiscal) in seen:
+            raise InputError(f"second determination for {row['iso3']} FY{fiscal}", where)
+        seen.add((row["iso3"], fiscal))
+        yield (row["iso3"], year), RecordedDecision(decision, values[row["determination"]], row["source"],
+                                                    row["determination"], fiscal)
+
+
+def _documents(path: Path) -> dict:
+    """The documents that made a decision, by fiscal year: number, date, Federal Register citation."""
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    expected = ["fiscal_year", "number", "date", "federal_register", "source"]
+    if reader.fieldnames != expected:
+        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    found = {}
+    for line, row in enumerate(reader, start=2):
+        fiscal = _year(row["fiscal_year"], path, line)
+        try:
+            day = dt.date.fromisoformat(row["date"] or "")
+        except ValueError:
+            raise InputError(f"date {row['date']!r} is not YYYY-MM-DD", f"{path}:{line}") from None
+        if fiscal in found or not row["number"] or not row["source"]:
+            raise InputError(f"FY{fiscal}: one document per fiscal year, with a number and a source", f"{path}:{line}")
+        found[fiscal] = {"number": row["number"], "date": day, "federal_register": row["federal_register"] or None,
+                         "source": row["source"]}
     return found
 
 

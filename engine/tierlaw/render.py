@@ -23,6 +23,10 @@ def as_json(result: dict) -> str:
 
 
 def tier_name(tier) -> str:
+    """A tier's short label; a list of tiers (a year known only in part) reads "Tier 1, Tier 2 or Tier 3"."""
+    if isinstance(tier, (list, tuple)):
+        names = [tier_name(t) for t in tier]
+        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
     return "unknown" if tier is None else _labels.get(tier, str(tier))
 
 
@@ -46,6 +50,8 @@ def fact_text(fact: dict) -> str:
     if kind == "derived":
         rules = ", ".join(d["rule"] for d in fact["derived_by"])
         return f"{fact['kind']}={fact['value']} [by {rules}]"
+    if kind == "country":
+        return f"country {fact['name']}={fact['value']} ({fact['source']})"
     return f"unknown placements {fact['years']}: {fact['note']}"
 
 

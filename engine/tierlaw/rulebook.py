@@ -15,7 +15,8 @@ from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
 from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level
 
-FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules"}
+FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules",
+             "country_facts"}
 RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
 REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confidence", "when"}
 THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
@@ -23,13 +24,14 @@ IN_FORCE_KEYS = {"from_report", "until_report", "from_date", "until_date"}
 CONFIDENCE = {"STATUTE", "OFFICIAL", "SECONDARY", "UNCONFIRMED"}
 ORDERING = {"gte", "gt", "lte", "lt"}
 OPERATORS = {"eq", "ne", "in", "not_in"} | ORDERING
-CITE = re.compile(r"^\d+ U\.S\.C\. \d+[a-z0-9-]*(\([A-Za-z0-9]+\))*$")
+CITE = re.compile(r"^\d+ U\.S\.C\. \d+[a-z0-9-]*(\([A-Za-z0-9]+\))*( note)?$")  # a statutory note: "7107 note"
 IDENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 PRIMITIVES = {
     "tier_at": {"offset"},
     "run_length": {"tiers", "not_before"},
     "run_beyond": {"tiers", "not_before", "free_years", "count_from"},
-    "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "immediately", "until_interrupted"},
+    "run_then": {"run_tiers", "min_run", "then_tiers", "not_before", "then_not_before", "immediately",
+                 "until_interrupted"},
 }
 BASE_REFS = {"proposed_tier"}
 FEATURE_FLAGS = {"immediately", "until_interrupted"}
@@ -50,7 +52,8 @@ MAX_RULES = 300  # durable-rules hangs on rulesets of about 512 rules (docs/dura
 def load_rulebook(directory: Path) -> Rulebook:
     """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
     files = _rule_files(directory)
-    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries", "invariants")}
+    parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries", "invariants",
+                                 "country_facts")}
     raw_rules = []
     digest = hashlib.sha256()
     for path in files:
@@ -104,14 +107,26 @@ def _validated_parts(parts: dict) -> dict:
     tiers = {name: _tier_label(name, *entry) for name, entry in parts["tiers"].items()}
     if not tiers:
         raise InputError("the rulebook defines no tiers: (a tiers: mapping is required)")
-    options = {name: _option(name, *entry) for name, entry in parts["options"].items()}
+    options = {name: parse_option(name, *entry) for name, entry in parts["options"].items()}
     decisions = {name: _decision(name, *entry) for name, entry in parts["decisions"].items()}
     parameters = {name: _parameter(name, options, *entry) for name, entry in parts["parameters"].items()}
     features = {name: _feature(name, tiers, parameters, *entry) for name, entry in parts["features"].items()}
     queries = {name: _query(name, decisions, *entry) for name, entry in parts["queries"].items()}
     invariants = {name: _invariant(name, options, *entry) for name, entry in parts["invariants"].items()}
+    country_facts = {name: _country_fact(name, *entry) for name, entry in parts["country_facts"].items()}
     return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
-                queries=queries, invariants=invariants)
+                queries=queries, invariants=invariants, country_facts=country_facts)
+
+
+def _country_fact(name, where, parent, spec) -> dict:
+    """A fact about a country the rules may test (`country.NAME`): its default and what it means; the
+    record's countries.yaml gives the value for the countries that differ from the default."""
+    keys = {"description", "default", "ref"}
+    _require_keys(where, parent, name, spec, keys, keys, "country fact")
+    _require_texts(where, spec, ("description", "ref"), f"country fact {name!r}")
+    if not isinstance(name, str) or not IDENT.match(name) or not isinstance(spec["default"], bool):
+        where.fail(parent, name, f"country fact {name!r}: a lower-case name whose default is true or false")
+    return {"description": spec["description"], "default": spec["default"], "ref": spec["ref"]}
 
 
 def _tier_label(name, where, parent, label) -> str:
@@ -123,7 +138,7 @@ def _tier_label(name, where, parent, label) -> str:
 
 INVARIANT_KEYS = {
     "max_run": {"tiers", "counted_from", "max"},
-    "max_run_after": {"run_tiers", "min_run", "then_tiers", "counted_from", "from_report", "max"},
+    "max_run_after": {"run_tiers", "min_run", "then_tiers", "counted_from", "then_from", "from_report", "max"},
     "exactly_when": {"consequences", "effective", "from_report"},
     "implies": {"consequences", "effective"},
     "requires": {"consequence", "effective", "period_overlaps", "decisions"},
@@ -135,7 +150,7 @@ def _invariant(name, options, where, parent, spec) -> dict:
     """An invariant for exhaustive verification: kind-specific keys plus description, ref, applies_with."""
     if not isinstance(spec, Mapping) or not is_one_of(spec.get("kind"), INVARIANT_KEYS):
         where.fail(parent, name, f"invariant {name!r}: kind must be one of {sorted(INVARIANT_KEYS)}")
-    needed = INVARIANT_KEYS[spec["kind"]] - {"from_report"}
+    needed = INVARIANT_KEYS[spec["kind"]] - {"from_report", "then_from"}
     allowed = INVARIANT_KEYS[spec["kind"]] | {"kind", "description", "ref", "applies_with"}
     _require_keys(where, parent, name, spec, needed | {"description", "ref"}, allowed, "invariant")
     applies_with = spec.get("applies_with") or Mapping()
@@ -187,7 +202,8 @@ def _require_texts(where, spec, keys, what, rule_id=None):
         where.text(spec, key, what, required=False, rule_id=rule_id)
 
 
-def _option(name, where, parent, spec) -> Option:
+def parse_option(name, where, parent, spec) -> Option:
+    """An interpretation option: title, statute_ref, choices (name -> description) and default."""
     keys = {"title", "statute_ref", "choices", "default"}
     _require_keys(where, parent, name, spec, keys, keys, "option")
     _require_texts(where, spec, ("title", "statute_ref"), f"option {name!r}")
@@ -199,14 +215,18 @@ def _option(name, where, parent, spec) -> Option:
 
 def _decision(name, where, parent, spec) -> Decision:
     keys = {"title", "cite", "decided_by", "options", "default", "default_basis"}
-    _require_keys(where, parent, name, spec, keys, keys, "decision")
+    _require_keys(where, parent, name, spec, keys, keys | {"fiscal_year"}, "decision")
+    fiscal = spec.get("fiscal_year")
+    if fiscal is not None and not (isinstance(fiscal, Mapping) and set(fiscal) == {"offset"} and is_whole(fiscal["offset"])):
+        where.fail(spec, "fiscal_year", f"decision {name!r}: fiscal_year is {{offset: N}} (the fiscal year it asks about)")
     _check_cite(where, spec, "cite", f"decision {name!r}")
     _require_texts(where, spec, ("title", "decided_by", "default_basis"), f"decision {name!r}")
     if not isinstance(spec["options"], Mapping) or str(spec["default"]) not in {str(k) for k in spec["options"]}:
         where.fail(spec, "default", f"decision {name!r}: default must be one of its options")
     return Decision(id=name, title=spec["title"], cite=spec["cite"], decided_by=spec["decided_by"],
                     options={str(k): str(v) for k, v in spec["options"].items()},
-                    default=str(spec["default"]), default_basis=spec["default_basis"])
+                    default=str(spec["default"]), default_basis=spec["default_basis"],
+                    fiscal_year=fiscal["offset"] if fiscal else None)
 
 
 def _parameter(name, options, where, parent, spec) -> dict:
@@ -340,11 +360,12 @@ def _atom(where, node, item, rule_id, parts) -> Atom:
 
 def _check_ref(where, item, ref, rule_id, parts):
     head, _, name = str(ref).partition(".")
-    known = {"feature": parts["features"], "decision": parts["decisions"], "derived": None}
+    known = {"feature": parts["features"], "decision": parts["decisions"], "derived": None,
+             "country": parts["country_facts"]}
     if ref in BASE_REFS or (head in known and name and (known[head] is None or name in known[head])):
         return
-    where.fail(item, ref, f"unknown fact {ref!r} (use proposed_tier, feature.NAME, decision.NAME or derived.KIND)",
-               rule_id)
+    where.fail(item, ref, f"unknown fact {ref!r} (use proposed_tier, feature.NAME, decision.NAME, country.NAME "
+                          f"or derived.KIND)", rule_id)
 
 
 def _check_operand(where, item, ref, op, value, rule_id, parts):
@@ -493,6 +514,8 @@ def _atom_domain(ref, parts, domains):
         return set(parts["decisions"][name].options)
     if head == "derived":
         return domains.get(name)
+    if head == "country":
+        return {True, False}
     return None  # numeric or boolean features: any value of the right type
 
 

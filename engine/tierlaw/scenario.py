@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
+
 from .errors import InputError
 from .forward import clock
 from .model import Placement
-from .queries import (Case, Context, add_what_follows, evaluate_case, history_for, parse_decisions, _baseline,
-                      _changes)
+from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_what_follows, evaluate_case,
+                      history_for, parse_decisions)
 from .trade import trade
 from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level
 
@@ -149,11 +151,11 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
     case = Case(code, year, Placement(year, spec["tier"], origin="proposed"), history, settled,
                 {k: "scenario" for k in settled})
     result = evaluate_case(ctx, case)
-    opened = {d["id"] for d in result["decisions"]}
-    for name in settled:
-        if name not in opened:
-            check.fail(document, "decisions", f"decision {name} for {code} {year} is settled but no rule opens it "
-                                              f"on tier {spec['tier']} (contradictory settings)")
+    unavailable = _unavailable_decisions(ctx, case, result)
+    if unavailable:  # answered, not refused: the decision cannot be taken here, and the result says why
+        case = attrs.evolve(case, decisions={k: v for k, v in settled.items() if k not in unavailable},
+                            settled_by={k: v for k, v in case.settled_by.items() if k not in unavailable})
+        result = dict(evaluate_case(ctx, case), unavailable_decisions=list(unavailable.values()))
     add_what_follows(ctx, case, result)
     effective[year] = result["effective_tier"]
     baseline = _baseline(ctx, code, year, history, None)

@@ -10,7 +10,7 @@ import datetime as dt
 from .errors import InputError
 from .explain import report_anchor
 from .model import Placement
-from .queries import Case, Context, history_for, settle_to_record, with_decisions
+from .queries import Case, Context, _override, history_for, published, with_decisions
 
 
 def most_recent_report(ctx: Context, on: dt.date) -> int | None:
@@ -39,31 +39,56 @@ def _authority(spec: dict, on: dt.date) -> dict:
 
 
 def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisions: dict) -> dict:
-    """One partner: its tier in the most recent report on `on`, and whether it bars fast-track."""
-    spec = _spec(ctx)
+    """One partner: its placement in the most recent report on `on`, and whether it bars fast-track."""
     year = most_recent_report(ctx, on)
     own = overrides.get(code, {})
-    tier = own.get(year) if year in own else ctx.record.history(code).get(year, Placement(year, None)).tier
+    placement = _placement(ctx, code, year, own) if year is not None else None
     entry = {"country": code, "name": ctx.record.countries[code].name if code in ctx.record.countries else code,
-             "report_year": year, "tier": tier}
-    if year is None or tier is None:
+             "report_year": year, "tier": _tier_value(placement)}
+    if placement is None or not (placement.known or placement.possible):
         return dict(entry, tpa_available=None, because=[f"no placement known for {code} in the {year} report"])
-    placement = Placement(year, tier, origin="set" if year in own else "record")
-    if placement.origin == "record":
-        placement = ctx.record.history(code)[year]
+    readings = [_reading(ctx, code, on, own, decisions, Placement(year, tier, placement.sources, origin=placement.origin))
+                for tier in placement.tiers(())]
+    verdicts = {verdict for verdict, _, _ in readings}
+    effective = sorted({tier for _, _, tier in readings if tier is not None})
+    entry["effective_tier"] = effective[0] if len(effective) == 1 else None
+    if len(verdicts) == 1:
+        verdict, because, _ = readings[0]
+        return dict(entry, tpa_available=verdict, because=because)
+    return dict(entry, tpa_available=None, basis=placement.basis,
+                because=[f"depends on the {year} placement, known only as one of {', '.join(placement.possible)} "
+                         f"({placement.basis})"])
+
+
+def _placement(ctx, code, year, own) -> Placement:
+    if year in own:
+        return _override(year, own[year])
+    return ctx.record.knowledge(code, year, ctx.options)
+
+
+def _tier_value(placement):
+    if placement is None:
+        return None
+    return placement.tier if placement.known else (list(placement.possible) if placement.possible else None)
+
+
+def _reading(ctx, code, on, own, decisions, placement) -> tuple:
+    """(fast-track available, because, effective tier) for one reading of the partner's placement: the
+    consequences of the list it was published on."""
+    spec = _spec(ctx)
+    year = placement.year
     case = Case(code, year, placement, history_for(ctx, code, year, own), on=on)
     case = with_decisions(case, decisions.get(code, {}).get(year, {}), "user")
-    _, result = settle_to_record(ctx, case)
+    _, result, _ = published(ctx, case)
     bars = [c for c in result["consequences"] if c["id"] == spec["bar"]]
     exception = next((d for d in result["decisions"] if d["id"] == spec["exception_decision"]), None)
-    entry["effective_tier"] = result["effective_tier"]
     if not bars:
-        return dict(entry, tpa_available=True, because=[f"{spec['bar']} does not apply to the {year} placement"])
+        return True, [f"{spec['bar']} does not apply to the {year} placement"], result["effective_tier"]
     if any(b["status"] == "indeterminate" for b in bars):
-        return dict(entry, tpa_available=None, because=bars)
-    if exception and exception["settled_by"] == "default":
-        return dict(entry, tpa_available=None, because=bars + [exception])
-    return dict(entry, tpa_available=False, because=bars + ([exception] if exception else []))
+        return None, bars, result["effective_tier"]
+    if exception and exception["settled_by"] not in ("user", "record", "scenario"):
+        return None, bars + [exception], result["effective_tier"]
+    return False, bars + ([exception] if exception else []), result["effective_tier"]
 
 
 def exception_route(ctx: Context, on: dt.date) -> dict:

@@ -78,6 +78,8 @@ def _domain(ctx, ref, book):
     if head == "feature":
         primitive = book.features[name]["primitive"]
         return {"tier_at": list(ctx.rulebook.tiers) + ["none"], "run_then": [False, True]}.get(primitive, range(0, 41))
+    if head == "country":
+        return [False, True]
     if head == "decision":
         return list(ctx.rulebook.decisions[name].options)
     values = set()
@@ -217,9 +219,10 @@ class Explorer:
     def _evaluate(self, book, proposal, settled, vectors) -> Summary:
         self.evaluations += 1
         decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
-        summaries = [self._one(self.ctx.backend, book, proposal, decisions, v) for v in vectors]
+        country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
+        summaries = [self._one(self.ctx.backend, book, proposal, decisions, country, v) for v in vectors]
         if self.other is not None:
-            again = [self._one(self.other, book, proposal, decisions, v) for v in vectors]
+            again = [self._one(self.other, book, proposal, decisions, country, v) for v in vectors]
             if again != summaries:
                 raise VerificationFailure("backends disagree", None)
         effective = {s[0] for s in summaries}
@@ -229,8 +232,8 @@ class Explorer:
         return Summary(next(iter(effective)) if len(effective) == 1 else None, present, fired, opened)
 
     @staticmethod
-    def _one(backend, book, proposal, decisions, vector):
-        result = run(backend, book, base_fact(proposal, vector.values, decisions))
+    def _one(backend, book, proposal, decisions, country, vector):
+        result = run(backend, book, base_fact(proposal, vector.values, decisions, country))
         rules = {item.rule.id: item.rule for item in book.rules}
         shown = frozenset(rules[m.rule_id].consequence for m in result.fired if rules[m.rule_id].then.show)
         return (result.derived(EFFECTIVE), shown, frozenset(m.rule_id for m in result.fired),
@@ -382,7 +385,7 @@ def _ends_in_inputs(facts: list) -> bool:
         if fact["fact"] == "derived":
             if not fact["derived_by"] or not all(_ends_in_inputs(d["because"]) for d in fact["derived_by"]):
                 return False
-        elif fact["fact"] not in ("placement", "feature", "decision", "unknown_placements"):
+        elif fact["fact"] not in ("placement", "feature", "decision", "country", "unknown_placements"):
             return False
     return True
 
@@ -468,6 +471,8 @@ def _run_after_event(explorer, child, inv, year) -> int:
 
 
 def _event_before(history, inv, before) -> bool:
+    """A run of at least min_run years followed, later, by a move onto then_tiers (the first year of a stay
+    there) in a report from then_from on."""
     run, armed = 0, False
     for y in range(inv["counted_from"], before):
         tier = history.get(y)
@@ -475,7 +480,8 @@ def _event_before(history, inv, before) -> bool:
             run += 1
             armed = armed or run >= inv["min_run"]
         else:
-            if tier in inv["then_tiers"] and armed:
+            moved = tier in inv["then_tiers"] and history.get(y - 1) not in inv["then_tiers"]
+            if moved and armed and y >= inv.get("then_from", inv["counted_from"]):
                 return True
             run = 0
     return False
@@ -506,7 +512,7 @@ def _witness(explorer, year, proposal, settled, prefix, problem) -> dict:
     command = ["tierlaw", "whatif", COUNTRY, str(year), "--tier", proposal]
     command += [part for s in sets for part in ("--set", s)]
     command += [part for d, v in settled for part in ("--decide", f"{d}={v}")]
-    changed = {k: v for k, v in ctx.options.items() if ctx.rulebook.options[k].default != v}
+    changed = {k: v for k, v in ctx.options.items() if ctx.all_options[k].default != v}
     command += [part for k, v in sorted(changed.items()) for part in ("--option", f"{k}={v}")]
     return {"problem": problem, "year": year, "window_start": explorer.start, "command": " ".join(command)}
 

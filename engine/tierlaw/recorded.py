@@ -1,0 +1,150 @@
+"""A recorded placement judged against the law: the consequences of the list it was published on, the
+decisions recorded or inferred for it, and the findings of the audit (required, chosen, conflict, gap).
+
+What the law would have required is a finding here, never a consequence: the published list stands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from .model import Placement
+from .queries import (Case, Context, evaluate_case, fit_decisions, placement_decisions, published,
+                      transforming_rules, with_decisions, with_recorded_decisions)
+
+
+def judged(ctx: Context, case: Case) -> dict:
+    """RESULT of a recorded placement (consequences of the published list) with its `findings`."""
+    evaluated, result, law = published(ctx, case)
+    _attach_documents(ctx, evaluated, result)
+    case = with_recorded_decisions(ctx, case)  # the law's own view: nothing set aside
+    findings = required_or_chosen(ctx, case)
+    if law["record_fits_law"] is False:
+        findings.append(conflict(ctx, case, law))
+    if law["record_fits_law"] is None:
+        findings.append(gap(ctx, case, law))
+    return dict(result, findings=findings)
+
+
+# ---------------------------------------------------------------- what the law required
+
+
+def transforming_proposals(ctx: Context, year: int) -> list:
+    """Proposed tiers that some rule in force can turn into a different effective tier."""
+    book = ctx.book(year, None)
+    changing = transforming_rules(book)
+    found = set()
+    for item in book.rules:
+        if item.rule.id in changing:
+            for atom, value, _ in item.atoms:
+                if atom.ref == "proposed_tier":
+                    found |= set(value) if isinstance(value, tuple) else {value}
+    return sorted(found)
+
+
+def required_or_chosen(ctx: Context, case: Case) -> list:
+    """For each other proposal the law would have turned into the recorded tier: was the recorded tier
+    required (no decision could keep that proposal), or a choice the law allowed?"""
+    findings = []
+    tier = case.proposed.tier
+    for proposal in transforming_proposals(ctx, case.year):
+        if proposal == tier:
+            continue
+        trial = attrs.evolve(case, proposed=Placement(case.year, proposal, origin="proposed"), decisions={},
+                             settled_by={}, sources={}, set_aside=frozenset())
+        result = evaluate_case(ctx, trial)
+        if result["effective_tier"] != tier:
+            continue
+        kept, standing = fit_decisions(ctx, trial, by="needed")
+        kind = "chosen" if standing["record_fits_law"] is True else "required"
+        for c in _deriving_effective(ctx, case.year, result):
+            entry = dict(c, audit=kind, instead_of=proposal, open_decisions=[d["id"] for d in result["decisions"]])
+            if kind == "chosen":
+                entry["allowed_with"] = [f"{d}={v}" for d, v in sorted(kept.decisions.items())]
+            findings.append(entry)
+    return findings
+
+
+def _deriving_effective(ctx, year, result) -> list:
+    changing = transforming_rules(ctx.book(year, None))
+    return [c for c in result["consequences"] if c["rule"] in changing]
+
+
+# ---------------------------------------------------------------- where the record does not fit
+
+
+def conflict(ctx: Context, case: Case, law: dict) -> dict:
+    """The record does not fit the law as read under the options in force: name the reading."""
+    blocking = _deriving_effective(ctx, case.year, law)
+    cite = blocking[0]["cite"] if blocking else None
+    label = ctx.rulebook.tiers.get(case.proposed.tier, case.proposed.tier).split(" - ")[0]
+    fits = {f"{name}={choice}": fit_decisions(other, case)[1]["record_fits_law"]
+            for name, choice, other in ctx.alternative_options()}
+    fitting = sorted(k for k, v in fits.items() if v is True)
+    if not fitting:  # no single change of reading: try two together
+        fits.update({"+".join(names): fit_decisions(other, case)[1]["record_fits_law"]
+                     for names, other in ctx.alternative_option_pairs()})
+        fitting = sorted(k for k, v in fits.items() if v is True and "+" in k)
+    readings = _readings(ctx, fitting)
+    if readings:
+        title = (f"The published {label} placement conflicts with {cite} as read under "
+                 f"{'; '.join(readings)}; it fits the law under {', '.join(fitting)}")
+    else:
+        title = (f"{label} is not allowed here under {cite} as encoded, under every choice of the open "
+                 f"decisions; the record is shown as published")
+    return {"id": "record.not_allowed", "audit": "conflict", "cite": cite, "title": title,
+            "readings": readings, "law_allows": _allowed_tiers(ctx, case, law),
+            "fits_law_with_option": fitting,
+            "may_fit_law_with_option": sorted(k for k, v in fits.items() if v is None), "because": blocking}
+
+
+def _allowed_tiers(ctx, case, law) -> list:
+    """The tiers the law would give under some option of the decisions it leaves open ((F) allows 1, 2, 3)."""
+    shaping = placement_decisions(ctx.book(case.year, case.on))
+    found = set(law.get("effective_tier_possible") or [law["effective_tier"]])
+    for decision in law["decisions"]:
+        if decision["id"] in shaping and decision["settled_by"] == "default":
+            for option in decision["options"]:
+                other = evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
+                found |= set(other.get("effective_tier_possible") or [other["effective_tier"]])
+    return sorted(t for t in found if t is not None)
+
+
+def _readings(ctx, fitting) -> list:
+    """The choices in force of the options whose change would make the record fit: the readings the
+    record conflicts with ("special_rule_f_history=literal: any later Tier 3, however early")."""
+    names = sorted({part.partition("=")[0] for item in fitting for part in item.split("+")})
+    return [f"{name}={ctx.options[name]} ({ctx.all_options[name].choices[ctx.options[name]]})" for name in names]
+
+
+def gap(ctx: Context, case: Case, law: dict) -> dict:
+    return {"id": "record.gap", "audit": "indeterminate",
+            "title": "Whether the law allowed this placement depends on years the record knows only in part",
+            "unknown_years": law.get("unknown_years", []), "law_gives": law.get("effective_tier_possible", []),
+            "because": []}
+
+
+# ---------------------------------------------------------------- the documents that made a decision
+
+
+def _attach_documents(ctx: Context, case: Case, result: dict) -> None:
+    """Where the record holds the document that made a decision for this year (a presidential
+    determination), say when it was made and whether that fell inside the statutory window."""
+    windows = {c["opens_decision"]: c["window"] for c in result["consequences"] if "opens_decision" in c
+               and "window" in c}
+    for decision in result["decisions"]:
+        fiscal = next((c.get("fiscal_year") for c in result["consequences"]
+                       if c.get("opens_decision") == decision["id"]), None)
+        document = ctx.record.documents.get(decision["id"], {}).get(fiscal)
+        if document is None:
+            continue
+        made = {"number": document["number"], "date": document["date"].isoformat(),
+                "federal_register": document["federal_register"], "source": document["source"],
+                "fiscal_year": fiscal}
+        window = windows.get(decision["id"])
+        if window:
+            low, high = dt.date.fromisoformat(window["from"]), dt.date.fromisoformat(window["to"])
+            made["within_window"] = low <= document["date"] <= high
+            made["window"] = {"from": window["from"], "to": window["to"]}
+        decision["made_by"] = made
