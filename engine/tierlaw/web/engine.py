@@ -31,6 +31,29 @@ class Entry:
     text: bytes | None = None  # the CLI's JSON of `report`, made when first asked for
 
 
+class Recent:
+    """The most recently used values, at most `size` of them; safe to share between threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def keep(self, key, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
 class Engine:
     def __init__(self, rules=None, data=None, backend: str | None = None, options: dict | None = None,
                  timeout: float = 20.0, workers: int = 4):
@@ -42,8 +65,8 @@ class Engine:
         self._evaluating = contextlib.nullcontext() if self.thread_safe else threading.Lock()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="tierlaw-query")
         self._contexts = {self._options_key(self.base.options): self.base}
-        self._cache: collections.OrderedDict = collections.OrderedDict()
-        self._cache_lock = threading.Lock()
+        self.answers = Recent(CACHE_ENTRIES)  # question -> Entry
+        self.pages = Recent(CACHE_ENTRIES)  # page address -> rendered bytes (web/pages.py)
 
     @staticmethod
     def _options_key(options: dict) -> tuple:
@@ -61,19 +84,21 @@ class Engine:
     async def report(self, question, keep: bool = True) -> dict:
         """The report answering `question` (an object with .options, .key() and .compute(ctx))."""
         key, ctx = self._key(question)
-        entry = self._cached(key)
+        entry = self.answers.get(key)
         if entry is None:
             entry = await self.run(self._evaluated, question, ctx, False)
-            self._keep(key, entry, keep)
+            if keep:
+                self.answers.keep(key, entry)
         return entry.report
 
     async def json(self, question, keep: bool = True) -> bytes:
         """The CLI's JSON bytes answering `question`."""
         key, ctx = self._key(question)
-        entry = self._cached(key)
+        entry = self.answers.get(key)
         if entry is None or entry.text is None:
             entry = await self.run(self._serialised, entry, question, ctx)
-            self._keep(key, entry, keep)
+            if keep:
+                self.answers.keep(key, entry)
         return entry.text
 
     def _key(self, question) -> tuple:
@@ -102,24 +127,6 @@ class Engine:
     def evaluating(self):
         """Hold this while calling the engine outside `report`/`json` (a lock for durable-rules)."""
         return self._evaluating
-
-    # ------------------------------------------------------------ cache
-
-    def _cached(self, key) -> Entry | None:
-        with self._cache_lock:
-            entry = self._cache.get(key)
-            if entry is not None:
-                self._cache.move_to_end(key)
-            return entry
-
-    def _keep(self, key, entry: Entry, keep: bool) -> None:
-        if not keep:
-            return
-        with self._cache_lock:
-            self._cache[key] = entry
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

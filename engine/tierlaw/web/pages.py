@@ -3,13 +3,14 @@ timeline the HTML reports draw, then the details, the receipt and a link to the 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import cli, html, render
 from ..errors import InputError
@@ -27,6 +28,7 @@ TEMPLATES.env.globals.update(
     verdict=render._verdict, scenario_lines=render.scenario_lines, report_style=Markup(html.STYLE),
     legend=Markup(html.LEGEND), quote=quote)
 AUDIT_TIMELINES = 12  # draw a timeline per country when the rows shown come from this many countries or fewer
+PAGE_BYTES = 500_000  # larger pages (the whole record's audit) are rendered each time
 SHARE_LIMIT = 6000  # characters of an uploaded scenario that still fit a shareable GET link
 
 router = APIRouter(include_in_schema=False)
@@ -39,8 +41,37 @@ def _engine(request: Request) -> Engine:
 def _page(request: Request, template: str, status: int = 200, **context):
     engine = _engine(request)
     context.setdefault("receipt", engine.base.receipt())
-    return TEMPLATES.TemplateResponse(request, template, {"engine": engine, "ctx": engine.base, **context},
+    return TEMPLATES.TemplateResponse(request, template, {"engine": engine, "ctx": engine.base, **context,
+                                                          "datalist": country_datalist(engine.base.record)},
                                       status_code=status)
+
+
+_datalists: dict = {}
+
+
+def country_datalist(record) -> Markup:
+    """The country suggestions of the forms: the same on every page, so built once per record."""
+    if id(record) not in _datalists:
+        options = "".join(f'<option value="{escape(code)}">{escape(country.name)}</option>'
+                          for code, country in sorted(record.countries.items()))
+        _datalists[id(record)] = Markup(f'<datalist id="countries">{options}</datalist>')
+    return _datalists[id(record)]
+
+
+def cached_page(route):
+    """Keep the page a question renders: the answers are deterministic, so its address names it."""
+    @functools.wraps(route)
+    async def answer(request: Request, *args, **kwargs):
+        pages = _engine(request).pages
+        key = str(request.url)
+        kept = pages.get(key)
+        if kept is not None:
+            return HTMLResponse(kept)
+        response = await route(request, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response, HTMLResponse) and len(response.body) <= PAGE_BYTES:
+            pages.keep(key, response.body)
+        return response
+    return answer
 
 
 def error_page(request: Request, status: int, message: str):
@@ -96,6 +127,7 @@ async def countries(request: Request):
 
 
 @router.get("/country/{country}")
+@cached_page
 async def country_page(request: Request, country: str):
     question = History(option=_many(request, "option"), country=country)
     try:
@@ -130,6 +162,7 @@ def _whatif_question(request: Request) -> WhatIf | None:
 
 
 @router.get("/whatif")
+@cached_page
 async def whatif_page(request: Request):
     form = {name: request.query_params.getlist(name) for name in ("set", "decide", "option")}
     form.update({name: _one(request, name) or "" for name in ("country", "year", "tier", "on", "forward")})
@@ -189,6 +222,7 @@ def comparison(report: dict) -> dict:
 
 
 @router.get("/trade")
+@cached_page
 async def trade_page(request: Request):
     question = Trade(option=_many(request, "option"), partners=_many(request, "partner"),
                      agreement=_one(request, "agreement"), on=_one(request, "on") or "")
@@ -233,6 +267,7 @@ async def scenario_upload(request: Request):
 
 
 @router.get("/scenarios/{name}")
+@cached_page
 async def shipped_scenario_page(request: Request, name: str):
     try:
         question = shipped_scenario(name, _many(request, "option"))
@@ -272,6 +307,7 @@ def statute_section(cite: str) -> str:
 
 
 @router.get("/law")
+@cached_page
 async def law_page(request: Request):
     engine = _engine(request)
     option = _many(request, "option")
@@ -297,6 +333,7 @@ async def law_page(request: Request):
 
 
 @router.get("/audit")
+@cached_page
 async def audit_page(request: Request):
     engine = _engine(request)
     only = _one(request, "only")
