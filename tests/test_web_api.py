@@ -369,6 +369,10 @@ def test_tierlaw_serve_binds_this_machine_by_default_and_serves_pages_and_the_sp
         status, page = fetch(port, "/whatif?country=MYS&year=2015&tier=3")
         assert status == 200 and b'id="headline"' in page
         assert fetch(port, "/static/forms.js")[0] == 200
+        taken = cli_bytes("serve", "--port", str(port), cwd=tmp_path)  # a second server on the same port
+        message = taken.stderr.decode()
+        assert taken.returncode == 2 and message.count("\n") == 1
+        assert message.startswith(f"tierlaw: error: --host/--port: cannot listen on 127.0.0.1:{port}: ")
     banner = server.stderr_text
     assert f"serving http://127.0.0.1:{port}/ (reference backend" in banner and "Traceback" not in banner
 

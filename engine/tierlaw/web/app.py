@@ -4,6 +4,7 @@ and the request-body limit; `serve` runs it on uvicorn."""
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -107,6 +108,7 @@ async def _refuse(send, err: HTTPException) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, **settings) -> None:
     import uvicorn
+    _check_can_listen(host, port)
     app = create_app(**settings)
     engine = app.state.engine
     sys.stderr.write(f"tierlaw: serving http://{host}:{port}/ ({engine.base.backend.NAME} backend, "
@@ -115,3 +117,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, **settings) -> None:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         engine.close()
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """A taken port or an unknown address is bad input: one line and exit 2, before anything loads."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        raise InputError(f"cannot listen on {host}:{port}: {err.strerror or err}", "--host/--port") from None
