@@ -238,6 +238,19 @@ def check(
 
 
 @app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds a request may take (then 503)."),
+    rules: Optional[Path] = RULES, data: Optional[Path] = DATA, option: list[str] = OPTION,
+    backend: Optional[str] = typer.Option(None, "--backend", help="reference (default here) or durable (one request at a time)."),
+):
+    """Pages and a JSON API (the same documents as --format json) on a local web server; see docs/web.md."""
+    from .web import serve as run_server  # lazy: the web framework loads only for this command
+    run_server(host, port, rules=rules, data=data, backend=backend, options=_options(option), timeout=timeout)
+
+
+@app.command()
 def lawmap(rules: Optional[Path] = RULES, output: Optional[Path] = OUTPUT):
     """The law map (docs/law-map.md): every rule with its citation, enacting law and window."""
     from .paths import default_rules_dir

@@ -1,0 +1,361 @@
+"""Pages for people: each asks one question by its GET URL and shows the answer first, with the
+timeline the HTML reports draw, then the details, the receipt and a link to the same answer as JSON."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from .. import cli, html, render
+from ..errors import InputError
+from .engine import Engine
+from .examples import RuleExamples
+from .filters import AUDIT_FILTERS, filter_rows
+from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, WhatIf, scenario_text, shipped_scenario,
+                        shipped_scenarios, whole)
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.globals.update(
+    tier_name=render.tier_name, when_text=render.when_text, because_text=render.because_text,
+    step_text=render.step_text, receipt_line=render.receipt_line, row_judgment=render.row_judgment,
+    set_off_text=render._set_off_text, features_text=render._features_text, partner_reason=render._partner_reason,
+    verdict=render._verdict, scenario_lines=render.scenario_lines, report_style=Markup(html.STYLE),
+    legend=Markup(html.LEGEND), quote=quote)
+AUDIT_TIMELINES = 12  # draw a timeline per country when the rows shown come from this many countries or fewer
+PAGE_BYTES = 500_000  # larger pages (the whole record's audit) are rendered each time
+SHARE_LIMIT = 6000  # characters of an uploaded scenario that still fit a shareable GET link
+
+router = APIRouter(include_in_schema=False)
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def _page(request: Request, template: str, status: int = 200, **context):
+    engine = _engine(request)
+    context.setdefault("receipt", engine.base.receipt())
+    return TEMPLATES.TemplateResponse(request, template, {"engine": engine, "ctx": engine.base, **context,
+                                                          "datalist": country_datalist(engine.base.record)},
+                                      status_code=status)
+
+
+_datalists: dict = {}
+
+
+def country_datalist(record) -> Markup:
+    """The country suggestions of the forms: the same on every page, so built once per record."""
+    if id(record) not in _datalists:
+        options = "".join(f'<option value="{escape(code)}">{escape(country.name)}</option>'
+                          for code, country in sorted(record.countries.items()))
+        _datalists[id(record)] = Markup(f'<datalist id="countries">{options}</datalist>')
+    return _datalists[id(record)]
+
+
+def cached_page(route):
+    """Keep the page a question renders: the answers are deterministic, so its address names it."""
+    @functools.wraps(route)
+    async def answer(request: Request, *args, **kwargs):
+        pages = _engine(request).pages
+        key = str(request.url)
+        kept = pages.get(key)
+        if kept is not None:
+            return HTMLResponse(kept)
+        response = await route(request, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response, HTMLResponse) and len(response.body) <= PAGE_BYTES:
+            pages.keep(key, response.body)
+        return response
+    return answer
+
+
+def error_page(request: Request, status: int, message: str):
+    return _page(request, "error.html", status, title="No answer", error=message)
+
+
+def _one(request: Request, name: str) -> str | None:
+    value = request.query_params.get(name, "").strip()
+    return value or None
+
+
+def _many(request: Request, name: str) -> tuple:
+    return tuple(v.strip() for v in request.query_params.getlist(name) if v.strip())
+
+
+def headline(report: dict, fallback: str) -> list:
+    """The answer in plain words: the document's own summary lines where it has them."""
+    return list(report.get("summary") or [fallback])
+
+
+def timeline(request: Request, recorded_rows: list, overlay: dict | None = None) -> Markup:
+    """The reports' SVG timeline of recorded placements, with hypothetical ones drawn over them."""
+    rows = html._history_rows(recorded_rows)
+    if not rows and not overlay:
+        return Markup("")
+    first, last = html._span(rows, *([overlay] if overlay else []))
+    return Markup(html.timeline(rows, first, last, cli._authority(_engine(request).base), overlay))
+
+
+async def _recorded(request: Request, code: str, option: tuple) -> list:
+    return await _engine(request).report(RecordedRows(option=option, country=code))
+
+
+# ---------------------------------------------------------------- home and countries
+
+
+@router.get("/")
+async def home(request: Request):
+    return _page(request, "home.html", title="tierlaw", scenarios=list(shipped_scenarios()))
+
+
+@router.get("/country")
+async def countries(request: Request):
+    """Every country of the record; ?country=NAME goes to that country's page."""
+    asked = _one(request, "country")
+    if asked:
+        try:
+            code = _engine(request).base.record.lookup(asked).code
+        except InputError as err:
+            return _page(request, "countries.html", 400, title="Countries", error=str(err), asked=asked)
+        return RedirectResponse(f"/country/{code}", status_code=303)
+    return _page(request, "countries.html", title="Countries", asked="")
+
+
+@router.get("/country/{country}")
+@cached_page
+async def country_page(request: Request, country: str):
+    question = History(option=_many(request, "option"), country=country)
+    try:
+        report = await _engine(request).report(question)
+    except InputError as err:
+        return _page(request, "countries.html", 404, title="Countries", error=str(err), asked=country)
+    if report["country"] != country:
+        query = urlencode([("option", o) for o in question.option])
+        return RedirectResponse(f"/country/{report['country']}" + (f"?{query}" if query else ""), status_code=303)
+    first_line = render.history_markdown(report).splitlines()[0].strip("*")
+    return _page(request, "country.html", title=f"{report['country_name']}: placements and the law", report=report,
+                 question=question, headline=headline(report, first_line), svg=timeline(request, report["rows"]),
+                 receipt=report["receipt"], api=f"/api/history?{question.query()}")
+
+
+# ---------------------------------------------------------------- what-if
+
+
+def _whatif_question(request: Request) -> WhatIf | None:
+    country, year, tier = _one(request, "country"), _one(request, "year"), _one(request, "tier")
+    if not (country or year or tier):
+        return None
+    forward = whole(_one(request, "forward"), "--forward")
+    if forward is not None and not 0 <= forward <= 25:
+        raise InputError(f"{forward} is not in the range 0 to 25", "--forward")
+    for value, what in ((country, "COUNTRY"), (year, "YEAR"), (tier, "--tier")):
+        if value is None:
+            raise InputError("missing: give the country, the report year and the tier", what)
+    return WhatIf(option=_many(request, "option"), country=country, year=whole(year, "YEAR"), tier=tier,
+                  set_=_many(request, "set"), decide=_many(request, "decide"), on=_one(request, "on"),
+                  forward=6 if forward is None else forward)
+
+
+@router.get("/whatif")
+@cached_page
+async def whatif_page(request: Request):
+    form = {name: request.query_params.getlist(name) for name in ("set", "decide", "option")}
+    form.update({name: _one(request, name) or "" for name in ("country", "year", "tier", "on", "forward")})
+    try:
+        question = _whatif_question(request)
+        if question is None:
+            return _page(request, "whatif.html", title="What if", form=form, report=None)
+        report = await _engine(request).report(question)
+        recorded = await _recorded(request, report["country"], question.option)
+    except InputError as err:
+        return _page(request, "whatif.html", 400, title="What if", form=form, report=None, error=str(err))
+    api = f"/api/whatif?{question.query()}"
+    if question.tier == "all":
+        tiers, matrix = render._tier_matrix(report)
+        return _page(request, "whatif.html", title=f"Every tier: {report['country_name']} {report['year']}",
+                     form=form, report=report, question=question, tiers=tiers, matrix=matrix, api=api,
+                     svg=timeline(request, recorded), receipt=report["receipt"],
+                     headline=headline(report, render.tiers_markdown(report).splitlines()[0].strip("*")))
+    return _page(request, "whatif.html", title=f"What if: {report['country_name']} {report['year']}", form=form,
+                 report=report, question=question, api=api, receipt=report["receipt"],
+                 headline=headline(report, render.whatif_summary(report)),
+                 svg=timeline(request, recorded, whatif_overlay(report)),
+                 flips=decision_flips(question, report["hypothetical"]), compared=comparison(report))
+
+
+def whatif_overlay(report: dict) -> dict:
+    """The hypothetical placement and the forward clock's effective tiers after it (as the HTML report)."""
+    hyp = report["hypothetical"]
+    overlay = {report["year"]: hyp["effective_tier"] or hyp["proposed_tier"]}
+    for step in (report.get("forward") or {}).get("steps", [])[1:]:
+        overlay[step["year"]] = step["effective"]
+    return overlay
+
+
+def decision_flips(question: WhatIf, result: dict) -> dict:
+    """decision id -> {option: URL of the same question with the decision settled that way}."""
+    flips = {}
+    for decision in result["decisions"]:
+        links = {option: "/whatif?" + question.deciding(decision["id"], option).query()
+                 for option in decision["options"] if option != decision["applied"]}
+        if decision["settled_by"] == "user":
+            links[None] = "/whatif?" + question.deciding(decision["id"], None).query()
+        flips[decision["id"]] = links
+    return flips
+
+
+def comparison(report: dict) -> dict:
+    """Added and removed consequences against the record: (id, title, first rule giving it)."""
+    first: dict = {}
+    for side in (report["hypothetical"], report["baseline"] or {"consequences": []}):
+        for c in side["consequences"]:
+            first.setdefault(c["id"], (c["title"], c["rule"]))
+    return {kind: [(cid, *first.get(cid, ("", ""))) for cid in ids] for kind, ids in report["changes"].items()}
+
+
+# ---------------------------------------------------------------- trade
+
+
+@router.get("/trade")
+@cached_page
+async def trade_page(request: Request):
+    question = Trade(option=_many(request, "option"), partners=_many(request, "partner"),
+                     agreement=_one(request, "agreement"), on=_one(request, "on") or "")
+    form = {"partner": list(question.partners), "agreement": question.agreement or "", "on": question.on}
+    if not (question.on or question.partners or question.agreement):
+        return _page(request, "trade.html", title="Trade check", form=form, report=None)
+    try:
+        report = await _engine(request).report(question)
+        watched = [p["country"] for p in report["partners"] if p["tpa_available"] is not True]
+        svgs = {code: timeline(request, await _recorded(request, code, question.option)) for code in watched}
+    except InputError as err:
+        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=str(err))
+    return _page(request, "trade.html", title=f"Trade check on {report['on']}", form=form, report=report,
+                 question=question, headline=headline(report, render.trade_summary(report)), svgs=svgs,
+                 receipt=report["receipt"], api=f"/api/trade?{question.query()}")
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+@router.get("/scenarios")
+async def scenarios_page(request: Request):
+    return _page(request, "scenarios.html", title="Scenarios", scenarios=list(shipped_scenarios()), report=None)
+
+
+@router.get("/scenarios/run")
+async def scenario_from_link(request: Request):
+    """A scenario carried in the URL itself (the share link of a small upload)."""
+    text = request.query_params.get("text", "")
+    question = Scenario(option=_many(request, "option"), text=text, name=_one(request, "name") or "scenario.yaml")
+    return await _scenario_result(request, question, share=True)
+
+
+@router.post("/scenarios")
+async def scenario_upload(request: Request):
+    async with request.form(max_files=1, max_fields=4) as form:
+        upload = form.get("file")
+        body = await upload.read() if upload is not None and getattr(upload, "filename", "") else None
+        name = (upload.filename if body is not None else None) or "scenario.yaml"
+        text = scenario_text(body, name) if body is not None else str(form.get("text") or "")
+    return await _scenario_result(request, Scenario(text=text, name=Path(name).name), share=True)
+
+
+@router.get("/scenarios/{name}")
+@cached_page
+async def shipped_scenario_page(request: Request, name: str):
+    try:
+        question = shipped_scenario(name, _many(request, "option"))
+    except InputError as err:
+        return _page(request, "scenarios.html", 404, title="Scenarios", scenarios=list(shipped_scenarios()),
+                     report=None, error=str(err))
+    return await _scenario_result(request, question, share=False,
+                                  api=f"/api/run?{urlencode([('scenario', name)] + [('option', o) for o in question.option])}")
+
+
+async def _scenario_result(request: Request, question: Scenario, share: bool, api: str | None = None):
+    shipped = list(shipped_scenarios())
+    try:
+        report = await _engine(request).report(question, keep=not share)
+        codes = sorted({item["country"] for item in report["results"]})
+        svgs = {}
+        for code in codes:
+            overlay = {i["year"]: i["scenario"]["effective_tier"] for i in report["results"] if i["country"] == code}
+            svgs[code] = timeline(request, await _recorded(request, code, question.option), overlay)
+    except InputError as err:
+        return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
+                     error=str(err), text=question.text)
+    fallback = " ".join(render.trade_summary(q) for q in report["trade"]) or \
+        render.scenario_lines(report["results"][0])[0]
+    link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
+    return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
+                 headline=headline(report, fallback), receipt=report["receipt"], share=link, api=api,
+                 text=question.text if share else None)
+
+
+# ---------------------------------------------------------------- the law
+
+
+def statute_section(cite: str) -> str:
+    """'22 U.S.C. 7107(b)(1)(C)' -> '22 U.S.C. 7107'."""
+    return render._cite_parts(cite)[0]
+
+
+@router.get("/law")
+@cached_page
+async def law_page(request: Request):
+    engine = _engine(request)
+    option = _many(request, "option")
+    book = await engine.report(Rules(option=option))
+    examples = await engine.report(RuleExamples(option=option))
+    sections: dict = {}
+    for rule in book["rules"]:
+        sections.setdefault(statute_section(rule["cite"]), []).append(rule)
+    chosen = _one(request, "section")
+    if chosen and chosen not in sections:
+        return _page(request, "law.html", 404, title="The law", sections={}, all_sections=sorted(sections),
+                     chosen=chosen, examples={}, error=f"no rule cites {chosen!r}")
+    shown = {chosen: sections[chosen]} if chosen else dict(sorted(sections.items()))
+    links = {rule_id: (example, "/whatif?" + WhatIf(option=option, country=example.country, year=example.year,
+                                                    tier=example.tier, decide=example.decide).query())
+             for rule_id, example in examples.items()}
+    return _page(request, "law.html", title="The law", sections=shown, all_sections=sorted(sections),
+                 chosen=chosen, examples=links, names={c: v.name for c, v in engine.base.record.countries.items()},
+                 receipt=book["receipt"], api="/api/rules")
+
+
+# ---------------------------------------------------------------- the audit
+
+
+@router.get("/audit")
+@cached_page
+async def audit_page(request: Request):
+    engine = _engine(request)
+    only = _one(request, "only")
+    try:
+        question = Audit(option=_many(request, "option"), countries=_many(request, "country"),
+                         first=whole(_one(request, "from"), "--from"), last=whole(_one(request, "to"), "--to"))
+        if not (question.countries or question.first or question.last):
+            latest = max(engine.base.record.years())  # a stable URL names its years: the latest report's
+            return RedirectResponse(f"/audit?{urlencode({'from': latest, 'to': latest})}", status_code=303)
+        narrow = bool(question.countries) or (question.first is not None and question.last is not None
+                                              and question.last - question.first < 3)
+        report = await engine.report(question, keep=narrow)
+        rows = filter_rows(report["rows"], only)
+        codes = list(dict.fromkeys(row["country"] for row in rows))
+        svgs = {code: timeline(request, await _recorded(request, code, question.option))
+                for code in codes} if len(codes) <= AUDIT_TIMELINES else {}
+    except InputError as err:
+        return _page(request, "audit.html", 400, title="Audit", report=None, error=str(err), only=only,
+                     filters=AUDIT_FILTERS, form=request.query_params)
+    counts = {name: len(filter_rows(report["rows"], name)) for name in AUDIT_FILTERS}
+    first_line = render.audit_markdown(report).splitlines()[0].strip("*")
+    return _page(request, "audit.html", title="Audit of the record", report=report, rows=rows, only=only,
+                 filters=AUDIT_FILTERS, counts=counts, question=question, svgs=svgs, form=request.query_params,
+                 headline=headline(report, first_line), receipt=report["receipt"], api=f"/api/audit?{question.query()}",
+                 base_query=question.query(), max_timelines=AUDIT_TIMELINES)

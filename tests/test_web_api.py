@@ -1,0 +1,386 @@
+"""`tierlaw serve`: the JSON API is the CLI's JSON byte for byte, bad input is a 4xx with the CLI's
+message, and the server stays safe: body limit, safe YAML, nothing written, a time limit, shared engine."""
+
+import concurrent.futures
+import os
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from test_bad_input import run_cli
+from web_helpers import cli_bytes, fetch, running_server
+from tierlaw.backends import durable_available
+from tierlaw.paths import default_data_dir, default_rules_dir, default_scenarios_dir
+from tierlaw.web import create_app
+from tierlaw.web.app import MAX_BODY
+from tierlaw.web.filters import AUDIT_FILTERS, filter_rows
+from tierlaw.web.pages import headline
+
+SCENARIO = default_scenarios_dir() / "malaysia-2015-tpp.yaml"
+TPP_BAR_CITE = "19 U.S.C. 4205(b)(6)(A)"
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def api_error(response) -> str:
+    assert response.headers["content-type"] == "application/json", response.text[:300]
+    return response.json()["error"]
+
+
+# ---------------------------------------------------------------- byte for byte with the CLI
+
+
+@pytest.mark.parametrize("argv, path", [
+    (["whatif", "MYS", "2015", "--tier", "3"], "/api/whatif?country=MYS&year=2015&tier=3"),
+    (["whatif", "MYS", "2015", "--tier", "3", "--set", "2013-2014=2WL", "--decide",
+      "presidential_determination=d4_full_waiver", "--on", "2016-02-04", "--forward", "2", "--option",
+      "special_rule_f_reach=next_stint_only"],
+     "/api/whatif?" + urlencode([("country", "MYS"), ("year", 2015), ("tier", "3"), ("set", "2013-2014=2WL"),
+                                 ("decide", "presidential_determination=d4_full_waiver"), ("on", "2016-02-04"),
+                                 ("forward", 2), ("option", "special_rule_f_reach=next_stint_only")])),
+    (["whatif", "Malaysia", "2015", "--tier", "all"], "/api/whatif?country=Malaysia&year=2015&tier=all"),
+    (["history", "Cuba"], "/api/history?country=Cuba"),
+    (["audit", "MYS", "THA", "--from", "2012", "--to", "2016"], "/api/audit?country=MYS&country=THA&from=2012&to=2016"),
+    (["trade", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?agreement=TPP&on=2015-10-05"),
+    (["trade", "Malaysia", "JPN", "--on", "2016-03-01"], "/api/trade?partner=Malaysia&partner=JPN&on=2016-03-01"),
+    (["run", str(SCENARIO)], "/api/run?scenario=malaysia-2015-tpp"),
+])
+def test_the_api_answers_with_the_cli_json_byte_for_byte(client, argv, path):
+    done = cli_bytes(*argv, "--format", "json", "--backend", "reference")
+    assert done.returncode == 0, done.stderr
+    response = client.get(path)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    assert response.content == done.stdout
+    assert client.get(path).content == done.stdout  # the second answer (from the server's cache) too
+
+
+def test_a_scenario_posted_in_the_body_is_run_like_the_file(client):
+    done = cli_bytes("run", str(SCENARIO), "--format", "json", "--backend", "reference")
+    response = client.post("/api/run", content=SCENARIO.read_bytes(), headers={"content-type": "application/yaml"})
+    assert response.status_code == 200 and response.content == done.stdout
+
+
+def test_the_rules_endpoint_lists_every_rule_of_the_rulebook(client):
+    expected = {}
+    for path in sorted(default_rules_dir().glob("*.yaml")):  # read independently of the engine's loader
+        for rule in (yaml.safe_load(path.read_text()) or {}).get("rules", []):
+            expected[rule["id"]] = rule
+    found = {rule["id"]: rule for rule in client.get("/api/rules").json()["rules"]}
+    assert set(found) == set(expected) and len(expected) > 30
+    for rule_id, rule in expected.items():
+        assert (found[rule_id]["cite"], found[rule_id]["enacted_by"], found[rule_id]["confidence"]) == (
+            rule["cite"], rule["enacted_by"], rule["confidence"])
+        assert found[rule_id]["in_force"] == {k: str(v) if "date" in k else v for k, v in rule.get("in_force", {}).items()}
+
+
+def test_the_openapi_document_describes_every_endpoint(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/whatif", "/api/history", "/api/audit", "/api/trade", "/api/run", "/api/rules"} <= set(spec["paths"])
+    whatif = spec["paths"]["/api/whatif"]["get"]
+    assert {p["name"] for p in whatif["parameters"]} >= {"country", "year", "tier", "set", "decide", "on", "option"}
+    assert "400" in whatif["responses"] and "application/yaml" in spec["paths"]["/api/run"]["post"]["requestBody"]["content"]
+    assert not any(path.startswith(("/whatif", "/country", "/docs")) for path in spec["paths"])  # pages are not API
+
+
+# ---------------------------------------------------------------- bad input: the CLI's message, 4xx
+
+
+@pytest.mark.parametrize("argv, path", [
+    (["whatif", "Atlantis", "2015", "--tier", "3"], "/api/whatif?country=Atlantis&year=2015&tier=3"),
+    (["whatif", "Korea", "2015", "--tier", "3"], "/api/whatif?country=Korea&year=2015&tier=3"),
+    (["whatif", "MYS", "1999", "--tier", "3"], "/api/whatif?country=MYS&year=1999&tier=3"),
+    (["whatif", "MYS", "2999", "--tier", "3"], "/api/whatif?country=MYS&year=2999&tier=3"),
+    (["whatif", "MYS", "2015", "--tier", "4"], "/api/whatif?country=MYS&year=2015&tier=4"),
+    (["whatif", "MYS", "2015", "--tier", "3", "--set", "2014:3"], "/api/whatif?country=MYS&year=2015&tier=3&set=2014:3"),
+    (["whatif", "MYS", "2015", "--tier", "3", "--on", "2015-13-01"], "/api/whatif?country=MYS&year=2015&tier=3&on=2015-13-01"),
+    (["whatif", "MYS", "2015", "--tier", "3", "--decide", "foo=bar"], "/api/whatif?country=MYS&year=2015&tier=3&decide=foo=bar"),
+    (["whatif", "MYS", "2015", "--tier", "3", "--option", "waiver_transition=maybe"],
+     "/api/whatif?country=MYS&year=2015&tier=3&option=waiver_transition=maybe"),
+    (["history", "Atlantis"], "/api/history?country=Atlantis"),
+    (["audit", "--from", "2016", "--to", "2012"], "/api/audit?from=2016&to=2012"),
+    (["trade", "MYS", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?partner=MYS&agreement=TPP&on=2015-10-05"),
+    (["trade", "--agreement", "XYZ", "--on", "2015-10-05"], "/api/trade?agreement=XYZ&on=2015-10-05"),
+])
+def test_bad_input_is_a_400_with_the_cli_message(client, capsys, argv, path):
+    code, out, err = run_cli(capsys, *argv, "--backend", "reference")
+    assert code == 2 and out == ""
+    response = client.get(path)
+    assert response.status_code == 400
+    assert f"tierlaw: error: {api_error(response)}\n" == err
+
+
+@pytest.mark.parametrize("path, fragments", [
+    ("/api/whatif?country=MYS&year=abc&tier=3", ["year", "integer"]),
+    ("/api/whatif?country=MYS&year=2015", ["tier", "required"]),
+    ("/api/whatif?country=MYS&year=2015&tier=3&forward=99", ["forward", "25"]),
+    ("/api/trade?agreement=TPP", ["on", "required"]),
+    ("/api/run?scenario=../../etc/passwd", ["no shipped scenario '../../etc/passwd'"]),
+])
+def test_malformed_requests_are_400_with_one_line_naming_the_argument(client, path, fragments):
+    response = client.get(path)
+    message = api_error(response)
+    assert response.status_code == 400 and "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_unknown_routes_are_404_json_under_the_api(client):
+    response = client.get("/api/nothing")
+    assert response.status_code == 404 and api_error(response) == "Not Found"
+
+
+@pytest.mark.parametrize("text", [
+    "name: broken\nplacements: [MYS\n",  # YAML syntax
+    "name: x\nplacements:\n  MYS:\n    2015: \"7\"\n",  # unknown tier
+    "name: x\nplacement:\n  MYS: {2015: \"3\"}\n",  # unknown top-level key
+    "name: x\nplacements: !!python/object/apply:os.system [\"touch PWNED\"]\n",  # no object construction
+    "name: x\nplacements:\n  !!python/name:os.system : 1\n",
+])
+def test_a_malformed_scenario_gets_the_cli_message(client, capsys, tmp_path, monkeypatch, text):
+    (tmp_path / "bad.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "run", "bad.yaml", "--backend", "reference")
+    response = client.post("/api/run?name=bad.yaml", content=text.encode())
+    assert code == 2 and response.status_code == 400
+    assert f"tierlaw: error: {api_error(response)}\n" == err
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+
+
+def test_a_python_tag_is_refused_not_constructed(client):
+    response = client.post("/api/run", content=b"name: x\nplacements: !!python/object/apply:time.sleep [30]\n")
+    assert response.status_code == 400
+    assert api_error(response) == ("scenario.yaml:2: invalid YAML: could not determine a constructor for the tag "
+                                   "'tag:yaml.org,2002:python/object/apply:time.sleep'")
+
+
+def test_a_scenario_that_is_not_utf8_is_refused(client):
+    response = client.post("/api/run?name=s.yaml", content="name: café\n".encode("latin-1"))
+    assert response.status_code == 400 and api_error(response) == "s.yaml: not UTF-8 text (byte 9)"
+
+
+def test_an_oversized_body_is_refused_by_its_length(client):
+    body = b"# " + b"x" * MAX_BODY + b"\nname: big\n"
+    response = client.post("/api/run", content=body)
+    assert response.status_code == 413 and "limit" in api_error(response)
+
+
+def test_an_oversized_body_without_a_length_is_refused_while_read(client):
+    def chunks():  # chunked transfer: no Content-Length to check up front
+        for _ in range(MAX_BODY // 65536 + 2):
+            yield b"#" * 65536
+    response = client.post("/api/run", content=chunks())
+    assert response.status_code == 413 and "limit" in api_error(response)
+
+
+def test_nothing_is_written_to_disk_while_serving_an_upload(client):
+    written = []
+    watching = threading.Event()
+
+    def audit_hook(event, args):  # every file the interpreter opens (open() gives a mode, os.open flags)
+        if watching.is_set() and event == "open":
+            path, mode, flags = args
+            if (mode and any(m in mode for m in "wax+")) or (mode is None and flags & (os.O_WRONLY | os.O_RDWR)):
+                written.append(path)
+    sys.addaudithook(audit_hook)
+    text = SCENARIO.read_text().replace("name: ", "name: uploaded ", 1)  # a question the cache has not seen
+    padded = text + "#" * (MAX_BODY - len(text) - 1000) + "\n"  # near the limit: must stay in memory
+    watching.set()
+    try:
+        response = client.post("/api/run?name=upload.yaml", content=text.encode())
+        page = client.post("/scenarios", files={"file": ("upload.yaml", padded.encode(), "application/yaml")})
+    finally:
+        watching.clear()
+    assert response.status_code == 200 and page.status_code == 200
+    assert response.json()["scenario"].startswith("uploaded ")
+    assert written == []
+
+
+# ---------------------------------------------------------------- sharing one engine, time limits
+
+
+def test_concurrent_requests_get_the_answers_of_sequential_ones(client):
+    paths = [f"/api/whatif?country={c}&year={y}&tier={t}" for c in ("THA", "CUB", "VNM") for y in (2012, 2019)
+             for t in ("2WL", "3")]
+    with TestClient(create_app()) as fresh:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(lambda p: fresh.get(p).content, paths))
+    alone = [client.get(p).content for p in paths]
+    assert together == alone and all(b'"receipt"' in body for body in together)
+
+
+def test_a_slow_request_times_out_with_503_and_does_not_stall_the_others():
+    with TestClient(create_app(timeout=0.5)) as slow:
+        began = time.monotonic()
+        response = slow.get("/api/audit")  # the whole record takes seconds
+        waited = time.monotonic() - began
+        assert response.status_code == 503 and "0.5 s" in api_error(response)
+        assert waited < 3
+        quick = slow.get("/api/whatif?country=MYS&year=2015&tier=3")  # while the audit still runs on
+        assert quick.status_code == 200 and quick.json()["hypothetical"]["effective_tier"] == "3"
+
+
+def test_a_durable_server_serialises_its_engine_and_agrees_with_the_reference_one(client):
+    if not durable_available():
+        pytest.skip("durable-rules does not import here")
+    paths = [f"/api/whatif?country=MYS&year={y}&tier=3" for y in (2013, 2014, 2015, 2016)]
+    with TestClient(create_app(backend="durable")) as durable:
+        assert not durable.app.state.engine.thread_safe
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda p: durable.get(p).json(), paths))
+        page = durable.get("/whatif?country=MYS&year=2015&tier=3").text
+    for path, answer in zip(paths, answers):
+        reference = client.get(path).json()
+        assert answer["receipt"].pop("backend") == "durable" and reference["receipt"].pop("backend") == "reference"
+        assert answer == reference
+    assert "one question at a time" in page
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_the_whatif_page_answers_first_with_the_timeline(client):
+    page = client.get("/whatif?country=MYS&year=2015&tier=3").text
+    assert page.index('id="headline"') < page.index('id="timeline"') < page.index('data-consequence="trade.tpa_bar"')
+    assert 'class="hypothetical" cx=' in page and 'data-year="2015"' in page
+    rows = re.findall(r'<tr id="r-([^"]+)" data-consequence="trade.tpa_bar".*?</tr>', page, re.S)
+    assert sorted(rows) == ["trade.tpa_bar.as_amended", "trade.tpa_bar.as_enacted"]  # P.L. 114-26, then TFTEA's
+    row = re.search(r'<tr id="r-trade.tpa_bar.as_enacted".*?</tr>', page, re.S).group(0)
+    assert "fast-track" in row and TPP_BAR_CITE in row and "holds 2015-07-27 to 2016-02-24" in row
+    assert "Tier 2 Watch List" in page.split('id="compare"')[0]  # the recorded placement of 2015
+    assert 'href="/api/whatif?country=MYS&amp;year=2015&amp;tier=3"' in page
+
+
+def test_every_open_decision_can_be_flipped_by_a_link(client):
+    page = client.get("/whatif?country=MYS&year=2015&tier=3").text
+    section = re.search(r'<section class="decision" id="d-presidential_determination">.*?</section>', page, re.S).group(0)
+    links = dict((option, href) for href, option in re.findall(r'<a href="([^"]+)" class="flip">([^<]+)</a>', section))
+    assert set(links) == {"d4_partial_waiver", "d4_full_waiver", "d2_existing_restrictions", "d3_subsequent_compliance"}
+    flipped = client.get(links["d4_full_waiver"].replace("&amp;", "&")).text
+    applied = re.search(r'id="d-presidential_determination">.*?Applied: <strong>(\w+)</strong>', flipped, re.S).group(1)
+    assert applied == "d4_full_waiver" and "settled by user" in flipped
+    assert 'data-consequence="tier3.full_waiver"' in flipped
+    assert 'data-consequence="tier3.withhold_nonhumanitarian_aid"' not in flipped
+
+
+def test_the_country_page_shows_each_recorded_year_with_its_sources(client):
+    page = client.get("/country/MYS").text
+    csv_rows = [line for name in ("tip_tiers.csv", "tip_tiers_supplement.csv")
+                for line in (default_data_dir() / name).read_text().splitlines() if ",MYS," in line]
+    assert page.count('class="mark t') == len(csv_rows)
+    row_2014 = re.search(r'<tr id="y2014".*?</tr>', page, re.S).group(0)
+    assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and "STATUTE" in row_2014
+    assert client.get("/country/Malaysia", follow_redirects=False).headers["location"] == "/country/MYS"
+
+
+def test_the_trade_page_gives_each_partner_its_status(client):
+    page = client.get("/trade?agreement=TPP&on=2015-10-05").text
+    malaysia = re.search(r'<tr id="partner-MYS".*?</tr>', page, re.S).group(0)
+    assert "Tier 2 Watch List" in malaysia and '<td class="status">available</td>' in malaysia
+    assert page.count('<tr id="partner-') == 11
+
+
+def test_each_rule_of_the_law_page_links_to_a_whatif_that_shows_it(client):
+    page = client.get("/law").text
+    rows = re.findall(r'<tr id="rule-([^"]+)">(.*?)</tr>', page, re.S)
+    links = [(rule_id, *link.groups()) for rule_id, row in rows
+             if (link := re.search(r'<a href="(/whatif\?[^"]+)#r-([^"]+)"', row))]
+    rules = client.get("/api/rules").json()["rules"]
+    shown = {r["id"] for r in rules if r["shown"]}
+    assert {rule_id for rule_id, _, _ in links} == shown
+    for rule_id, href, anchor in links:
+        assert anchor == rule_id
+        assert f'<tr id="r-{rule_id}"' in client.get(href.replace("&amp;", "&")).text, (rule_id, href)
+    section = client.get("/law?section=19 U.S.C. 4205").text
+    assert section.count('<tr id="rule-') == sum(1 for r in rules if r["cite"].startswith("19 U.S.C. 4205("))
+
+
+def test_the_audit_filters_keep_the_rows_they_name():
+    rows = [{"record_fits_law": False, "decisions": [], "findings": [{"audit": "anomaly"}]},
+            {"record_fits_law": True, "decisions": [{"id": "autodowngrade_waiver"}], "findings": []},
+            {"record_fits_law": True, "decisions": [], "findings": [{"audit": "required"}]},
+            {"record_fits_law": None, "decisions": [], "findings": [{"audit": "indeterminate"}]},
+            {"record_fits_law": True, "decisions": [], "findings": [{"audit": "set_off"}]}]
+    assert [filter_rows(rows, name) for name in ("conflicts", "waivers", "required", "gaps")] == [
+        rows[0:1], rows[1:2], rows[2:3], rows[3:4]]
+    assert filter_rows(rows, None) == rows and set(AUDIT_FILTERS) == {"conflicts", "required", "waivers", "gaps"}
+
+
+def test_the_audit_page_filters_the_document(client):
+    rows = client.get("/api/audit?country=MYS").json()["rows"]
+    conflicts = [r["year"] for r in rows if r["record_fits_law"] is False]
+    page = client.get("/audit?country=MYS&only=conflicts").text
+    shown = re.findall(r'<a href="/whatif\?country=MYS&amp;year=(\d+)&amp;tier=', page)
+    assert [int(y) for y in shown] == conflicts and conflicts
+    assert 'id="timeline-MYS"' in page
+    assert client.get("/audit", follow_redirects=False).status_code == 303
+    assert client.get("/audit?country=MYS&only=everything").status_code == 400
+
+
+def test_the_scenario_pages_run_shipped_and_uploaded_files(client):
+    shipped = client.get("/scenarios/malaysia-2015-tpp").text
+    assert 'id="headline"' in shipped and 'id="timeline-MYS"' in shipped and "blocked by MYS" in shipped
+    text = "name: Cuba on Tier 3 in 2016\nplacements:\n  CUB:\n    2016: \"3\"\n"
+    uploaded = client.post("/scenarios", files={"file": ("cuba.yaml", text.encode(), "application/yaml")}).text
+    assert "<h1>Cuba on Tier 3 in 2016</h1>" in uploaded
+    share = re.search(r'<a href="([^"]+)" id="share-link">', uploaded).group(1).replace("&amp;", "&")
+    assert "<h1>Cuba on Tier 3 in 2016</h1>" in client.get(share).text
+    refused = client.post("/scenarios", data={"text": "name: x\nplacements: !!python/object/apply:os.getcwd []\n"})
+    assert refused.status_code == 400 and "could not determine a constructor" in refused.text
+
+
+def test_pages_show_bad_input_as_one_message_with_the_form(client):
+    response = client.get("/whatif?country=Atlantis&year=2015&tier=3")
+    assert response.status_code == 400 and "COUNTRY: unknown country &#39;Atlantis&#39;" in response.text
+    assert 'id="whatif-form"' in response.text and "Traceback" not in response.text
+    assert client.get("/whatif?country=MYS&year=twenty&tier=3").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/", "/whatif", "/whatif?country=MYS&year=2015&tier=all", "/country", "/country/MYS",
+                                  "/trade", "/scenarios", "/law", "/audit?from=2024&to=2025", "/static/site.css"])
+def test_pages_load_nothing_from_elsewhere(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    outside = re.findall(r'(?:src|href|action)="(?:https?:)?//[^"]*"', response.text)
+    assert outside == []
+
+
+def test_the_headline_is_the_documents_summary_where_it_has_one():
+    assert headline({"summary": ["Fast-track is barred.", "Aid is withheld."]}, "one line") == [
+        "Fast-track is barred.", "Aid is withheld."]
+    assert headline({}, "one line") == ["one line"]
+
+
+# ---------------------------------------------------------------- the real process
+
+
+def test_tierlaw_serve_binds_this_machine_by_default_and_serves_pages_and_the_spec(tmp_path):
+    with running_server(tmp_path) as (port, server):
+        status, page = fetch(port, "/whatif?country=MYS&year=2015&tier=3")
+        assert status == 200 and b'id="headline"' in page
+        assert fetch(port, "/static/forms.js")[0] == 200
+        taken = cli_bytes("serve", "--port", str(port), cwd=tmp_path)  # a second server on the same port
+        message = taken.stderr.decode()
+        assert taken.returncode == 2 and message.count("\n") == 1
+        assert message.startswith(f"tierlaw: error: --host/--port: cannot listen on 127.0.0.1:{port}: ")
+    banner = server.stderr_text
+    assert f"serving http://127.0.0.1:{port}/ (reference backend" in banner and "Traceback" not in banner
+
+
+def test_the_command_line_does_not_load_the_web_framework(tmp_path):
+    done = cli_bytes("--help", cwd=tmp_path)
+    assert done.returncode == 0 and b"serve" in done.stdout
+    import subprocess
+    probe = subprocess.run([sys.executable, "-c", "import sys, tierlaw.cli; print(sorted(m for m in ('fastapi', "
+                            "'uvicorn', 'jinja2', 'starlette') if m in sys.modules))"], capture_output=True, text=True)
+    assert probe.stdout.strip() == "[]"
