@@ -4,44 +4,20 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from conftest import context
+from tierlaw import testing
 from tierlaw.backends import durable_available
-from tierlaw.model import Placement
-from tierlaw.queries import Case, evaluate_case
+from tierlaw.queries import evaluate_case
 
-TIERS = ["1", "2", "2WL", "3", "special"]
 EXAMPLES = int(os.environ.get("TIERLAW_EXAMPLES", "60"))
 
 pytestmark = pytest.mark.skipif(not durable_available() and not os.environ.get("TIERLAW_REQUIRE_DURABLE"),
                                 reason="durable-rules does not import on this Python")
 
 
-@st.composite
-def cases(draw):
-    year = draw(st.integers(2003, 2025))
-    start = draw(st.integers(2001, year))
-    tiers = draw(st.lists(st.sampled_from(TIERS + [None] * 1), min_size=year - start, max_size=year - start))
-    history = {y: Placement(year=y, tier=None, origin="unknown") for y in range(2001, year)}
-    history.update({y: Placement(year=y, tier=t, origin="set") for y, t in zip(range(start, year), tiers)})
-    proposed = Placement(year=year, tier=draw(st.sampled_from(TIERS)), origin="proposed")
-    decided = draw(st.fixed_dictionaries({}, optional={
-        "autodowngrade_waiver": st.sampled_from(["granted", "denied"]),
-        "presidential_determination": st.sampled_from(["d1_sanctions", "d4_full_waiver", "d4_partial_waiver"]),
-        "trade_letter": st.sampled_from(["submitted", "not_submitted"]),
-    }))
-    options = draw(st.fixed_dictionaries({}, optional={
-        "waiver_transition": st.sampled_from(["count_old_waivers", "fresh_start_2019"]),
-        "special_rule_f_history": st.sampled_from(["from_2009", "from_2019"]),
-        "special_rule_f_subsequently": st.sampled_from(["any_later_year", "immediately"]),
-        "special_rule_f_reach": st.sampled_from(["every_later_stint", "next_stint_only"]),
-    }))
-    return Case("ZZZ", year, proposed, history, decided, {k: "user" for k in decided}), options
-
-
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases())
+@given(testing.cases(context("reference")))
 def test_backends_agree(case_and_options):
     case, options = case_and_options
     reference = evaluate_case(context("reference", **options), case)
