@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 from conftest import BACKENDS, _backend_or_skip, context
 from test_bad_input import assert_one_line_error, copy_rules, run_cli
+from test_fuzz import EXAMPLES, mutated, tree_mutated
 from tierlaw.errors import InputError
 from tierlaw.testcases import load_all
 
@@ -19,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 # Written for the new default reading of (F) (special_rule_f_history: prospective); see the file's header.
 PROSPECTIVE = CASES / "special-rule-f-prospective.yaml"
+CASE_FILES = {p.name: p.read_text() for p in sorted(CASES.glob("*.yaml"))}
 PROSPECTIVE_DEFAULT = context("reference").rulebook.options["special_rule_f_history"].default == "prospective"
 
 
@@ -163,3 +166,15 @@ def test_a_refused_question_without_an_error_expectation_is_an_error_not_a_crash
 def test_k_selects_cases_by_name(capsys):
     code, out, err = run_cli(capsys, "test", str(CASES / "trade.yaml"), "-k", "TPP", "--backend", "reference")
     assert code == 0 and out.splitlines()[-1].startswith("3 passed")  # the three cases that name the TPP
+
+
+@settings(max_examples=max(EXAMPLES // 5, 10), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(mutated(CASE_FILES) | tree_mutated(CASE_FILES))
+def test_mutated_test_files_never_crash(capsys, tmp_path_factory, mutation):
+    path = tmp_path_factory.mktemp("cases") / mutation[0]
+    path.write_text(mutation[1])
+    code, out, err = run_cli(capsys, "test", str(path), "--backend", "reference")
+    assert code in (0, 1, 2) and "Traceback" not in err and "internal error" not in out + err, out + err
+    if code == 2:
+        assert err.count("\n") == 1 and out == "", err

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from test_cases import CASE_FILES, CASES
 from test_fuzz import RULE_FILES, SCENARIO_FILES, directory_with, mutated, tree_mutated
 from tierlaw import schemas
 from tierlaw.errors import InputError, RulebookConflict
@@ -19,9 +19,6 @@ from tierlaw.paths import default_rules_dir, default_scenarios_dir
 from tierlaw.rulebook import load_rulebook
 from tierlaw.yamlsafe import parse_yaml
 
-REPO = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).resolve().parent / "cases"
-CASE_FILES = {p.name: p.read_text() for p in sorted(CASES.glob("*.yaml"))}
 SHIPPED = {"rules": sorted(default_rules_dir().glob("*.yaml")), "scenario": sorted(default_scenarios_dir().glob("*.yaml")),
            "tests": sorted(CASES.glob("*.yaml"))}
 EXAMPLES = int(os.environ.get("TIERLAW_FUZZ_EXAMPLES", "150"))
