@@ -5,10 +5,8 @@ Years 2001-2008 are left unknown on purpose: the count starts with the 2009 repo
 must not matter.
 """
 
-import pytest
 
 from helpers import decisions, ids, one, tier_years, watch_list_years
-from tierlaw.errors import InputError
 from tierlaw.queries import whatif
 
 D_I = "22 U.S.C. 7107(b)(2)(D)(i)"

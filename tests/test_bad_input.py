@@ -80,7 +80,7 @@ BROKEN_RULEBOOKS = [
     ("tiers.yaml", "    confidence: OFFICIAL\n", "    confidence: OFFICIAL\n    confidence: STATUTE\n",
      ["tiers.yaml:", "duplicate key 'confidence'"]),
     ("tiers.yaml", "about:\n", "about: !!python/object/apply:os.system [\"echo hacked\"]\nx:\n",
-     ["tiers.yaml:1", "invalid YAML"]),
+     ["tiers.yaml:{line}", "invalid YAML"]),
     ("tiers.yaml", "rules:\n", "rules: [\n", ["tiers.yaml:", "invalid YAML"]),
     ("trade.yaml", "until_date: 2016-02-24}", "until_date: 2015-02-24}", ["until_date (exclusive) must come after"]),
     ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [special_rule_f.barred]",

@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from conftest import context
 from test_bad_input import copy_rules, edit, run_cli
+from tierlaw import testing
 from tierlaw.forward import step
 from tierlaw.queries import Context
 from tierlaw.verify import exhaustive, static_problems
@@ -73,7 +74,7 @@ def test_the_2019_cap_set_back_to_two_years_is_caught_with_a_runnable_counterexa
 
 # ---------------------------------------------------------------- properties on histories of any length
 
-TIERS = ["1", "2", "2WL", "3", "special"]
+TIERS = testing.tiers(context("reference"))  # the rulebook's tiers (tierlaw.testing)
 
 
 def longest_run(history: dict, tier: str, start: int) -> dict:
@@ -86,7 +87,7 @@ def longest_run(history: dict, tier: str, start: int) -> dict:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(TIERS), min_size=6, max_size=17), st.booleans())
+@given(st.lists(TIERS, min_size=6, max_size=17), st.booleans())
 def test_no_trajectory_outlasts_the_watch_list_cap(proposals, grant_waivers):
     from tierlaw.model import Placement
     from tierlaw.queries import Case, evaluate_case, history_for
@@ -160,7 +161,7 @@ class ForwardClockMachine(RuleBasedStateMachine):
         self.year = start
         self.history = {y: "2" for y in range(2001, start)}
 
-    @rule(tier=st.sampled_from(TIERS))
+    @rule(tier=TIERS)
     def next_report(self, tier):
         predicted = step(self.ctx, "ZZA", self.year, tier, dict(self.history))
         again = step(self.ctx, "ZZA", self.year, tier, dict(self.history))

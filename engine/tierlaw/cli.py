@@ -237,6 +237,22 @@ def check(
     print("exhaustive: every invariant holds and every rule fires in some history")
 
 
+@app.command(name="test")
+def test_cases(
+    paths: list[Path] = typer.Argument(..., help="Test files (YAML) or directories of them; see docs/testing.md."),
+    match: Optional[str] = typer.Option(None, "-k", help="Run only the cases whose name contains this text."),
+    rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
+    option: list[str] = OPTION,
+):
+    """Run YAML test cases of the law against the rulebook: passed, failed (with a diff) and errors."""
+    from .testcases import run_paths  # lazy: keeps `tierlaw --help` fast
+    ctx = _context(rules, data, backend, option)
+    text, passed = run_paths(ctx, paths, match)
+    _emit(text)
+    if not passed:
+        raise SystemExit(1)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
