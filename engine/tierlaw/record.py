@@ -192,10 +192,7 @@ class _Rows:
         self.countries: dict = {}
 
     def rows(self, path: Path, expected: list):
-        reader = csv.DictReader(io.StringIO(read_text(path)))
-        if reader.fieldnames != expected:
-            raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
-        for line, row in enumerate(reader, start=2):
+        for line, row in _csv(path, expected):
             where = f"{path}:{line}"
             code = row["iso3"] or self.codes_for_blank.get(row["country"])
             year = _year(row["year"], path, line)
@@ -271,12 +268,9 @@ def _known_codes(table: dict, countries: dict, path: Path, what: str) -> None:
 
 def _coverage(path: Path, tiers, years) -> dict:
     """list_coverage.csv: per report year, which tier lists are complete, probable, partial or uncertain."""
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    expected = ["year", "tier", "state", "rows_after_merge", "stated_count", "evidence"]
-    if reader.fieldnames != expected:
-        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    rows = _csv(path, ["year", "tier", "state", "rows_after_merge", "stated_count", "evidence"])
     found: dict = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         where = f"{path}:{line}"
         year = _year(row["year"], path, line)
         if year not in years:
@@ -291,6 +285,14 @@ def _coverage(path: Path, tiers, years) -> dict:
 
 
 COVERAGE_STATES = ("complete", "probable", "partial", "uncertain")
+
+
+def _csv(path: Path, expected: list):
+    """(line, row) of a data CSV whose header must be `expected`."""
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    if reader.fieldnames != expected:
+        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    return enumerate(reader, start=2)
 
 
 def _year(text, path, line) -> int:
@@ -337,12 +339,9 @@ def _releases(path: Path, years: range) -> dict:
 def _found_releases(path: Path, years: range, releases: dict) -> None:
     """report_dates_found.csv: release dates confirmed by several sources; they must agree with each other
     and with report_dates.yaml."""
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    expected = ["year", "date", "source_url", "source_kind"]
-    if reader.fieldnames != expected:
-        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    rows = _csv(path, ["year", "date", "source_url", "source_kind"])
     found: dict = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         where = f"{path}:{line}"
         year = _year(row["year"], path, line)
         try:
@@ -388,12 +387,9 @@ def _recorded_decisions(read: list, directory: Path, countries: dict, years: ran
 
 
 def _decision_rows(path: Path, decision: str, values: Mapping, offset: int, countries: dict, years: range):
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    expected = ["country", "iso3", "fiscal_year", "determination", "source"]
-    if reader.fieldnames != expected:
-        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    rows = _csv(path, ["country", "iso3", "fiscal_year", "determination", "source"])
     seen = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         where = f"{path}:{line}"
         fiscal = _year(row["fiscal_year"], path, line)
         year = fiscal + offset
@@ -414,12 +410,9 @@ def _decision_rows(path: Path, decision: str, values: Mapping, offset: int, coun
 
 def _documents(path: Path) -> dict:
     """The documents that made a decision, by fiscal year: number, date, Federal Register citation."""
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    expected = ["fiscal_year", "number", "date", "federal_register", "source"]
-    if reader.fieldnames != expected:
-        raise InputError(f"header must be {','.join(expected)}", f"{path}:1")
+    rows = _csv(path, ["fiscal_year", "number", "date", "federal_register", "source"])
     found = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in rows:
         fiscal = _year(row["fiscal_year"], path, line)
         try:
             day = dt.date.fromisoformat(row["date"] or "")
