@@ -20,8 +20,7 @@ from tierlaw.backends import durable_available
 from tierlaw.paths import default_data_dir, default_rules_dir, default_scenarios_dir
 from tierlaw.web import create_app
 from tierlaw.web.app import MAX_BODY
-from tierlaw.web.filters import AUDIT_FILTERS, filter_rows
-from tierlaw.web.pages import headline
+from tierlaw.audit import FILTERS as AUDIT_FILTERS, filter_rows
 
 SCENARIO = default_scenarios_dir() / "malaysia-2015-tpp.yaml"
 TPP_BAR_CITE = "19 U.S.C. 4205(b)(6)(A)"
@@ -256,7 +255,7 @@ def test_the_whatif_page_answers_first_with_the_timeline(client):
     rows = re.findall(r'<tr id="r-([^"]+)" data-consequence="trade.tpa_bar".*?</tr>', page, re.S)
     assert sorted(rows) == ["trade.tpa_bar.as_amended", "trade.tpa_bar.as_enacted"]  # P.L. 114-26, then TFTEA's
     row = re.search(r'<tr id="r-trade.tpa_bar.as_enacted".*?</tr>', page, re.S).group(0)
-    assert "fast-track" in row and TPP_BAR_CITE in row and "holds 2015-07-27 to 2016-02-24" in row
+    assert "fast-track" in row and TPP_BAR_CITE in row and "2015-07-27 to 2016-02-24" in row
     assert "Tier 2 Watch List" in page.split('id="compare"')[0]  # the recorded placement of 2015
     assert 'href="/api/whatif?country=MYS&amp;year=2015&amp;tier=3"' in page
 
@@ -306,14 +305,17 @@ def test_each_rule_of_the_law_page_links_to_a_whatif_that_shows_it(client):
 
 
 def test_the_audit_filters_keep_the_rows_they_name():
-    rows = [{"record_fits_law": False, "decisions": [], "findings": [{"audit": "anomaly"}]},
-            {"record_fits_law": True, "decisions": [{"id": "autodowngrade_waiver"}], "findings": []},
-            {"record_fits_law": True, "decisions": [], "findings": [{"audit": "required"}]},
-            {"record_fits_law": None, "decisions": [], "findings": [{"audit": "indeterminate"}]},
-            {"record_fits_law": True, "decisions": [], "findings": [{"audit": "set_off"}]}]
-    assert [filter_rows(rows, name) for name in ("conflicts", "waivers", "required", "gaps")] == [
-        rows[0:1], rows[1:2], rows[2:3], rows[3:4]]
-    assert filter_rows(rows, None) == rows and set(AUDIT_FILTERS) == {"conflicts", "required", "waivers", "gaps"}
+    rows = [{"tier": "2WL", "record_fits_law": False, "decisions": [], "findings": [{"audit": "conflict"}]},
+            {"tier": "2WL", "record_fits_law": True, "decisions": [{"id": "autodowngrade_waiver",
+                                                                   "settled_by": "record"}], "findings": []},
+            {"tier": "3", "record_fits_law": True, "decisions": [], "findings": [{"audit": "required"}]},
+            {"tier": "2WL", "record_fits_law": None, "decisions": [], "findings": [{"audit": "indeterminate"}]},
+            {"tier": "3", "record_fits_law": True, "decisions": [], "findings": [{"audit": "chosen"}]},
+            {"tier": "2", "record_fits_law": True, "decisions": [{"id": "x", "settled_by": "default"}], "findings": []}]
+    assert [filter_rows(rows, name) for name in ("conflicts", "waivers", "required", "gaps", "chosen")] == [
+        rows[0:1], rows[1:2], rows[2:3], rows[3:4], rows[4:5]]
+    assert filter_rows(rows, None) == rows
+    assert set(AUDIT_FILTERS) == {"conflicts", "required", "chosen", "waivers", "gaps"}
 
 
 def test_the_audit_page_filters_the_document(client):
@@ -354,12 +356,6 @@ def test_pages_load_nothing_from_elsewhere(client, path):
     assert response.status_code == 200
     outside = re.findall(r'(?:src|href|action)="(?:https?:)?//[^"]*"', response.text)
     assert outside == []
-
-
-def test_the_headline_is_the_documents_summary_where_it_has_one():
-    assert headline({"summary": ["Fast-track is barred.", "Aid is withheld."]}, "one line") == [
-        "Fast-track is barred.", "Aid is withheld."]
-    assert headline({}, "one line") == ["one line"]
 
 
 # ---------------------------------------------------------------- the real process

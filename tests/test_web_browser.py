@@ -89,7 +89,7 @@ def test_the_whatif_form_for_malaysia_2015_on_tier_3(server, browser, tmp_path):
     assert "fast-track" in text or "tpa_bar" in text  # the summary's words, or the one-line form's ids
     bar = browser.find_element(By.ID, "r-trade.tpa_bar.as_enacted")
     assert "fast-track" in bar.text and "19 U.S.C. 4205(b)(6)(A)" in bar.text  # P.L. 114-26 §106(b)(6)
-    assert "holds 2015-07-27 to 2016-02-24" in bar.text  # from the 2015 report's release to TFTEA
+    assert "2015-07-27 to 2016-02-24" in bar.text  # from the 2015 report's release to TFTEA
     svg = browser.find_element(By.CSS_SELECTOR, "#timeline svg")
     assert svg.find_elements(By.CSS_SELECTOR, 'circle.hypothetical[data-year="2015"]')
     assert browser.find_element(By.ID, "effective").text == "Tier 3"

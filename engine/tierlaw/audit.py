@@ -4,6 +4,7 @@ reading of the law, and which placements cannot be judged because of a gap."""
 
 from __future__ import annotations
 
+from . import summary
 from .errors import InputError
 from .model import Placement
 from .queries import Case, Context, history_for
@@ -31,16 +32,66 @@ def known_row(ctx: Context, code: str, placement: Placement) -> dict:
     return row
 
 
-def audit(ctx: Context, countries: list, first: int | None, last: int | None) -> dict:
+# --only NAME: (what it keeps, the row kind of summary.row_kinds it keeps)
+FILTERS = {
+    "conflicts": ("the record does not fit the law as read", "conflict"),
+    "required": ("the law required the recorded placement", "required"),
+    "chosen": ("the law allowed another placement too", "chosen"),
+    "waivers": ("the placement rests on a recorded or inferred decision, such as a waiver", "decision"),
+    "gaps": ("the judgment depends on years the record knows only in part", "gap"),
+}
+
+
+def filter_rows(rows: list, only: str | None) -> list:
+    """The rows `--only NAME` keeps (all of them without a filter)."""
+    if not only:
+        return rows
+    if only not in FILTERS:
+        raise InputError(f"unknown filter {only!r} (filters: {', '.join(FILTERS)})", "--only")
+    kind = FILTERS[only][1]
+    return [row for row in rows if kind in summary.row_kinds(row)]
+
+
+SET_OFF_KEYS = ("id", "rule", "cite", "status", "holds", "due", "window", "fiscal_year", "depends_on_decisions",
+                "depends_on_unknown_years")
+DECISION_KEYS = ("id", "cite", "applied", "settled_by", "source", "unrecorded", "made_by", "fiscal_year")
+
+
+def compact_row(row: dict) -> dict:
+    """An audit row without derivation trees: what it set off as references (id, rule, cite, dates), the
+    audit's own findings in full but for their derivations, the decisions without their option texts,
+    and no source addresses."""
+    set_off = [{k: f[k] for k in SET_OFF_KEYS if k in f} for f in row["findings"] if f["audit"] == "set_off"]
+    findings = [{k: v for k, v in f.items() if k != "because"} for f in row["findings"] if f["audit"] != "set_off"]
+    decisions = [dict({k: d[k] for k in DECISION_KEYS if k in d}, options=sorted(d["options"]))
+                 for d in row["decisions"]]
+    compact = dict(row, set_off=set_off, findings=findings, decisions=decisions)
+    compact.pop("links", None)  # the sources' addresses: in `history` and with --explain
+    return compact
+
+
+def audit(ctx: Context, countries: list, first: int | None, last: int | None, only: str | None = None,
+          explain: bool = False) -> dict:
+    """Every recorded placement of these countries (default: all) in [first, last], judged against the law
+    in force that year. `only` keeps one kind of row (FILTERS); the summary counts every row. Without
+    `explain` the derivation trees are left out."""
     codes = [ctx.record.lookup(c).code for c in countries] or sorted(ctx.record.placements)
     if first and last and first > last:
         raise InputError(f"--from {first} is after --to {last}", "--from/--to")
+    filter_rows([], only)  # an unknown filter is bad input before any work
     rows = []
     for code in codes:
         for year, placement in sorted(ctx.record.history(code).items()):
             if (first is None or year >= first) and (last is None or year <= last):
                 rows.append(audit_row(ctx, code, placement))
-    return {"rows": rows, "options": ctx.options, "receipt": ctx.receipt()}
+    report = {"rows": filter_rows(rows, only), "options": ctx.options, "receipt": ctx.receipt()}
+    report["summary"] = summary.audit_summary({"rows": rows})
+    if only:
+        report["only"] = only
+        report["summary"].append(f"Showing only {only} ({FILTERS[only][0]}): {len(report['rows'])} row(s)")
+    if not explain:
+        report["rows"] = [compact_row(row) for row in report["rows"]]
+    return report
 
 
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
@@ -58,4 +109,5 @@ def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
         from .forward import clock  # what comes next if the last recorded placement is proposed again
         last = max(recorded)
         report["forward"] = clock(ctx, who.code, last, recorded[last].tier, {}, forward_years)
+    report["summary"] = summary.history_summary(report, ctx.rulebook.tiers)
     return report

@@ -40,6 +40,7 @@ BACKEND = typer.Option(None, "--backend", help="durable or reference (default: d
 OPTION = typer.Option([], "--option", help="Interpretation option NAME=CHOICE (see docs/rules.md).")
 FORMAT = typer.Option(Format.table, "--format", help="Output format (html: history, whatif, run, audit).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output.")
+EXPLAIN = typer.Option(False, "--explain", help="Add the derivations (because ...) and what the law counted.")
 
 
 def _options(items: list) -> dict:
@@ -80,7 +81,7 @@ def _context(rules, data, backend, options, output=None):
     from .queries import Context  # lazy: keeps `tierlaw --help` fast
     _output[0] = output
     ctx = Context(rules, data, backend, _options(options))
-    render.use_tier_labels(ctx.rulebook.tiers)
+    render.use_rulebook(ctx.rulebook)
     return ctx
 
 
@@ -101,11 +102,12 @@ def _emit(text: str) -> None:
         raise InputError(f"cannot write: {err.strerror}", str(target)) from None
 
 
-def _show(report: dict, fmt: "Format", table, markdown, html_page=None) -> None:
-    """Print a report as JSON (the contract), a terminal table, Markdown or HTML."""
+def _show(report: dict, fmt: "Format", table, markdown, html_page=None, explain: bool = False) -> None:
+    """Print a report as JSON (the contract), terminal text, Markdown or HTML; `explain` adds derivations."""
     if fmt == Format.html and html_page is None:
-        raise InputError("html is offered for history, whatif, run and audit", "--format")
-    pick = {Format.json: render.as_json, Format.table: table, Format.markdown: markdown, Format.html: html_page}
+        raise InputError("html is offered for history, whatif, run, audit and trade", "--format")
+    pick = {Format.json: render.as_json, Format.table: lambda r: table(r, explain),
+            Format.markdown: lambda r: markdown(r, explain), Format.html: html_page}
     _emit(pick[fmt](report))
 
 
@@ -124,8 +126,8 @@ def whatif(
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
     on: Optional[str] = typer.Option(None, "--on", help="Evaluation date YYYY-MM-DD for date-keyed rules."),
     forward: int = typer.Option(6, "--forward", min=0, max=25, help="Reports ahead on the forward clock."),
-    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
-    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
+    data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Consequences of placing COUNTRY on TIER (or `all` tiers side by side) in report YEAR, against the record."""
     from .queries import whatif as run_whatif, whatif_all
@@ -133,18 +135,19 @@ def whatif(
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
-        _show(report, fmt, render.tiers_table, render.tiers_markdown)
+        _show(report, fmt, render.tiers_table, render.tiers_markdown, explain=explain)
         return
     report = run_whatif(ctx, country, year, tier, set_, settled, _date(on), forward_years=forward)
     from .html import whatif_html
     _show(report, fmt, render.whatif_table, render.whatif_markdown,
-          lambda r: whatif_html(r, _recorded_rows(ctx, {r["country"]}).get(r["country"], []), _authority(ctx)))
+          lambda r: whatif_html(r, _recorded_rows(ctx, {r["country"]}).get(r["country"], []), _authority(ctx)),
+          explain)
 
 
 @app.command()
 def history(
     country: str = typer.Argument(..., help="ISO3 code or report name."),
-    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN,
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
     option: list[str] = OPTION,
 ):
@@ -153,7 +156,8 @@ def history(
     ctx = _context(rules, data, backend, option, output)
     report = run_history(ctx, country)
     from .html import history_html
-    _show(report, fmt, render.history_table, render.history_markdown, lambda r: history_html(r, _authority(ctx)))
+    _show(report, fmt, render.history_table, render.history_markdown, lambda r: history_html(r, _authority(ctx)),
+          explain)
 
 
 @app.command()
@@ -161,16 +165,18 @@ def audit(
     countries: list[str] = typer.Argument(None, help="Countries to audit (default: the whole record)."),
     first: Optional[int] = typer.Option(None, "--from", help="First report year."),
     last: Optional[int] = typer.Option(None, "--to", help="Last report year."),
-    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
-    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    only: Optional[str] = typer.Option(None, "--only", help="Only rows of one kind: conflicts, required, chosen, "
+                                                            "waivers or gaps."),
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
+    data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Every recorded placement checked against the law in force that year."""
     from .audit import audit as run_audit
     ctx = _context(rules, data, backend, option, output)
-    report = run_audit(ctx, list(countries or []), first, last)
+    report = run_audit(ctx, list(countries or []), first, last, only=only, explain=explain)
     from .html import audit_html
     _show(report, fmt, render.audit_table, render.audit_markdown,
-          lambda r: audit_html(r, _rows_by_country(r["rows"]), _authority(ctx)))
+          lambda r: audit_html(r, _rows_by_country(r["rows"]), _authority(ctx)), explain)
 
 
 @app.command()
@@ -178,21 +184,27 @@ def trade(
     countries: list[str] = typer.Argument(None, help="Partner countries (or use --agreement)."),
     agreement: Optional[str] = typer.Option(None, "--agreement", help="An agreement in data/agreements.yaml (TPP)."),
     on: str = typer.Option(..., "--on", help="Date YYYY-MM-DD on which the implementing bill is considered."),
-    fmt: Format = FORMAT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
-    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    set_: list[str] = typer.Option([], "--set", help="COUNTRY:YEAR=TIER placement of a partner (repeatable)."),
+    decide: list[str] = typer.Option([], "--decide", help="COUNTRY:DECISION=OPTION for a partner's placement in "
+                                                          "the report most recent on the date."),
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
+    data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Whether fast-track (trade authorities) procedures are available on a date for these partners."""
-    from .trade import trade as run_trade
-    ctx = _context(rules, data, backend, option, None)
-    report = run_trade(ctx, list(countries or []), agreement, _date(on))
-    _show(report, fmt, render.trade_table, render.trade_markdown)
+    from .trade import parse_partner_decisions, parse_partner_sets, trade as run_trade
+    ctx = _context(rules, data, backend, option, output)
+    day = _date(on)
+    report = run_trade(ctx, list(countries or []), agreement, day, parse_partner_sets(ctx, set_),
+                       parse_partner_decisions(ctx, decide, day))
+    from .html import trade_html
+    _show(report, fmt, render.trade_table, render.trade_markdown, lambda r: trade_html(r, _authority(ctx)), explain)
 
 
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML); see docs/scenarios.md."),
-    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, rules: Optional[Path] = RULES, data: Optional[Path] = DATA,
-    backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
+    data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
 ):
     """Run a scenario file against the record and report what changes."""
     from .scenario import run as run_scenario
@@ -200,7 +212,7 @@ def run(
     report = run_scenario(ctx, scenario)
     from .html import run_html
     _show(report, fmt, render.run_table, render.run_markdown,
-          lambda r: run_html(r, _recorded_rows(ctx, {i["country"] for i in r["results"]}), _authority(ctx)))
+          lambda r: run_html(r, _recorded_rows(ctx, {i["country"] for i in r["results"]}), _authority(ctx)), explain)
 
 
 @app.command()

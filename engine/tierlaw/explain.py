@@ -84,6 +84,10 @@ def consequence(ctx, case, book, vector, run_, match) -> dict:
     entry = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
              "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}",
              "because": because(ctx, case, book, vector, run_, match)}
+    if rule.headline:
+        entry["headline"] = rule.headline
+    if rule.group:
+        entry["group"] = rule.group
     if rule.note:
         entry["note"] = rule.note
     if rule.then.opens:

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import html
 
-from . import render
+from . import render, summary
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#1a1a1a;max-width:70em}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}p.summary{font-weight:600}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}h3{font-size:1em;margin:.8em 0 .2em}p.summary{font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:.85em;margin:.6em 0}
 th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:left}th{background:#eee}
 .receipt{color:#555;font-size:.8em;margin-top:2em}.legend{font-size:.8em;color:#333}
 svg text{font-size:11px;font-family:inherit}
 .t0{fill:#2b8a3e}.t1{fill:#74b816}.t2{fill:#f59f00}.t3{fill:#c92a2a}.t4{fill:#868e96}.t5{fill:#1c7ed6}
 .gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.partial{fill:#dee2e6;stroke:#868e96}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
-.required{fill:#000}.anomaly{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
+.required{fill:#000}.conflict{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
 .hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
 .run{stroke:#adb5bd;stroke-width:3;opacity:.6}
 @media print{body{margin:0}h2{page-break-before:auto}}
@@ -98,31 +98,31 @@ def _mark(row, first) -> str:
         out.append(f'<circle class="waiver" cx="{x}" cy="{_y(tier)}" r="9"/>')
     if "required" in marks:
         out.append(f'<rect class="required" x="{x - 3}" y="{_y(tier) - 16}" width="6" height="6"/>')
-    if "anomaly" in marks:
-        out.append(f'<rect class="anomaly" x="{x - 9}" y="{_y(tier) - 9}" width="18" height="18"/>')
+    if "conflict" in marks:
+        out.append(f'<rect class="conflict" x="{x - 9}" y="{_y(tier) - 9}" width="18" height="18"/>')
     return "".join(out)
 
 
 def _row_marks(row) -> set:
+    """Marks of a recorded year on the timeline: a decision it rested on, required, chosen, a conflict."""
     marks = set()
-    if row["decisions"]:
+    if any(d["settled_by"] == "record" for d in row["decisions"]):
         marks.add("waiver")
     for finding in row["findings"]:
-        if finding.get("audit") == "required":
-            marks.add("required")
-        if finding.get("audit") == "anomaly":
-            marks.add("anomaly")
-        if finding.get("audit") == "set_off" and "fiscal_year" in finding:
-            marks.add(f"{finding['id']} (FY{finding['fiscal_year']})")
+        if finding.get("audit") in ("required", "conflict", "chosen"):
+            marks.add(finding["audit"])
+    for item in row.get("set_off") or [f for f in row["findings"] if f.get("audit") == "set_off"]:
+        if "fiscal_year" in item:
+            marks.add(f"{item['id']} (FY{item['fiscal_year']})")
     return marks
 
 
 LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded; grey circles: a '
-          'year known only as a set of tiers (hover for which). Grey lines: '
-          'consecutive years on the same list. Blue ring: a placement that needed a decision (such as a waiver '
-          'of the automatic downgrade). Black square: a placement the law required. Red square: a placement the '
-          'law as encoded did not allow. Shaded: trade promotion authority in force. Purple: hypothetical '
-          'placements. Hover a dot for details.</p>')
+          'year known only as a set of tiers (hover for which). Grey lines: consecutive years on the same list. '
+          'Blue ring: a placement that rested on a decision (a waiver of the automatic downgrade, a presidential '
+          'determination), recorded or inferred from the list. Black square: a placement the law required. '
+          'Red square: a placement that conflicts with the law as read. Shaded: trade promotion authority in '
+          'force. Purple: hypothetical placements. Hover a dot for details.</p>')
 
 
 def _page(title: str, body: list, receipt: dict) -> str:
@@ -131,13 +131,35 @@ def _page(title: str, body: list, receipt: dict) -> str:
             + "".join(body) + f'<p class="receipt">{html.escape(render.receipt_line(receipt))}</p></body></html>\n')
 
 
+def summary_html(sections: list) -> str:
+    """Summary sections answer-first: the untitled lines as the headline, then a heading and list a group."""
+    parts = []
+    for heading, items in sections:
+        if heading is None:
+            parts += [f'<p class="summary">{html.escape(item)}</p>' for item in items]
+        else:
+            parts.append(f"<h3>{html.escape(heading)}</h3><ul>" +
+                         "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
+    return "".join(parts)
+
+
+def lines_html(lines: list) -> str:
+    return summary_html([(None, lines[:1]), ("", lines[1:])] if len(lines) > 1 else [(None, lines)]).replace(
+        "<h3></h3>", "")
+
+
 def _consequences(result: dict) -> str:
+    decisions = summary.decisions_by_id(result)
     rows = "".join(
-        f"<tr><td>{html.escape(c['id'])}</td><td>{html.escape(c['cite'])}<br>{html.escape(c['enacted_by'])}"
-        f"<br>[{c['confidence']}]</td><td>{html.escape(c['title'])}<br><small>because: "
-        f"{html.escape(render.because_text(c))}</small></td><td>{html.escape(render.when_text(c))}</td></tr>"
-        for c in result["consequences"])
-    return ("<table><tr><th>consequence</th><th>cite</th><th>what and why</th><th>when</th></tr>"
+        f"<tr><td>{html.escape(row['headline'])}<br><small>{html.escape(row['title'])}</small></td>"
+        f"<td>{html.escape('; '.join(row['cites']))}<br>"
+        f"{html.escape('; '.join(dict.fromkeys(v['enacted_by'] for v in row['versions'])))}"
+        f"<br>[{html.escape(', '.join(dict.fromkeys(v['confidence'] for v in row['versions'])))}]</td>"
+        f"<td>{html.escape('; then '.join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row['versions'])))}"
+        f"</td><td><small>{html.escape(' / '.join(render.because_text(v) for v in row['versions'] if 'because' in v))}"
+        "</small></td></tr>"
+        for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])))
+    return ("<table><tr><th>consequence</th><th>cite and enacting law</th><th>when</th><th>because</th></tr>"
             f"{rows}</table>")
 
 
@@ -151,20 +173,32 @@ def _span(rows, *more):
     return min(years), max(years)
 
 
+def _year_rows(rows) -> str:
+    return "".join(
+        f"<tr><td>{r['year']}</td><td>{html.escape(render.tier_name(r['tier']))}</td>"
+        f"<td>{html.escape(r.get('confidence') or '')}</td><td>{html.escape(render.row_judgment(r))}</td>"
+        f"<td>{html.escape('; '.join(render.set_off_items(r)))}"
+        + "".join(f"<br><small>decision {html.escape(t)}</small>" for t, _ in render.decision_items(r))
+        + f"</td><td><small>{html.escape('; '.join(r['sources']))}</small></td></tr>" for r in rows)
+
+
+YEAR_HEADER = ("<tr><th>year</th><th>tier</th><th>confidence</th><th>what the law said</th><th>what it set off</th>"
+               "<th>sources</th></tr>")
+
+
+def _forward(report) -> str:
+    if not report.get("forward"):
+        return ""
+    return (f"<h2>{html.escape(render.forward_heading(report['forward']))}</h2><ul>" +
+            "".join(f"<li>{html.escape(render.step_text(s))}</li>" for s in report["forward"]["steps"]) + "</ul>")
+
+
 def history_html(report: dict, authority: list) -> str:
     rows = _history_rows(report["rows"])
     first, last = _span(rows)
-    table = "".join(f"<tr><td>{r['year']}</td><td>{html.escape(render.tier_name(r['tier']))}</td>"
-                    f"<td>{html.escape(render.row_judgment(r))}</td><td>{html.escape(render._set_off_text(r))}</td>"
-                    f"<td>{html.escape('; '.join(r['sources']))}</td></tr>" for r in report["rows"])
-    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']})</h1>",
-            f'<p class="summary">{html.escape(render.history_markdown(report).splitlines()[0].strip("*"))}</p>',
-            timeline(rows, first, last, authority), LEGEND,
-            "<table><tr><th>year</th><th>tier</th><th>what the law said</th><th>what it set off</th>"
-            f"<th>sources</th></tr>{table}</table>"]
-    if report.get("forward"):
-        body.append("<h2>Forward clock</h2><ul>" + "".join(
-            f"<li>{html.escape(render.step_text(s))}</li>" for s in report["forward"]["steps"]) + "</ul>")
+    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']})</h1>", lines_html(report["summary"]),
+            timeline(rows, first, last, authority), LEGEND, f"<table>{YEAR_HEADER}{_year_rows(report['rows'])}</table>",
+            _forward(report)]
     return _page(f"{report['country_name']}: placements and the law", body, report["receipt"])
 
 
@@ -172,21 +206,29 @@ def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
     hyp = report["hypothetical"]
     overlay = {report["year"]: hyp["effective_tier"] or hyp["proposed_tier"]}
     for step in (report.get("forward") or {}).get("steps", [])[1:]:
-        overlay[step["year"]] = step["effective"]
+        if step["effective"]:
+            overlay[step["year"]] = step["effective"]
     rows = _history_rows(recorded_rows)
     first, last = _span(rows, overlay)
     body = [f"<h1>{html.escape(report['country_name'])} ({report['country']}), report {report['year']}</h1>",
-            f'<p class="summary">{html.escape(render.whatif_summary(report))}</p>',
-            timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Consequences</h2>", _consequences(hyp)]
-    if report.get("forward"):
-        body.append("<h2>Forward clock</h2><ul>" + "".join(
-            f"<li>{html.escape(render.step_text(s))}</li>" for s in report["forward"]["steps"]) + "</ul>")
+            summary_html(summary.whatif_sections(report, render._groups, render._labels)),
+            f"<p>{html.escape(render._period_line(report['period']))}</p>",
+            timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Every consequence</h2>", _consequences(hyp),
+            _decisions(hyp), _forward(report)]
     return _page(f"What if: {report['country_name']} {report['year']}", body, report["receipt"])
 
 
+def _decisions(result) -> str:
+    items = render.decision_items(result)
+    if not items:
+        return ""
+    return "<h2>Decisions it rests on</h2><ul>" + "".join(
+        f"<li>{html.escape(text)}" + "".join(f"<br><small>{html.escape(d)}</small>" for d in details) + "</li>"
+        for text, details in items) + "</ul>"
+
+
 def run_html(report: dict, recorded: dict, authority: list) -> str:
-    body = [f"<h1>{html.escape(report['scenario'])}</h1>"]
-    body += [f'<p class="summary">{html.escape(render.trade_summary(q))}</p>' for q in report["trade"]]
+    body = [f"<h1>{html.escape(report['scenario'])}</h1>", lines_html(report["summary"])]
     if report["description"]:
         body.append(f"<p>{html.escape(report['description'])}</p>")
     by_country: dict = {}
@@ -194,25 +236,42 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         by_country.setdefault(item["country"], []).append(item)
     for code, items in by_country.items():
         rows = _history_rows(recorded.get(code, []))
-        overlay = {i["year"]: i["scenario"]["effective_tier"] for i in items}
+        overlay = {i["year"]: i["scenario"]["effective_tier"] for i in items if i["scenario"]["effective_tier"]}
         first, last = _span(rows, overlay)
         body.append(f"<h2>{html.escape(items[0]['country_name'])} ({code})</h2>")
         body.append(timeline(rows, first, last, authority, overlay))
         for item in items:
-            body.append("<ul>" + "".join(f"<li>{html.escape(line.strip())}</li>" for line in render.scenario_lines(item))
-                        + "</ul>" + _consequences(item["scenario"]))
+            body.append(summary_html(render.scenario_sections(item)) + _consequences(item["scenario"]))
+    for question in report["trade"]:
+        body.append(_trade_body(question))
     body.append(LEGEND)
     return _page(report["scenario"], body, report["receipt"])
 
 
 def audit_html(report: dict, histories: dict, authority: list) -> str:
-    body = [f"<h1>Audit of {len(report['rows'])} recorded placements</h1>",
-            f'<p class="summary">{html.escape(render.audit_markdown(report).splitlines()[0].strip("*"))}</p>', LEGEND]
-    for code, rows in histories.items():
-        marked = _history_rows(rows)
-        first, last = _span(marked)
-        body.append(f"<h2>{code}</h2>" + timeline(marked, first, last, authority))
-    lines = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in line) + "</tr>"
-                    for line in render._audit_lines(report))
+    body = [f"<h1>Audit of the record</h1>", lines_html(report["summary"]), LEGEND]
+    notable = render.notable_rows(report)
+    for code in dict.fromkeys(r["country"] for r in notable):
+        marked = _history_rows(histories.get(code, []))
+        if marked:
+            first, last = _span(marked)
+            body.append(f"<h2>{code}</h2>" + timeline(marked, first, last, authority))
+    lines = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in (
+        r["country"], r["year"], render.tier_name(r["tier"]), render.row_judgment(r))) + "</tr>" for r in notable)
     body.append(f"<table><tr><th>country</th><th>year</th><th>tier</th><th>what the law said</th></tr>{lines}</table>")
     return _page("Audit of the record", body, report["receipt"])
+
+
+def _trade_body(report: dict) -> str:
+    partners = "".join(
+        f"<tr><td>{html.escape(p['country'])}</td><td>{html.escape(p['name'])}</td>"
+        f"<td>{html.escape(render._verdict(p['tpa_available']))}</td><td>{html.escape(p['status'])}</td></tr>"
+        for p in report["partners"])
+    return (lines_html(report["summary"]) +
+            "<table><tr><th>code</th><th>partner</th><th>fast-track</th><th>why</th></tr>" + partners + "</table>")
+
+
+def trade_html(report: dict, authority: list) -> str:
+    what = report["agreement"] or ", ".join(p["country"] for p in report["partners"])
+    body = [f"<h1>Fast-track for {html.escape(what)} on {report['on']}</h1>", _trade_body(report)]
+    return _page(f"Trade check {what} {report['on']}", body, report["receipt"])

@@ -54,6 +54,8 @@ class Rule:
     id: str
     consequence: str
     title: str
+    headline: str | None  # the consequence in a few plain words, for results' headlines
+    group: str | None  # the headline group it belongs to (rulebook `groups:`); none: details only
     cite: str
     enacted_by: str
     in_force: InForce
@@ -75,6 +77,7 @@ class Decision:
     default: str
     default_basis: str
     fiscal_year: int | None = None  # offset from the report year of the fiscal year the decision asks about
+    hangs_on: str | None = None  # how a consequence resting on the default reads ("unless the President ...")
 
 
 @attrs.frozen
@@ -96,6 +99,7 @@ class Rulebook:
     queries: dict  # query name -> what it asks of the rules (e.g. trade: bar, exception_decision, authority)
     invariants: dict  # name -> invariant spec for exhaustive verification
     country_facts: dict  # name -> {description, default, ref}: facts of a country rules may test
+    groups: dict  # headline group -> label, in headline order
     rules: tuple
     digest: str
     source: str

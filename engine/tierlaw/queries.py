@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from . import __version__
+from . import __version__, summary
 from .backends import get_backend
 from .compile import compile_book, parameter, resolve_options
 from .errors import InputError
@@ -291,6 +291,8 @@ def _decision(ctx, case, decision_id) -> dict:
              "applied": case.decisions.get(decision_id, spec.default), "settled_by": settled_by}
     if spec.fiscal_year is not None:
         entry["fiscal_year"] = case.year + spec.fiscal_year
+    if spec.hangs_on:
+        entry["hangs_on"] = spec.hangs_on
     if decision_id in case.sources:
         entry["source"] = case.sources[decision_id]
     if settled_by == "default":
@@ -499,6 +501,7 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
     if forward_years:
         from .forward import clock  # the clock builds on this module
         report["forward"] = clock(ctx, who.code, year, tier, overrides, forward_years)
+    report["summary"] = summary.whatif_summary(report, ctx.rulebook.groups, ctx.rulebook.tiers)
     return report
 
 
@@ -513,6 +516,7 @@ def whatif_all(ctx: Context, country: str, year: int, sets: list = (), decide: l
     return {"country": first["country"], "country_name": first["country_name"], "year": year,
             "on": first["on"], "period": first["period"], "baseline": first["baseline"],
             "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
+            "summary": [report["summary"][0] for report in reports.values()],
             "options": ctx.options, "receipt": ctx.receipt()}
 
 

@@ -448,6 +448,8 @@ def _agreements(path: Path, countries: dict) -> dict:
 
 def _agreement_dates(check: Checker, dates: Mapping, what: str) -> None:
     for event, entry in dates.items():
-        day = entry.get("date") if isinstance(entry, Mapping) and set(entry) == {"date", "source"} else None
-        if not isinstance(day, dt.date) or not isinstance(entry["source"], str):
-            check.fail(dates, event, f"{what}: date {event!r} needs {{date: YYYY-MM-DD, source: text}}")
+        shaped = isinstance(entry, Mapping) and {"date", "source"} <= set(entry) <= {"date", "source", "what"}
+        day = entry.get("date") if shaped else None
+        if not isinstance(day, dt.date) or not isinstance(entry["source"], str) or \
+                not isinstance(entry.get("what", ""), str):
+            check.fail(dates, event, f"{what}: date {event!r} needs {{date: YYYY-MM-DD, source: text, what: text}}")

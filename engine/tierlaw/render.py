@@ -1,21 +1,43 @@
-"""Text forms of results: JSON (the contract), a terminal table and Markdown. No logic here."""
+"""Text forms of results: JSON (the contract), terminal text and Markdown. No logic here.
+
+Every text form opens with the answer in plain words (the document's `summary`, grouped as the
+rulebook's `groups:` order them); the details follow, one row per consequence. `explain` adds the
+derivations and the values the law counted. Terminal text is wrapped at word boundaries to the
+terminal's width."""
 
 from __future__ import annotations
 
-import io
 import json
+import os
+import shutil
+import textwrap
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import summary
+
 _labels: dict = {}
+_groups: dict = {}
+DEFAULT_WIDTH = 100  # when the output is not a terminal and COLUMNS is not set
 
 
-def use_tier_labels(tiers: dict) -> None:
-    """Short tier names for text output, from the rulebook's `tiers:` ("Tier 1 - list (1)(A)" -> "Tier 1")."""
+def use_rulebook(book) -> None:
+    """Tier labels ("Tier 1 - list (1)(A)" -> "Tier 1") and headline groups of the rulebook in use."""
     _labels.clear()
-    _labels.update({tier: label.split(" - ")[0] for tier, label in tiers.items()})
+    _labels.update({tier: label.split(" - ")[0] for tier, label in book.tiers.items()})
+    _groups.clear()
+    _groups.update(book.groups)
+
+
+def width() -> int:
+    """The terminal's width (COLUMNS wins), or DEFAULT_WIDTH when writing to a file or a pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(40, int(os.environ["COLUMNS"]))
+    if os.isatty(1):
+        return max(40, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+    return DEFAULT_WIDTH
 
 
 def as_json(result: dict) -> str:
@@ -24,23 +46,62 @@ def as_json(result: dict) -> str:
 
 def tier_name(tier) -> str:
     """A tier's short label; a list of tiers (a year known only in part) reads "Tier 1, Tier 2 or Tier 3"."""
-    if isinstance(tier, (list, tuple)):
-        names = [tier_name(t) for t in tier]
-        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
-    return "unknown" if tier is None else _labels.get(tier, str(tier))
+    return summary.tier_words(tier, _labels) if tier is not None else "unknown"
+
+
+# ---------------------------------------------------------------- words
+
+
+def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list:
+    """Lines of at most width() characters, broken between words only."""
+    return textwrap.wrap(text, width=width(), initial_indent=indent,
+                         subsequent_indent=indent if hanging is None else hanging,
+                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def bullet(text: str, depth: int = 1) -> list:
+    pad = "  " * depth
+    return _wrap(text, pad + "- ", pad + "  ")
+
+
+def sections_text(sections: list) -> list:
+    """Summary sections as text: the untitled one as paragraphs, the others as a heading and bullets."""
+    lines = []
+    for heading, items in sections:
+        if heading is None:
+            for item in items:
+                lines += _wrap(item)
+        else:
+            lines.append(heading)
+            for item in items:
+                lines += bullet(item)
+    return lines
+
+
+def sections_markdown(sections: list) -> list:
+    lines = []
+    for heading, items in sections:
+        if heading is None:
+            lines += [f"**{_md(item)}**" for item in items] + [""]
+        else:
+            lines += [f"**{heading}**", *[f"- {_md(item)}" for item in items], ""]
+    return lines
+
+
+def _md(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _placements_text(placements: list) -> str:
-    return ", ".join(f"{p['year']} {p['tier'] or 'unknown'}" for p in placements)
+    return ", ".join(f"{p['year']} {tier_name(p['tier'])}" for p in placements)
 
 
 def fact_text(fact: dict) -> str:
     """One fact of a derivation in a few words."""
     kind = fact["fact"]
     if kind == "placement":
-        origin = "proposed" if fact["origin"] == "proposed" else fact["origin"]
-        source = f" [{';'.join(fact['sources'])}]" if fact["sources"] else ""
-        return f"{fact['year']} placement {fact['tier'] or 'unknown'} ({origin}){source}"
+        source = f" [{'; '.join(fact['sources'])}]" if fact["sources"] else ""
+        return f"{fact['year']} placement {tier_name(fact['tier'])} ({fact['origin']}){source}"
     if kind == "feature":
         param = f", {fact['parameter']['name']}={fact['parameter']['value']}" if "parameter" in fact else ""
         seen = f" from {_placements_text(fact['placements'])}" if fact["placements"] else ""
@@ -52,7 +113,7 @@ def fact_text(fact: dict) -> str:
         return f"{fact['kind']}={fact['value']} [by {rules}]"
     if kind == "country":
         return f"country {fact['name']}={fact['value']} ({fact['source']})"
-    return f"unknown placements {fact['years']}: {fact['note']}"
+    return f"years {', '.join(map(str, fact['years']))} known in part or not at all: {fact['note']}"
 
 
 def because_text(consequence: dict) -> str:
@@ -60,103 +121,61 @@ def because_text(consequence: dict) -> str:
 
 
 def when_text(consequence: dict) -> str:
-    parts = []
-    if "holds" in consequence:
-        parts.append(f"holds {consequence['holds']['from']} to {consequence['holds']['until']} (excl.)")
-    if "due" in consequence:
-        parts.append(f"due by {consequence['due']['by']}")
-    if "window" in consequence:
-        parts.append(f"between {consequence['window']['from']} and {consequence['window']['to']}")
-    if "fiscal_year" in consequence:
-        parts.append(f"FY{consequence['fiscal_year']}")
+    """A consequence's dates and status in words."""
+    parts = [summary.dates_text(consequence)]
     if consequence.get("status") == "indeterminate":
-        parts.append(f"INDETERMINATE: depends on unknown {consequence['depends_on_unknown_years']}")
-    return "; ".join(parts)
+        parts.append(f"only in some readings of {', '.join(map(str, consequence['depends_on_unknown_years']))}")
+    if consequence.get("status") == "depends_on_decision":
+        parts.append(f"depends on the unrecorded {', '.join(consequence['depends_on_decisions'])}")
+    return "; ".join(p for p in parts if p)
 
 
-def _effective_line(result: dict) -> str:
-    if result["effective_tier"] is None and result.get("effective_tier_possible"):
-        possible = " or ".join(tier_name(t) for t in result["effective_tier_possible"])
-        return f"effective placement: {possible} (depends on unknown years {result['unknown_years']})"
-    return f"effective placement: {tier_name(result['effective_tier'])}"
+def consequence_items(result: dict, explain: bool = False) -> list:
+    """One item per consequence (its versions merged): headline or title, dates and conditions, citation,
+    enacting law; with `explain`, each version's derivation."""
+    decisions = summary.decisions_by_id(result)
+    items = []
+    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
+        enacted = "; ".join(dict.fromkeys(f"{v['enacted_by']} [{v['confidence']}]" for v in row["versions"]))
+        items.append((f"{summary.row_text(row, decisions)}, {enacted}",
+                      [f"because: {because_text(v)}" for v in row["versions"]] if explain else []))
+    return items
 
 
-# ---------------------------------------------------------------- table
-
-
-def _console(buffer) -> Console:
-    return Console(file=buffer, width=140, force_terminal=False, color_system=None, soft_wrap=False,
-                   markup=False, highlight=False, emoji=False)
-
-
-def _consequence_table(result: dict, title: str) -> Table:
-    table = Table(title=title, show_lines=True, title_justify="left")
-    for header, width in (("consequence", 30), ("cite", 26), ("what and why", 64), ("when", 18)):
-        table.add_column(header, overflow="fold", max_width=width)
-    for c in result["consequences"]:
-        table.add_row(Text(c["id"]), Text(f"{c['cite']}\n{c['enacted_by']}\n[{c['confidence']}]"),
-                      Text(f"{c['title']}\nbecause: {because_text(c)}"), Text(when_text(c)))
-    return table
-
-
-def _decision_lines(result: dict) -> list:
+def items_text(items: list) -> list:
     lines = []
+    for text, details in items:
+        lines += bullet(text)
+        for detail in details:
+            lines += bullet(detail, depth=2)
+    return lines
+
+
+def decision_items(result: dict, explain: bool = False) -> list:
+    """The decisions a result rests on: how each is settled and what follows from each option."""
+    items = []
     for d in result["decisions"]:
-        lines.append(f"  {d['id']} ({d['cite']}, {d['decided_by']}): applied {d['applied']} ({d['settled_by']})")
+        how = {"default": "assumed (the statute's default)", "user": "settled by you", "record": "recorded",
+               "scenario": "settled by the scenario"}.get(d["settled_by"], d["settled_by"])
+        if d.get("unrecorded"):
+            how = "not recorded; the default is shown and what depends on it says so"
+        source = f" [{d['source']}]" if d.get("source") else ""
+        made = _made_text(d.get("made_by"))
+        text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}, {d['decided_by']})"
+        options = []
         for option, entry in d["options"].items():
             follows = f" -> {tier_name(entry['effective_tier'])}" if "effective_tier" in entry else ""
-            lines.append(f"    {option}{follows}: {entry['description']}")
-    return lines
+            options.append(f"{option}{follows}" + (f": {entry['description']}" if explain else ""))
+        items.append((text, [f"options: {'; '.join(options)}"] if options else []))
+    return items
 
 
-def whatif_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
-    hyp, base = report["hypothetical"], report["baseline"]
-    recorded = tier_name(base["proposed_tier"]) if base else "no recorded placement"
-    console.print(f"{report['country_name']} ({report['country']}), report {report['year']}: "
-                  f"what if {tier_name(hyp['proposed_tier'])}? (recorded: {recorded})")
-    period = report["period"]
-    console.print(f"Report {period['report']} is the most recent from {period['most_recent_from']} "
-                  f"until {period['until']}" + (f"; {period['note']}" if "note" in period else ""))
-    console.print(f"Hypothetical {_effective_line(hyp)}")
-    console.print(_consequence_table(hyp, "Consequences of the hypothetical placement"))
-    if hyp["decisions"]:
-        console.print("Open decisions (the statute's default applies unless settled):")
-        for line in _decision_lines(hyp):
-            console.print(line)
-    console.print(f"Compared with the record: added {', '.join(report['changes']['added']) or 'nothing'}; "
-                  f"removed {', '.join(report['changes']['removed']) or 'nothing'}")
-    for line in forward_lines(report.get("forward")):
-        console.print(line)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
-
-
-def forward_lines(forward) -> list:
-    """The forward clock in plain lines: one per report year."""
-    if not forward:
-        return []
-    lines = [f"Forward clock: proposing {tier_name(forward['proposing'])} every year from {forward['from_year']}"]
-    for step in forward["steps"]:
-        lines.append("  " + step_text(step))
-    forced = forward["first_forced_change"]
-    lines.append(f"  first forced change: {forced if forced else 'none within these years'}")
-    return lines
-
-
-def step_text(step: dict) -> str:
-    counted = _features_text({k: v for k, v in step["features"].items() if k != "prev_tier"})
-    if step["stands"] is False:
-        forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
-        verdict = f"becomes {tier_name(step['effective'])}: {forced}"
-    elif step["stands"] is None:
-        verdict = f"depends on unknown years {step.get('unknown_years')}"
-    else:
-        verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
-    duties = ", ".join(f"{d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
-                       + ("?" if d["status"] == "indeterminate" else "") for d in step["duties"])
-    return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
+def _made_text(made) -> str:
+    if not made:
+        return ""
+    inside = {True: "inside", False: "outside"}.get(made.get("within_window"))
+    window = f", {inside} the window {made['window']['from']} to {made['window']['to']}" if inside else ""
+    return f"; made by determination {made['number']} of {made['date']}{window}"
 
 
 def receipt_line(receipt: dict) -> str:
@@ -164,171 +183,191 @@ def receipt_line(receipt: dict) -> str:
             f"rulebook {receipt['rulebook'][:19]}…, data {receipt['data'][:19]}…")
 
 
-# ---------------------------------------------------------------- markdown
+def _period_line(period: dict) -> str:
+    mark = summary.ESTIMATED if period.get("estimated") else ""
+    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
+            f"until {period['until']}{mark}")
+    return line + (f"; {period['note']}, so nothing dated holds" if "note" in period else "")
 
 
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+# ---------------------------------------------------------------- forward clock
 
 
-def consequences_markdown(result: dict) -> list:
-    lines = ["| consequence | cite | enacted by | what and why | when |", "|---|---|---|---|---|"]
-    for c in result["consequences"]:
-        lines.append("| " + " | ".join(_md_escape(x) for x in (
-            c["id"], c["cite"], c["enacted_by"], f"{c['title']}. Because: {because_text(c)}", when_text(c))) + " |")
-    return lines
+def forward_items(forward) -> list:
+    if not forward:
+        return []
+    return [(step_text(step), []) for step in forward["steps"]]
 
 
-def whatif_summary(report: dict) -> str:
-    hyp, base = report["hypothetical"], report["baseline"]
-    was = f" instead of the recorded {tier_name(base['proposed_tier'])}" if base else ""
-    added = report["changes"]["added"]
-    tail = f"; it would add {len(added)} consequence(s): {', '.join(added)}" if added else ""
-    return (f"{tier_name(hyp['proposed_tier'])} for {report['country_name']} in the {report['year']} report{was} "
-            f"gives {_effective_line(hyp)}{tail}.")
+def step_text(step: dict) -> str:
+    counted = ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
+    if step["stands"] is False:
+        forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
+        verdict = f"becomes {tier_name(step['effective'])}: {forced}"
+    elif step["stands"] is None:
+        possible = tier_name(step.get("effective_possible") or [])
+        years = ", ".join(map(str, step.get("depends_on_years") or step.get("unknown_years") or []))
+        verdict = f"{possible}, depending on {years}" if step.get("effective_possible") else f"depends on {years}"
+    else:
+        verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
+    duties = ", ".join(f"{d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
+                       for d in step["duties"])
+    return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
 
 
-def whatif_markdown(report: dict) -> str:
+def forward_heading(forward) -> str:
+    return f"Forward clock: {tier_name(forward['proposing'])} proposed every year from {forward['from_year']}"
+
+
+# ---------------------------------------------------------------- what-if
+
+
+
+
+def whatif_text(report: dict, explain: bool = False) -> list:
     hyp = report["hypothetical"]
-    lines = [f"**{whatif_summary(report)}**", "", f"## {report['country_name']} ({report['country']}), "
-             f"report {report['year']}", "", *consequences_markdown(hyp), ""]
+    lines = sections_text(summary.whatif_sections(report, _groups, _labels))
+    lines += _wrap(_period_line(report["period"]))
+    lines += ["", f"All consequences of {tier_name(hyp['proposed_tier'])} (effective: "
+                  f"{tier_name(hyp['effective_tier'] if hyp['effective_tier'] else hyp.get('effective_tier_possible'))})"]
+    lines += items_text(consequence_items(hyp, explain))
     if hyp["decisions"]:
-        lines += ["### Open decisions", "", *[f"- {line.strip()}" for line in _decision_lines(hyp)], ""]
-    changes = report["changes"]
-    lines += [f"Added against the record: {', '.join(changes['added']) or 'nothing'}. "
-              f"Removed: {', '.join(changes['removed']) or 'nothing'}.", ""]
+        lines += ["", "Decisions it rests on (settle one with --decide NAME=OPTION):"]
+        lines += items_text(decision_items(hyp, explain))
+    if explain:
+        lines += ["", "What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items())]
     if report.get("forward"):
-        lines += ["### Forward clock", "", *[f"- {line.strip()}" for line in forward_lines(report["forward"])[1:]], ""]
-    lines += [f"_{receipt_line(report['receipt'])}_", ""]
-    return "\n".join(lines)
+        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
+    return lines + ["", receipt_line(report["receipt"])]
+
+
+def whatif_table(report: dict, explain: bool = False) -> str:
+    return "\n".join(whatif_text(report, explain)) + "\n"
+
+
+def whatif_markdown(report: dict, explain: bool = False) -> str:
+    hyp = report["hypothetical"]
+    lines = sections_markdown(summary.whatif_sections(report, _groups, _labels))
+    lines += [_md(_period_line(report["period"])), "", f"## {report['country_name']} ({report['country']}), "
+              f"report {report['year']}: every consequence", ""]
+    lines += consequences_markdown(hyp, explain)
+    if hyp["decisions"]:
+        lines += ["", "### Decisions it rests on", "", *[f"- {_md(t)}" for t, _ in decision_items(hyp, explain)]]
+    if report.get("forward"):
+        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"])]]
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+
+
+def consequences_markdown(result: dict, explain: bool = False) -> list:
+    lines = ["| consequence | cite | enacted by | when |" + (" because |" if explain else ""),
+             "|---|---|---|---|" + ("---|" if explain else "")]
+    decisions = summary.decisions_by_id(result)
+    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
+        when = "; then ".join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row["versions"]))
+        cells = [row["headline"], "; ".join(row["cites"]),
+                 "; ".join(dict.fromkeys(v["enacted_by"] for v in row["versions"])), when]
+        if explain:
+            cells.append(" / ".join(because_text(v) for v in row["versions"]))
+        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    return lines
 
 
 # ---------------------------------------------------------------- history and audit
 
 
-def _features_text(features: dict) -> str:
-    return ", ".join(f"{name}={value}" for name, value in features.items())
-
-
-def _findings_of(row: dict, kind: str) -> list:
-    return [f for f in row["findings"] if f.get("audit") == kind]
+def set_off_items(row: dict) -> list:
+    """What a recorded placement set off, in headline words with dates (groups only)."""
+    decisions = summary.decisions_by_id(row)
+    consequences = row.get("set_off") or [f for f in row["findings"] if f.get("audit") == "set_off"]
+    return [summary.row_text(r, decisions, cite=False)
+            for _, rows in summary.grouped(summary.merged(consequences), _groups) for r in rows]
 
 
 def row_judgment(row: dict) -> str:
-    """What the law said of a recorded placement, in words."""
+    """What the law said of a year: for a recorded placement, how it stands against the law."""
     if row["tier"] is None:
         return "no placement recorded (gap)"
-    parts = [f"needed {d['id']}={d['applied']} ({d['cite']})" for d in row["decisions"]]
-    for f in _findings_of(row, "required"):
-        parts.append(f"required: {f['title']} ({f['cite']}); a {f['instead_of']} proposal would have become "
-                     f"{row['tier']}")
-    for f in _findings_of(row, "anomaly"):
-        fits = ", ".join(f["fits_law_with_option"]) or "no single option"
-        parts.append(f"NOT ALLOWED as recorded ({f['cite']}); fits with {fits}")
-    for f in _findings_of(row, "indeterminate"):
-        parts.append(f"cannot be judged fully: unknown {f['unknown_years']}")
-    return "; ".join(parts) or "allowed as recorded"
+    if isinstance(row["tier"], list):
+        return f"known only as one of {tier_name(row['tier'])}: {row.get('basis', '')}"
+    parts = []
+    for f in row["findings"]:
+        if f.get("audit") == "required":
+            parts.append(f"required: a {tier_name(f['instead_of'])} proposal would have become "
+                         f"{tier_name(row['tier'])} ({f['title']}, {f['cite']})")
+        elif f.get("audit") == "chosen":
+            parts.append(f"chosen: the law also allowed {tier_name(f['instead_of'])} with "
+                         f"{', '.join(f['allowed_with'])} ({f['cite']})")
+        elif f.get("audit") == "conflict":
+            parts.append(f"CONFLICT: {f['title']}")
+        elif f.get("audit") == "indeterminate":
+            parts.append(f"cannot be judged fully: depends on {', '.join(map(str, f['unknown_years']))}")
+    return "; ".join(parts) or "allowed as published"
 
 
-def _cite_parts(cite: str) -> tuple:
-    section, paren, rest = cite.partition("(")
-    return section.strip(), paren + rest
+def history_row_items(row: dict, explain: bool = False) -> tuple:
+    """(year line, detail lines) of one history or audit row."""
+    confidence = f" [{row['confidence']}]" if row.get("confidence") else ""
+    head = f"{row['year']} {tier_name(row['tier'])}{confidence}: {row_judgment(row)}"
+    details = []
+    set_off = set_off_items(row)
+    if set_off:
+        details.append("set off: " + "; ".join(set_off))
+    for text, _ in decision_items({"decisions": row["decisions"]}):
+        details.append(f"decision {text}")
+    if explain and row["sources"]:
+        details.append("sources: " + ", ".join(row["sources"]))
+    if explain and row["features"]:
+        details.append("counted: " + ", ".join(f"{k}={v}" for k, v in row["features"].items()))
+    return head, details
 
 
-def compact_cites(findings: list) -> str:
-    """Citations grouped by section: '22 U.S.C. 7107 (b)(1)(C), (c); 19 U.S.C. 4205 (b)(6)(A)'."""
-    grouped: dict = {}
-    for f in findings:
-        section, tail = _cite_parts(f["cite"])
-        tails = grouped.setdefault(section, [])
-        if tail not in tails:
-            tails.append(tail)
-    return "; ".join(f"{section} {', '.join(t for t in tails if t)}".strip() for section, tails in grouped.items())
-
-
-def _set_off_text(row: dict) -> str:
-    found = _findings_of(row, "set_off")
-    text = compact_cites(found)
-    if _findings_of(row, "law_would_give"):
-        return "not derived (placement outside the law as encoded)"
-    years = sorted({f["fiscal_year"] for f in found if "fiscal_year" in f})
-    if years:
-        text += f"; FY{', FY'.join(map(str, years))}"
-    for f in found:
-        if "holds" in f:
-            text += f"; {_cite_parts(f['cite'])[1] or f['cite']} holds {f['holds']['from']}..{f['holds']['until']}"
-    return text
-
-
-def history_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
-    console.print(f"{report['country_name']} ({report['country']}): placements checked against the law of each year")
-    table = Table(show_lines=False, box=None, pad_edge=False)
-    for header, width in (("year", 4), ("tier", 4), ("counted by the law", 24), ("what the law said", 44),
-                          ("what it set off", 48), ("sources", 16)):
-        table.add_column(header, overflow="fold", max_width=width)
+def history_table(report: dict, explain: bool = False) -> str:
+    lines = [line for item in report["summary"] for line in _wrap(item)] + [""]
     for row in report["rows"]:
-        table.add_row(Text(str(row["year"])), Text(row["tier"] or "-"), Text(_features_text(row["features"])),
-                      Text(row_judgment(row)), Text(_set_off_text(row)), Text("; ".join(row["sources"])))
-    console.print(table)
-    for line in forward_lines(report.get("forward")):
-        console.print(line)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
-
-
-def history_markdown(report: dict) -> str:
-    rows = report["rows"]
-    anomalies = [str(r["year"]) for r in rows if r["record_fits_law"] is False]
-    gaps = [str(r["year"]) for r in rows if r["tier"] is None]
-    summary = (f"**{report['country_name']} ({report['country']}): {len(rows) - len(gaps)} recorded placement(s), "
-               f"{len(gaps)} year(s) without a recorded placement"
-               + (f"; not allowed as recorded in {', '.join(anomalies)}" if anomalies else "") + ".**")
-    lines = [summary, "", "| year | tier | counted by the law | what the law said | what it set off | sources |",
-             "|---|---|---|---|---|---|"]
-    for row in rows:
-        lines.append("| " + " | ".join(_md_escape(x) for x in (
-            row["year"], tier_name(row["tier"]), _features_text(row["features"]), row_judgment(row),
-            _set_off_text(row), "; ".join(row["sources"]))) + " |")
+        head, details = history_row_items(row, explain)
+        lines += _wrap(head, "", "      ")
+        for detail in details:
+            lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
-        lines += ["", "### Forward clock", "", *[f"- {line.strip()}" for line in forward_lines(report["forward"])[1:]]]
+        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
+    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+
+
+def history_markdown(report: dict, explain: bool = False) -> str:
+    lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
+             "| year | tier | confidence | what the law said | what it set off | sources |", "|---|---|---|---|---|---|"]
+    for row in report["rows"]:
+        lines.append("| " + " | ".join(_md(x) for x in (
+            row["year"], tier_name(row["tier"]), row.get("confidence") or "", row_judgment(row),
+            "; ".join(set_off_items(row) + [f"decision {t}" for t, _ in decision_items(row)]),
+            "; ".join(row["sources"]))) + " |")
+    if report.get("forward"):
+        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"])]]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
-def _audit_lines(report: dict) -> list:
-    lines = []
-    for row in report["rows"]:
-        judgment = row_judgment(row)
-        if judgment != "allowed as recorded":
-            lines.append((row["country"], row["year"], tier_name(row["tier"]), judgment))
-    return lines
+def notable_rows(report: dict) -> list:
+    """Rows worth a look (not simply allowed as published), conflicts first."""
+    rank = {"conflict": 0, "gap": 1, "required": 2, "chosen": 3, "decision": 4}
+    found = [(min(rank[k] for k in kinds), row) for row in report["rows"] if (kinds := summary.row_kinds(row))]
+    return [row for _, row in sorted(found, key=lambda pair: pair[0])]
 
 
-def audit_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
-    rows = report["rows"]
-    notable = _audit_lines(report)
-    console.print(f"Audit of {len(rows)} recorded placements: {len(notable)} needed a decision, were required, "
-                  f"were not allowed as recorded, or depend on gaps (the rest were allowed as recorded)")
-    table = Table(show_lines=False)
-    for header, width in (("country", 7), ("year", 4), ("tier", 18), ("what the law said", 100)):
-        table.add_column(header, overflow="fold", max_width=width)
-    for line in notable:
-        table.add_row(*(Text(str(x)) for x in line))
-    console.print(table)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
+def audit_table(report: dict, explain: bool = False) -> str:
+    lines = [line for item in report["summary"] for line in _wrap(item)] + [""]
+    for row in notable_rows(report):
+        head, details = history_row_items(row, explain)
+        lines += _wrap(f"{row['country']} {head}", "", "      ")
+        for detail in details if explain else []:
+            lines += _wrap(detail, "      ", "        ")
+    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
 
 
-def audit_markdown(report: dict) -> str:
-    notable = _audit_lines(report)
-    anomalies = sum(1 for r in report["rows"] if r["record_fits_law"] is False)
-    lines = [f"**Audit of {len(report['rows'])} recorded placements: {anomalies} not allowed as recorded under the "
-             f"options applied; {len(notable)} worth a look.**", "", "| country | year | tier | what the law said |",
-             "|---|---|---|---|"]
-    lines += ["| " + " | ".join(_md_escape(x) for x in line) + " |" for line in notable]
+def audit_markdown(report: dict, explain: bool = False) -> str:
+    lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
+             "| country | year | tier | what the law said |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(_md(x) for x in (r["country"], r["year"], tier_name(r["tier"]), row_judgment(r))) + " |"
+              for r in notable_rows(report)]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
@@ -337,45 +376,53 @@ def audit_markdown(report: dict) -> str:
 
 def _tier_matrix(report: dict) -> tuple:
     tiers = list(report["tiers"])
-    ids_by_tier = {t: {c["id"]: c for c in r["consequences"]} for t, r in report["tiers"].items()}
-    every = sorted({i for found in ids_by_tier.values() for i in found})
+    rows_by_tier = {t: {r["id"]: r for r in summary.merged(r_["consequences"])} for t, r_ in report["tiers"].items()}
+    every = {}
+    for found in rows_by_tier.values():
+        for consequence, row in found.items():
+            every.setdefault(consequence, row)
     rows = []
-    for consequence in every:
-        cite = next(found[consequence]["cite"] for found in ids_by_tier.values() if consequence in found)
+    for consequence, row in sorted(every.items(), key=lambda pair: summary._cite_key(pair[1]["cite"])):
         marks = []
         for tier in tiers:
-            c = ids_by_tier[tier].get(consequence)
-            marks.append("" if c is None else "?" if c.get("status") == "indeterminate" else "x")
-        rows.append((consequence, cite, marks))
+            hit = rows_by_tier[tier].get(consequence)
+            indeterminate = hit and any(v.get("status") == "indeterminate" for v in hit["versions"])
+            marks.append("" if hit is None else "?" if indeterminate else "x")
+        rows.append((row["headline"], row["cite"], marks))
     return tiers, rows
 
 
-def tiers_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
+def tiers_table(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
-    console.print(f"{report['country_name']} ({report['country']}), report {report['year']}: every tier side by side "
-                  f"(x applies, ? depends on unknown years)")
-    table = Table(show_lines=False)
-    table.add_column("consequence", max_width=44, overflow="fold")
-    table.add_column("cite", max_width=28, overflow="fold")
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    table.add_column("consequence (x applies, ? in some readings)", ratio=1)
+    table.add_column("cite", max_width=28)
     for tier in tiers:
-        table.add_column(tier, justify="center")
+        table.add_column(tier, justify="center", no_wrap=True)
     table.add_row(Text("effective placement"), Text(""),
                   *[Text(str(report["tiers"][t]["effective_tier"] or "?")) for t in tiers])
-    for consequence, cite, marks in rows:
-        table.add_row(Text(consequence), Text(cite), *[Text(m) for m in marks])
-    console.print(table)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
+    for headline, cite, marks in rows:
+        table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
+    lines = [line for item in report["summary"] for line in _wrap(item)]
+    return "\n".join(lines) + "\n" + _rich(table) + receipt_line(report["receipt"]) + "\n"
 
 
-def tiers_markdown(report: dict) -> str:
+def _rich(renderable) -> str:
+    console = Console(width=width(), force_terminal=False, color_system=None, soft_wrap=False, markup=False,
+                      highlight=False, emoji=False, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(renderable)
+    text = console.export_text()
+    console.file.close()
+    return text
+
+
+def tiers_markdown(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
     lines = [f"**{report['country_name']} ({report['country']}), report {report['year']}: which tier changes what.**",
-             "", "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
+             "", *[f"- {_md(x)}" for x in report["summary"]], "",
+             "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
-    lines += ["| " + " | ".join([_md_escape(c), _md_escape(cite), *marks]) + " |" for c, cite, marks in rows]
+    lines += ["| " + " | ".join([_md(c), _md(cite), *marks]) + " |" for c, cite, marks in rows]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
@@ -383,112 +430,102 @@ def tiers_markdown(report: dict) -> str:
 
 
 def _verdict(value) -> str:
-    return {True: "available", False: "NOT available", None: "undecided (open decision or unknown data)"}[value]
+    return {True: "available", False: "NOT available", None: "undecided"}[value]
 
 
 def trade_summary(report: dict) -> str:
-    what = f"the {report['agreement']} implementing bill" if report["agreement"] else "an implementing bill"
-    blocking = f"; blocked by {', '.join(report['blocking'])}" if report["blocking"] else ""
-    still_open = f"; open for {', '.join(report['open'])}" if report["open"] else ""
-    authority = "" if report["authority"]["in_force"] else "; no trade promotion authority was in force"
-    return f"On {report['on']}, fast-track for {what} is {_verdict(report['tpa_available'])}{blocking}{still_open}{authority}."
+    return report["summary"][0] if report.get("summary") else summary.trade_summary(report)
 
 
-def _partner_reason(partner: dict) -> str:
+def partner_line(partner: dict) -> str:
+    return f"{partner['country']} {partner['name']}: {_verdict(partner['tpa_available'])} - {partner['status']}"
+
+
+def trade_lines(report: dict) -> list:
+    """The answer, the authority and exception route, the agreement's milestones, then one line a partner."""
+    lines = [line for item in report["summary"] for line in _wrap(item)]
+    authority = report["authority"]
+    lines += _wrap("Trade promotion authority: " + (f"{authority['name']} ({authority['from']} to {authority['until']})"
+                                                    if authority["in_force"] else authority["because"]))
+    route = report["exception_route"]
+    lines += _wrap(f"Exception route on that date: {route['title']} ({route['cite']}): "
+                   f"{'exists' if route['available'] else 'does not exist'}")
+    return lines + ["Partners:"] + [line for p in report["partners"] for line in bullet(partner_line(p))]
+
+
+def trade_table(report: dict, explain: bool = False) -> str:
+    lines = trade_lines(report)
+    if explain:
+        for partner in report["partners"]:
+            lines += [f"{partner['country']}:"] + [line for item in _reasons(partner) for line in bullet(item)]
+    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+
+
+def _reasons(partner: dict) -> list:
     reasons = []
     for item in partner["because"]:
         if isinstance(item, str):
             reasons.append(item)
-        elif "cite" in item and "options" in item:
-            reasons.append(f"open decision {item['id']} ({item['cite']}): applied {item['applied']} ({item['settled_by']})")
+        elif "options" in item:
+            reasons.append(f"decision {item['id']} ({item['cite']}): {item['applied']} ({item['settled_by']})")
         else:
-            reasons.append(f"{item['title']} ({item['cite']}, {item['enacted_by']})")
-    return "; ".join(reasons)
+            reasons.append(f"{item['title']} ({item['cite']}, {item['enacted_by']}); because: {because_text(item)}")
+    return reasons
 
 
-def _trade_rows(report: dict) -> list:
-    return [(p["country"], p["name"], str(p["report_year"]), p["tier"] or "unknown", _verdict(p["tpa_available"]),
-             _partner_reason(p)) for p in report["partners"]]
-
-
-def trade_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
-    console.print(trade_summary(report))
-    route = report["exception_route"]
-    console.print(f"Exception route on that date: {route['title']} ({route['cite']}): "
-                  f"{'exists' if route['available'] else 'does not exist'}")
-    authority = report["authority"]
-    console.print(f"Trade promotion authority: {authority.get('name', 'none')}" +
-                  (f" ({authority['from']} to {authority['until']})" if authority["in_force"] else ""))
-    table = Table(show_lines=False)
-    for header, width in (("code", 4), ("partner", 14), ("report", 6), ("tier", 7), ("fast-track", 12),
-                          ("because", 90)):
-        table.add_column(header, overflow="fold", max_width=width)
-    for row in _trade_rows(report):
-        table.add_row(*(Text(x) for x in row))
-    console.print(table)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
-
-
-def trade_markdown(report: dict) -> str:
-    lines = [f"**{trade_summary(report)}**", "", "| code | partner | report | tier | fast-track | because |",
-             "|---|---|---|---|---|---|"]
-    lines += ["| " + " | ".join(_md_escape(x) for x in row) + " |" for row in _trade_rows(report)]
+def trade_markdown(report: dict, explain: bool = False) -> str:
+    lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
+             "| code | partner | report | tier | fast-track | status |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(_md(x) for x in (p["country"], p["name"], p["report_year"], tier_name(p["tier"]),
+                                                   _verdict(p["tpa_available"]), p["status"])) + " |"
+              for p in report["partners"]]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
 # ---------------------------------------------------------------- scenarios
 
 
+def scenario_sections(item: dict) -> list:
+    """A scenario's country-year as summary sections (the same words as a what-if)."""
+    return summary.whatif_sections(dict(item, hypothetical=item["scenario"], forward=None, period=None),
+                                   _groups, _labels)
+
+
 def scenario_lines(item: dict) -> list:
-    result, base = item["scenario"], item["baseline"]
-    recorded = tier_name(base["proposed_tier"]) if base else "no recorded placement"
-    lines = [f"{item['country_name']} ({item['country']}) {item['year']}: {tier_name(result['proposed_tier'])} "
-             f"(recorded: {recorded}) -> {_effective_line(result)}" + (f" — {item['note']}" if item["note"] else ""),
-             f"  added: {', '.join(item['changes']['added']) or 'nothing'}",
-             f"  removed: {', '.join(item['changes']['removed']) or 'nothing'}"]
-    for tier, brief in item["alternatives"].items():
-        lines.append(f"  alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: "
-                     f"{', '.join(brief['consequences'])}")
-    return lines
+    return summary.flat(scenario_sections(item)) + ([f"note: {item['note']}"] if item["note"] else [])
 
 
-def run_table(report: dict) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer)
-    console.print(f"Scenario: {report['scenario']}")
+def run_table(report: dict, explain: bool = False) -> str:
+    lines = [f"Scenario: {report['scenario']}"]
+    lines += [line for item in report["summary"] for line in _wrap(item)]
     if report["description"]:
-        console.print(report["description"].strip())
+        lines += _wrap(report["description"].strip())
     for item in report["results"]:
-        console.print("")
-        for line in scenario_lines(item):
-            console.print(line)
-        console.print(_consequence_table(item["scenario"], "Consequences in the scenario"))
+        lines += ["", *sections_text(scenario_sections(item))]
+        if item["note"]:
+            lines += _wrap(f"note: {item['note']}")
+        for tier, brief in item["alternatives"].items():
+            lines += bullet(f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: "
+                            f"{', '.join(brief['consequences'])}")
+        lines += ["Every consequence:"] + items_text(consequence_items(item["scenario"], explain))
     for question in report["trade"]:
-        console.print("")
-        console.print(trade_summary(question))
+        lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
-        console.print("")
-        for line in forward_lines(clock_):
-            console.print(line)
-    console.print(receipt_line(report["receipt"]))
-    return buffer.getvalue()
+        lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_))
+    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
 
 
-def run_markdown(report: dict) -> str:
-    summaries = [trade_summary(q) for q in report["trade"]]
-    lines = [f"**{report['scenario']}**" + (f" — {' '.join(summaries)}" if summaries else ""), ""]
+def run_markdown(report: dict, explain: bool = False) -> str:
+    first, *rest = report["summary"] or [""]
+    lines = [f"**{_md(report['scenario'])}: {_md(first)}**", "", *[f"- **{_md(x)}**" for x in rest], ""]
     if report["description"]:
         lines += [report["description"].strip(), ""]
     for item in report["results"]:
-        lines += [f"## {item['country_name']} ({item['country']}) {item['year']}", "",
-                  *[f"- {line.strip()}" for line in scenario_lines(item)], "",
-                  *consequences_markdown(item["scenario"]), ""]
+        lines += [f"### {item['country_name']} ({item['country']}) {item['year']}", "",
+                  *sections_markdown(scenario_sections(item)), *consequences_markdown(item["scenario"], explain), ""]
     for clock_ in report["forward"]:
-        lines += [f"## Forward clock: {clock_['country']} from {clock_['from_year']}", "",
-                  *[f"- {line.strip()}" for line in forward_lines(clock_)[1:]], ""]
+        lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",
+                  *[f"- {_md(t)}" for t, _ in forward_items(clock_)], ""]
     return "\n".join(lines + [f"_{receipt_line(report['receipt'])}_", ""])
 
 
@@ -507,7 +544,7 @@ def law_map(book) -> str:
     lines = ["# Law map", "", "Generated from `rules/` by `tierlaw lawmap`; CI fails when it is out of date.", "",
              "| rule | title | cite | enacted by | in force | confidence | file |", "|---|---|---|---|---|---|---|"]
     for rule in sorted(book.rules, key=lambda r: (r.file, r.line)):
-        lines.append("| " + " | ".join(_md_escape(x) for x in (rule.id, rule.title, rule.cite, rule.enacted_by,
-                                                               window(rule.in_force), rule.confidence,
-                                                               f"{rule.file}:{rule.line}")) + " |")
+        lines.append("| " + " | ".join(_md(x) for x in (rule.id, rule.title, rule.cite, rule.enacted_by,
+                                                          window(rule.in_force), rule.confidence,
+                                                          f"{rule.file}:{rule.line}")) + " |")
     return "\n".join(lines) + "\n"

@@ -16,8 +16,9 @@ from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
 from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules",
-             "country_facts"}
-RULE_KEYS = {"id", "consequence", "title", "cite", "enacted_by", "in_force", "confidence", "note", "when", "then"}
+             "country_facts", "groups"}
+RULE_KEYS = {"id", "consequence", "title", "headline", "group", "cite", "enacted_by", "in_force", "confidence", "note",
+             "when", "then"}
 REQUIRED_RULE_KEYS = {"id", "title", "cite", "enacted_by", "in_force", "confidence", "when"}
 THEN_KEYS = {"derive", "default", "unless", "opens", "due", "window", "fiscal_year", "holds_while_most_recent", "show"}
 IN_FORCE_KEYS = {"from_report", "until_report", "from_date", "until_date"}
@@ -53,7 +54,7 @@ def load_rulebook(directory: Path) -> Rulebook:
     """Read every *.yaml file of `directory` (sorted by name) into one validated Rulebook."""
     files = _rule_files(directory)
     parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries", "invariants",
-                                 "country_facts")}
+                                 "country_facts", "groups")}
     raw_rules = []
     digest = hashlib.sha256()
     for path in files:
@@ -114,8 +115,16 @@ def _validated_parts(parts: dict) -> dict:
     queries = {name: _query(name, decisions, *entry) for name, entry in parts["queries"].items()}
     invariants = {name: _invariant(name, options, *entry) for name, entry in parts["invariants"].items()}
     country_facts = {name: _country_fact(name, *entry) for name, entry in parts["country_facts"].items()}
+    groups = {name: _group_label(name, *entry) for name, entry in parts["groups"].items()}
     return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
-                queries=queries, invariants=invariants, country_facts=country_facts)
+                queries=queries, invariants=invariants, country_facts=country_facts, groups=groups)
+
+
+def _group_label(name, where, parent, label) -> str:
+    """A headline group: a name rules use (`group: trade`) and the words shown for it, in headline order."""
+    if not isinstance(name, str) or not IDENT.match(name) or not isinstance(label, str) or not label.strip():
+        where.fail(parent, name, f"group {name!r}: a lower-case name and a label")
+    return label
 
 
 def _country_fact(name, where, parent, spec) -> dict:
@@ -215,7 +224,8 @@ def parse_option(name, where, parent, spec) -> Option:
 
 def _decision(name, where, parent, spec) -> Decision:
     keys = {"title", "cite", "decided_by", "options", "default", "default_basis"}
-    _require_keys(where, parent, name, spec, keys, keys | {"fiscal_year"}, "decision")
+    _require_keys(where, parent, name, spec, keys, keys | {"fiscal_year", "hangs_on"}, "decision")
+    _require_texts(where, spec, ("hangs_on",), f"decision {name!r}")
     fiscal = spec.get("fiscal_year")
     if fiscal is not None and not (isinstance(fiscal, Mapping) and set(fiscal) == {"offset"} and is_whole(fiscal["offset"])):
         where.fail(spec, "fiscal_year", f"decision {name!r}: fiscal_year is {{offset: N}} (the fiscal year it asks about)")
@@ -226,7 +236,7 @@ def _decision(name, where, parent, spec) -> Decision:
     return Decision(id=name, title=spec["title"], cite=spec["cite"], decided_by=spec["decided_by"],
                     options={str(k): str(v) for k, v in spec["options"].items()},
                     default=str(spec["default"]), default_basis=spec["default_basis"],
-                    fiscal_year=fiscal["offset"] if fiscal else None)
+                    fiscal_year=fiscal["offset"] if fiscal else None, hangs_on=spec.get("hangs_on"))
 
 
 def _parameter(name, options, where, parent, spec) -> dict:
@@ -295,7 +305,10 @@ def _rule(where: Checker, node: Mapping, parts: dict) -> Rule:
             where.fail(node, key, f"unknown key {key!r} (expected one of {sorted(RULE_KEYS)})", rule_id)
     for key in sorted(REQUIRED_RULE_KEYS - set(node)):
         where.fail(node, "id", f"missing {key!r}", rule_id)
-    _require_texts(where, node, ("title", "enacted_by", "note"), "", rule_id)
+    _require_texts(where, node, ("title", "headline", "enacted_by", "note"), "", rule_id)
+    if "group" in node and not is_one_of(node["group"], parts["groups"]):
+        where.fail(node, "group", f"unknown group {node['group']!r} (groups: {', '.join(parts['groups']) or 'none'})",
+                   rule_id)
     _check_cite(where, node, "cite", f"rule {rule_id}")
     if not is_one_of(node["confidence"], CONFIDENCE):
         where.fail(node, "confidence", f"confidence must be one of {sorted(CONFIDENCE)}", rule_id)
@@ -303,7 +316,8 @@ def _rule(where: Checker, node: Mapping, parts: dict) -> Rule:
     if not isinstance(consequence, str) or not IDENT.match(consequence):
         where.fail(node, "consequence", "consequence must be an id like the rule id", rule_id)
     return Rule(
-        id=rule_id, consequence=consequence, title=node["title"].strip(), cite=node["cite"],
+        id=rule_id, consequence=consequence, title=node["title"].strip(), headline=node.get("headline"),
+        group=node.get("group"), cite=node["cite"],
         enacted_by=node["enacted_by"], in_force=_in_force(where, node, rule_id), confidence=node["confidence"],
         note=node.get("note"), when=_when(where, node, rule_id, parts), then=_then(where, node, rule_id, parts),
         file=where.path.name, line=node.line,

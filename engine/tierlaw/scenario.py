@@ -10,6 +10,7 @@ from pathlib import Path
 
 import attrs
 
+from . import summary
 from .errors import InputError
 from .forward import clock
 from .model import Placement
@@ -129,13 +130,21 @@ def run(ctx: Context, path: Path) -> dict:
             if year in assumed.get(code, {}):
                 check.fail(document, "history", f"{code} {year} is both assumed history and a placement")
             results.append(_country_year(ctx, code, year, years[year], effective[code], decisions, check, document))
-    return {
+    report = {
         "scenario": document["name"], "description": document.get("description"), "options": ctx.options,
         "results": results,
         "trade": [_trade(ctx, q, effective, decisions, check) for q in _list(questions, "trade", check)],
         "forward": [_forward(ctx, q, effective, check) for q in _list(questions, "forward", check)],
         "receipt": ctx.receipt(),
     }
+    report["summary"] = [q["summary"][0] for q in report["trade"]] + [_headline(ctx, item) for item in results]
+    return report
+
+
+def _headline(ctx, item) -> str:
+    """A scenario's country-year in one line: the question and what the law gives (as a what-if says it)."""
+    as_whatif = dict(item, hypothetical=item["scenario"], forward=None)
+    return summary.whatif_sections(as_whatif, ctx.rulebook.groups, ctx.rulebook.tiers)[0][1][0]
 
 
 def _list(questions, key, check) -> list:

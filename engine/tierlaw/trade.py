@@ -10,7 +10,8 @@ import datetime as dt
 from .errors import InputError
 from .explain import report_anchor
 from .model import Placement
-from .queries import Case, Context, _override, history_for, published, with_decisions
+from . import summary
+from .queries import Case, Context, _override, history_for, parse_decisions, published, with_decisions
 
 
 def most_recent_report(ctx: Context, on: dt.date) -> int | None:
@@ -39,25 +40,42 @@ def _authority(spec: dict, on: dt.date) -> dict:
 
 
 def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisions: dict) -> dict:
-    """One partner: its placement in the most recent report on `on`, and whether it bars fast-track."""
+    """One partner: its placement in the most recent report on `on`, whether the bar applies to it
+    (`bar`: true, false, or null where it depends on an open decision or unknown data), and why in words."""
     year = most_recent_report(ctx, on)
     own = overrides.get(code, {})
     placement = _placement(ctx, code, year, own) if year is not None else None
     entry = {"country": code, "name": ctx.record.countries[code].name if code in ctx.record.countries else code,
              "report_year": year, "tier": _tier_value(placement)}
     if placement is None or not (placement.known or placement.possible):
-        return dict(entry, tpa_available=None, because=[f"no placement known for {code} in the {year} report"])
+        reason = f"no placement known for {code} in the {year} report" if year else "no report yet on this date"
+        return dict(entry, bar=None, tpa_available=None, because=[reason], status=reason)
     readings = [_reading(ctx, code, on, own, decisions, Placement(year, tier, placement.sources, origin=placement.origin))
                 for tier in placement.tiers(())]
-    verdicts = {verdict for verdict, _, _ in readings}
-    effective = sorted({tier for _, _, tier in readings if tier is not None})
+    verdicts = {verdict for verdict, _, _, _ in readings}
+    effective = sorted({tier for _, _, tier, _ in readings if tier is not None})
     entry["effective_tier"] = effective[0] if len(effective) == 1 else None
+    period = _period_words(ctx, year)
     if len(verdicts) == 1:
-        verdict, because, _ = readings[0]
-        return dict(entry, tpa_available=verdict, because=because)
-    return dict(entry, tpa_available=None, basis=placement.basis,
+        verdict, because, _, words = readings[0]
+        tier = summary.tier_words(placement.tier, ctx.rulebook.tiers)
+        return dict(entry, bar=_bar(verdict), tpa_available=verdict, because=because,
+                    status=f"{tier} in the {year} report ({period}): {words}")
+    tiers = summary.tier_words(list(placement.possible), ctx.rulebook.tiers)
+    return dict(entry, bar=None, tpa_available=None, basis=placement.basis,
                 because=[f"depends on the {year} placement, known only as one of {', '.join(placement.possible)} "
-                         f"({placement.basis})"])
+                         f"({placement.basis})"],
+                status=f"known only as one of {tiers} in the {year} report ({period}): barred in some readings")
+
+
+def _bar(verdict):
+    return None if verdict is None else not verdict
+
+
+def _period_words(ctx, year) -> str:
+    start, until = ctx.period(year)
+    mark = summary.ESTIMATED if ctx.estimated(year + 1) else ""
+    return f"the most recent from {start.isoformat()} to {until.isoformat()}{mark}"
 
 
 def _placement(ctx, code, year, own) -> Placement:
@@ -73,8 +91,8 @@ def _tier_value(placement):
 
 
 def _reading(ctx, code, on, own, decisions, placement) -> tuple:
-    """(fast-track available, because, effective tier) for one reading of the partner's placement: the
-    consequences of the list it was published on."""
+    """(fast-track available, because, effective tier, in words) for one reading of the partner's placement:
+    the consequences of the list it was published on."""
     spec = _spec(ctx)
     year = placement.year
     case = Case(code, year, placement, history_for(ctx, code, year, own), on=on)
@@ -82,13 +100,15 @@ def _reading(ctx, code, on, own, decisions, placement) -> tuple:
     _, result, _ = published(ctx, case)
     bars = [c for c in result["consequences"] if c["id"] == spec["bar"]]
     exception = next((d for d in result["decisions"] if d["id"] == spec["exception_decision"]), None)
+    effective = result["effective_tier"]
     if not bars:
-        return True, [f"{spec['bar']} does not apply to the {year} placement"], result["effective_tier"]
+        return True, [f"{spec['bar']} does not apply to the {year} placement"], effective, "no bar"
     if any(b["status"] == "indeterminate" for b in bars):
-        return None, bars, result["effective_tier"]
+        return None, bars, effective, "barred only in some readings of the years before"
+    condition = "; ".join(filter(None, (summary.hinge(b, summary.decisions_by_id(result)) for b in bars)))
     if exception and exception["settled_by"] not in ("user", "record", "scenario"):
-        return None, bars + [exception], result["effective_tier"]
-    return False, bars + ([exception] if exception else []), result["effective_tier"]
+        return None, bars + [exception], effective, f"barred on that date {condition}".strip()
+    return False, bars + ([exception] if exception else []), effective, "barred on that date"
 
 
 def exception_route(ctx: Context, on: dt.date) -> dict:
@@ -112,10 +132,65 @@ def trade(ctx: Context, partners: list, agreement: str | None, on: dt.date,
     spec = _spec(ctx)
     authority = _authority(spec, on)
     found = [partner_status(ctx, code, on, overrides or {}, decisions or {}) for code in codes]
+    if not authority["in_force"]:  # no fast-track for anyone, whatever the partners' placements
+        found = [dict(p, tpa_available=False, status=f"no trade promotion authority on that date; {p['status']}")
+                 for p in found]
     verdicts = [p["tpa_available"] for p in found]
     overall = (False if not authority["in_force"] or False in verdicts else None if None in verdicts else True)
-    return {"on": on.isoformat(), "agreement": agreement, "tpa_available": overall, "authority": authority,
-            "exception_route": exception_route(ctx, on),
-            "blocking": [p["country"] for p in found if p["tpa_available"] is False],
-            "open": [p["country"] for p in found if p["tpa_available"] is None],
-            "partners": found, "options": ctx.options, "receipt": ctx.receipt()}
+    report = {"on": on.isoformat(), "agreement": agreement, "tpa_available": overall, "authority": authority,
+              "exception_route": exception_route(ctx, on),
+              "blocking": [p["country"] for p in found if p["bar"] is True],
+              "open": [p["country"] for p in found if p["bar"] is None],
+              "milestones": _milestones(ctx, agreement, on),
+              "partners": found, "options": ctx.options, "receipt": ctx.receipt()}
+    report["summary"] = [summary.trade_summary(report)] + [m["text"] for m in report["milestones"]]
+    return report
+
+
+def _milestones(ctx, agreement, on) -> list:
+    """The agreement's dated events on or before `on` (concluded, signed, a withdrawal), from the data."""
+    if not agreement:
+        return []
+    dates = ctx.record.agreements[agreement].get("dates") or {}
+    found = sorted((entry["date"], event, entry) for event, entry in dates.items() if entry["date"] <= on)
+    return [{"event": event, "date": day.isoformat(), "source": entry["source"],
+             "text": f"{agreement}: {entry.get('what', event)} on {day.isoformat()} ({entry['source']})"}
+            for day, event, entry in found]
+
+
+def _partner_item(ctx: Context, item: str, what: str, form: str) -> tuple:
+    """`COUNTRY:REST` -> (code, REST), the country looked up in the record."""
+    country, sep, rest = item.partition(":")
+    if not sep or not country.strip() or not rest:
+        raise InputError(f"{item!r} is not {form}", what)
+    return ctx.record.lookup(country).code, rest
+
+
+def parse_partner_sets(ctx: Context, items: list) -> dict:
+    """`--set COUNTRY:YEAR=TIER` items as {code: {year: tier}}."""
+    found: dict = {}
+    for item in items:
+        code, rest = _partner_item(ctx, item, "--set", "COUNTRY:YEAR=TIER")
+        year, sep, tier = rest.partition("=")
+        if not sep or not year.strip().isdigit():
+            raise InputError(f"{item!r} is not COUNTRY:YEAR=TIER", "--set")
+        ctx.check_year(int(year), "--set")
+        if int(year) in found.get(code, {}):
+            raise InputError(f"{code} {year} is set twice", "--set")
+        found.setdefault(code, {})[int(year)] = ctx.check_tier(tier.strip(), "--set")
+    return found
+
+
+def parse_partner_decisions(ctx: Context, items: list, on: dt.date) -> dict:
+    """`--decide COUNTRY:DECISION=OPTION` items as {code: {year: {decision: option}}}, for each partner's
+    placement in the report most recent on `on`."""
+    year = most_recent_report(ctx, on)
+    found: dict = {}
+    for item in items:
+        code, rest = _partner_item(ctx, item, "--decide", "COUNTRY:DECISION=OPTION")
+        settled = found.setdefault(code, {}).setdefault(year, {})
+        for name, value in parse_decisions(ctx, [rest]).items():
+            if name in settled:
+                raise InputError(f"decision {name!r} is settled twice for {code}", "--decide")
+            settled[name] = value
+    return found

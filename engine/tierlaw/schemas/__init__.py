@@ -110,7 +110,8 @@ def _decision() -> dict:
             "options": {"type": "object", "minProperties": 1, "description": "Option -> what it means."},
             "default": described(ANY, "One of the options: the statute's default."), "default_basis": TEXT}
     fiscal = described(obj({"offset": WHOLE}, ["offset"]), "The fiscal year the decision asks about: report year + offset.")
-    return obj({**keys, "fiscal_year": fiscal}, keys)
+    hangs_on = described(TEXT, "How a consequence resting on the default reads: 'unless the President ...'.")
+    return obj({**keys, "fiscal_year": fiscal, "hangs_on": hangs_on}, keys)
 
 
 def _country_fact() -> dict:
@@ -200,6 +201,8 @@ def _rule() -> dict:
     in_force = obj(_keys(rb.IN_FORCE_KEYS, {"from_report": year, "until_report": year, "from_date": day,
                                             "until_date": day}, "in_force"), minProperties=1)
     keys = {"id": {"$ref": "#/$defs/ident"}, "consequence": {"$ref": "#/$defs/ident"}, "title": TEXT,
+            "headline": described(TEXT, "The consequence in a few plain words, for headlines."),
+            "group": described(NAME, "The headline group (groups:); without one the rule shows in details only."),
             "cite": {"$ref": "#/$defs/cite"}, "enacted_by": TEXT, "in_force": in_force,
             "confidence": {"enum": sorted(rb.CONFIDENCE)}, "note": TEXT,
             "when": described(list_of({"$ref": "#/$defs/atom"}, non_empty=False), "Tests that must all hold."),
@@ -218,6 +221,8 @@ def rules_schema() -> dict:
         "queries": obj({"trade": {"$ref": "#/$defs/trade_query"}}),
         "invariants": map_of({"$ref": "#/$defs/invariant"}),
         "country_facts": map_of({"$ref": "#/$defs/country_fact"}, propertyNames={"pattern": rb.IDENT.pattern}),
+        "groups": map_of(TEXT, propertyNames={"pattern": rb.IDENT.pattern},
+                         description="Headline group -> label, most consequential first."),
         "rules": list_of({"$ref": "#/$defs/rule"}, non_empty=False),
     }
     defs = {"ident": {"type": "string", "pattern": rb.IDENT.pattern},

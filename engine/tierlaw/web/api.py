@@ -52,13 +52,17 @@ async def api_history(request: Request, country: str = Query(..., description="I
     return _document(await _engine(request).json(History(option=tuple(option), country=country)))
 
 
-@router.get("/audit", responses={200: DOCUMENT}, summary="tierlaw audit [COUNTRY]... [--from YEAR] [--to YEAR] --format json")
+@router.get("/audit", responses={200: DOCUMENT},
+            summary="tierlaw audit [COUNTRY]... [--from YEAR] [--to YEAR] [--only KIND] [--explain] --format json")
 async def api_audit(request: Request,
                     country: list[str] = Query([], description="Countries to audit (default: the whole record)."),
                     first: int | None = Query(None, alias="from", description="First report year."),
                     last: int | None = Query(None, alias="to", description="Last report year."),
+                    only: str | None = Query(None, description="conflicts, required, chosen, waivers or gaps."),
+                    explain: bool = Query(False, description="Keep the derivation trees (`because`)."),
                     option: list[str] = OPTION) -> Response:
-    question = Audit(option=tuple(option), countries=tuple(country), first=first, last=last)
+    question = Audit(option=tuple(option), countries=tuple(country), first=first, last=last, only=only,
+                     explain=explain)
     return _document(await _engine(request).json(question, keep=bool(country)))
 
 

@@ -16,7 +16,7 @@ from .. import cli, html, render
 from ..errors import InputError
 from .engine import Engine
 from .examples import RuleExamples
-from .filters import AUDIT_FILTERS, filter_rows
+from ..audit import FILTERS as AUDIT_FILTERS, filter_rows
 from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, WhatIf, scenario_text, shipped_scenario,
                         shipped_scenarios, whole)
 
@@ -24,9 +24,10 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 TEMPLATES.env.globals.update(
     tier_name=render.tier_name, when_text=render.when_text, because_text=render.because_text,
     step_text=render.step_text, receipt_line=render.receipt_line, row_judgment=render.row_judgment,
-    set_off_text=render._set_off_text, features_text=render._features_text, partner_reason=render._partner_reason,
-    verdict=render._verdict, scenario_lines=render.scenario_lines, report_style=Markup(html.STYLE),
-    legend=Markup(html.LEGEND), quote=quote)
+    set_off_text=lambda row: "; ".join(render.set_off_items(row)),
+    features_text=lambda features: ", ".join(f"{name}={value}" for name, value in features.items()),
+    partner_reason=lambda partner: partner["status"], verdict=render._verdict, scenario_lines=render.scenario_lines,
+    report_style=Markup(html.STYLE), legend=Markup(html.LEGEND), quote=quote)
 AUDIT_TIMELINES = 12  # draw a timeline per country when the rows shown come from this many countries or fewer
 PAGE_BYTES = 500_000  # larger pages (the whole record's audit) are rendered each time
 SHARE_LIMIT = 6000  # characters of an uploaded scenario that still fit a shareable GET link
@@ -87,11 +88,6 @@ def _many(request: Request, name: str) -> tuple:
     return tuple(v.strip() for v in request.query_params.getlist(name) if v.strip())
 
 
-def headline(report: dict, fallback: str) -> list:
-    """The answer in plain words: the document's own summary lines where it has them."""
-    return list(report.get("summary") or [fallback])
-
-
 def timeline(request: Request, recorded_rows: list, overlay: dict | None = None) -> Markup:
     """The reports' SVG timeline of recorded placements, with hypothetical ones drawn over them."""
     rows = html._history_rows(recorded_rows)
@@ -137,9 +133,8 @@ async def country_page(request: Request, country: str):
     if report["country"] != country:
         query = urlencode([("option", o) for o in question.option])
         return RedirectResponse(f"/country/{report['country']}" + (f"?{query}" if query else ""), status_code=303)
-    first_line = render.history_markdown(report).splitlines()[0].strip("*")
     return _page(request, "country.html", title=f"{report['country_name']}: placements and the law", report=report,
-                 question=question, headline=headline(report, first_line), svg=timeline(request, report["rows"]),
+                 question=question, headline=report["summary"], svg=timeline(request, report["rows"]),
                  receipt=report["receipt"], api=f"/api/history?{question.query()}")
 
 
@@ -180,10 +175,10 @@ async def whatif_page(request: Request):
         return _page(request, "whatif.html", title=f"Every tier: {report['country_name']} {report['year']}",
                      form=form, report=report, question=question, tiers=tiers, matrix=matrix, api=api,
                      svg=timeline(request, recorded), receipt=report["receipt"],
-                     headline=headline(report, render.tiers_markdown(report).splitlines()[0].strip("*")))
+                     headline=report["summary"])
     return _page(request, "whatif.html", title=f"What if: {report['country_name']} {report['year']}", form=form,
                  report=report, question=question, api=api, receipt=report["receipt"],
-                 headline=headline(report, render.whatif_summary(report)),
+                 headline=report["summary"],
                  svg=timeline(request, recorded, whatif_overlay(report)),
                  flips=decision_flips(question, report["hypothetical"]), compared=comparison(report))
 
@@ -236,7 +231,7 @@ async def trade_page(request: Request):
     except InputError as err:
         return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=str(err))
     return _page(request, "trade.html", title=f"Trade check on {report['on']}", form=form, report=report,
-                 question=question, headline=headline(report, render.trade_summary(report)), svgs=svgs,
+                 question=question, headline=report["summary"], svgs=svgs,
                  receipt=report["receipt"], api=f"/api/trade?{question.query()}")
 
 
@@ -290,11 +285,9 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
     except InputError as err:
         return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
                      error=str(err), text=question.text)
-    fallback = " ".join(render.trade_summary(q) for q in report["trade"]) or \
-        render.scenario_lines(report["results"][0])[0]
     link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
     return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
-                 headline=headline(report, fallback), receipt=report["receipt"], share=link, api=api,
+                 headline=report["summary"], receipt=report["receipt"], share=link, api=api,
                  text=question.text if share else None)
 
 
@@ -303,7 +296,7 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
 
 def statute_section(cite: str) -> str:
     """'22 U.S.C. 7107(b)(1)(C)' -> '22 U.S.C. 7107'."""
-    return render._cite_parts(cite)[0]
+    return cite.partition("(")[0].strip()
 
 
 @router.get("/law")
@@ -354,8 +347,7 @@ async def audit_page(request: Request):
         return _page(request, "audit.html", 400, title="Audit", report=None, error=str(err), only=only,
                      filters=AUDIT_FILTERS, form=request.query_params)
     counts = {name: len(filter_rows(report["rows"], name)) for name in AUDIT_FILTERS}
-    first_line = render.audit_markdown(report).splitlines()[0].strip("*")
     return _page(request, "audit.html", title="Audit of the record", report=report, rows=rows, only=only,
                  filters=AUDIT_FILTERS, counts=counts, question=question, svgs=svgs, form=request.query_params,
-                 headline=headline(report, first_line), receipt=report["receipt"], api=f"/api/audit?{question.query()}",
+                 headline=report["summary"], receipt=report["receipt"], api=f"/api/audit?{question.query()}",
                  base_query=question.query(), max_timelines=AUDIT_TIMELINES)

@@ -95,13 +95,16 @@ class Audit(Question):
     countries: tuple = ()
     first: int | None = None
     last: int | None = None
+    only: str | None = None
+    explain: bool = False
 
     def compute(self, ctx) -> dict:
         from ..audit import audit
-        return audit(ctx, list(self.countries), self.first, self.last)
+        return audit(ctx, list(self.countries), self.first, self.last, only=self.only, explain=self.explain)
 
     def fields(self) -> dict:
-        return {"country": self.countries, "from_": self.first, "to": self.last}
+        return {"country": self.countries, "from_": self.first, "to": self.last, "only": self.only,
+                "explain": "true" if self.explain else None}
 
 
 @attrs.frozen

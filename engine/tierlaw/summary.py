@@ -1,0 +1,270 @@
+"""The answer in plain words: the `summary` lines every document carries, most consequential first.
+
+A consequence reads as its headline (from the rulebook), its dates, the decision it hangs on and the
+citation; versions of one consequence over time merge into one line with their periods in order.
+Which groups come first and what they are called is the rulebook's `groups:`; this module only words."""
+
+from __future__ import annotations
+
+ESTIMATED = " (est.)"  # a date taken from a statutory deadline: the release date is not known
+
+
+# ---------------------------------------------------------------- one consequence
+
+
+def merged(consequences: list) -> list:
+    """One row per consequence id, its versions in date order: {id, headline, group, cite, versions}."""
+    rows: dict = {}
+    for entry in consequences:
+        row = rows.setdefault(entry["id"], {"id": entry["id"], "headline": entry.get("headline") or entry["title"],
+                                            "title": entry["title"], "group": entry.get("group"),
+                                            "cite": entry["cite"], "versions": []})
+        row["versions"].append(entry)
+    for row in rows.values():
+        row["versions"].sort(key=_start)
+        row["cites"] = list(dict.fromkeys(v["cite"] for v in row["versions"]))
+    return list(rows.values())
+
+
+def _start(entry) -> str:
+    for key, field in (("holds", "from"), ("window", "from"), ("due", "by")):
+        if key in entry:
+            return entry[key][field]
+    return str(entry.get("fiscal_year", ""))
+
+
+def _mark(part: dict) -> str:
+    return ESTIMATED if part.get("estimated") else ""
+
+
+def dates_text(entry: dict, previous: dict | None = None) -> str:
+    """An entry's dates in words: "2015-07-27 to 2016-02-24", "due by 2016-02-01", "FY2016"."""
+    parts = []
+    if "holds" in entry:
+        holds = entry["holds"]
+        joined = previous is not None and previous.get("holds", {}).get("until") == holds["from"]
+        parts.append(f"to {holds['until']}{_mark(holds)}" if joined else
+                     f"{holds['from']} to {holds['until']}{_mark(holds)}")
+    if "window" in entry:
+        parts.append(f"due {entry['window']['from']} to {entry['window']['to']}{_mark(entry['window'])}")
+    elif "due" in entry:
+        parts.append(f"due by {entry['due']['by']}{_mark(entry['due'])}")
+    if "fiscal_year" in entry:
+        parts.append(f"for FY{entry['fiscal_year']}")
+    return ", ".join(parts)
+
+
+def _decisions_used(facts: list) -> list:
+    """Decision facts a derivation rests on, recursively."""
+    found = []
+    for fact in facts:
+        if fact["fact"] == "decision":
+            found.append(fact)
+        elif fact["fact"] == "derived":
+            for derivation in fact["derived_by"]:
+                found += _decisions_used(derivation["because"])
+    return found
+
+
+def hinge(entry: dict, decisions: dict) -> str:
+    """What the consequence hangs on: the decisions it rests on that no one settled ("unless ...")."""
+    phrases = []
+    for fact in _decisions_used(entry.get("because", [])):
+        decision = decisions.get(fact["id"], {})
+        if fact["settled_by"] != "default" or not decision.get("hangs_on"):
+            continue
+        phrase = decision["hangs_on"] + (" (none recorded)" if decision.get("unrecorded") else "")
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return "; ".join(phrases)
+
+
+def _version_text(entry, previous, decisions) -> str:
+    text = dates_text(entry, previous)
+    condition = hinge(entry, decisions)
+    if condition:
+        text = f"{text} {condition}".strip()
+    return text
+
+
+def row_text(row: dict, decisions: dict, cite: bool = True) -> str:
+    """A merged consequence in one line: headline, periods in order with their conditions, citation."""
+    periods, previous = [], None
+    for entry in row["versions"]:
+        text = _version_text(entry, previous, decisions)
+        if text and text not in periods:
+            periods.append(text)
+        previous = entry
+    line = row["headline"] + (": " + "; then ".join(periods) if periods else "")
+    line += _status(row)
+    return line + (f" ({'; '.join(row['cites'])})" if cite else "")
+
+
+def _status(row) -> str:
+    unknown = sorted({y for v in row["versions"] if v.get("status") == "indeterminate"
+                      for y in v.get("depends_on_unknown_years", [])})
+    return f" - only in some readings of {', '.join(map(str, unknown))}" if unknown else ""
+
+
+def decisions_by_id(result: dict) -> dict:
+    return {d["id"]: d for d in result.get("decisions", [])}
+
+
+def grouped(rows: list, groups: dict) -> list:
+    """(group label, rows) in the rulebook's group order, each group's rows by citation; rows without a
+    group are left out (they show in the details)."""
+    return [(label, sorted((r for r in rows if r["group"] == name), key=lambda r: _cite_key(r["cite"])))
+            for name, label in groups.items() if any(r["group"] == name for r in rows)]
+
+
+def _cite_key(cite: str) -> tuple:
+    """Citations in the Code's order: title, section, then subdivisions (numbers as numbers)."""
+    import re
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|[A-Za-z]+", cite))
+
+
+# ---------------------------------------------------------------- documents
+
+
+def tier_words(tier, labels: dict) -> str:
+    if isinstance(tier, list):
+        names = [tier_words(t, labels) for t in tier]
+        return ", ".join(names[:-1]) + " or " + names[-1]
+    return "no placement" if tier is None else labels.get(tier, str(tier)).split(" - ")[0]
+
+
+def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
+    """(heading or None, lines): the question and the effective placement, then what changes by group,
+    removed consequences as such, then the years ahead."""
+    hyp, base = report["hypothetical"], report["baseline"]
+    sections = [(None, [_question_line(report, hyp, base, labels)] + _unavailable_lines(hyp))]
+    before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
+    after = {r["id"]: r for r in merged(hyp["consequences"])}
+    changes = [r for r in after.values() if r["id"] not in before] + [r for i, r in before.items() if i not in after]
+    for label, rows in grouped(changes, groups):
+        sections.append((label, [row_text(r, decisions_by_id(hyp)) if r["id"] in after else
+                                 "removed: " + row_text(r, decisions_by_id(base)) for r in rows]))
+    if len(sections) == 1:
+        sections[0][1].append("No consequence changes against the record" if base else
+                              "No consequence in the headline groups")
+    forward = _forward_lines(report.get("forward"), labels)
+    return sections + ([("Next years", forward)] if forward else [])
+
+
+def flat(sections: list) -> list:
+    """Sections as the summary's lines: "Heading: line"."""
+    return [f"{heading}: {line}" if heading else line for heading, lines in sections for line in lines]
+
+
+def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
+    return flat(whatif_sections(report, groups, labels))
+
+
+def _question_line(report, hyp, base, labels) -> str:
+    recorded = (f"instead of the recorded {tier_words(base['proposed_tier'], labels)}" if base
+                else "with no placement recorded")
+    line = (f"{report['country_name']} ({report['country']}), {report['year']} report: "
+            f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
+    effective = hyp["effective_tier"]
+    if effective is None and hyp.get("effective_tier_possible"):
+        years = ", ".join(map(str, hyp.get("unknown_years", [])))
+        return f"{line}; the law gives {tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
+    if effective != hyp["proposed_tier"]:
+        return f"{line}; the law gives {tier_words(effective, labels)}"
+    return line
+
+
+def _unavailable_lines(result) -> list:
+    lines = []
+    for item in result.get("unavailable_decisions", []):
+        reasons = "; ".join(r["reason"] for r in item["why"])
+        opened = f" (an option would open it: {', '.join(item['opened_with_option'])})" if item["opened_with_option"] else ""
+        lines.append(f"{item['id']}={item['value']} is not available: {reasons}{opened}")
+    return lines
+
+
+def _forward_lines(forward, labels) -> list:
+    if not forward:
+        return []
+    proposing = tier_words(forward["proposing"], labels)
+    forced = forward["first_forced_change"]
+    if forced is not None:
+        return [f"{proposing} every year from {forward['from_year']} is forced off in {forced}"]
+    possible = forward.get("forced_change_possible")
+    if possible:
+        years = " or ".join("not within the clock" if y is None else str(y) for y in possible)
+        depends = ", ".join(map(str, forward.get("depends_on_years", [])))
+        return [f"{proposing} every year from {forward['from_year']} is forced off in {years}, "
+                f"depending on {depends}"]
+    return [f"{proposing} every year from {forward['from_year']} stands through "
+            f"{forward['steps'][-1]['year']}" + _needing(forward)]
+
+
+def _needing(forward) -> str:
+    years = forward.get("years_needing_a_decision") or []
+    return f" (with a decision in {', '.join(map(str, years))})" if years else ""
+
+
+def row_kinds(row: dict) -> set:
+    """What the audit found for a recorded placement: conflict, required, chosen, gap, decision."""
+    kinds = {f["audit"] for f in row["findings"]} & {"conflict", "required", "chosen"}
+    if row["record_fits_law"] is None and isinstance(row["tier"], str):
+        kinds.add("gap")
+    if any(d["settled_by"] == "record" for d in row["decisions"]):
+        kinds.add("decision")
+    return kinds
+
+
+def audit_counts(rows: list) -> dict:
+    counts = {"conflict": 0, "required": 0, "chosen": 0, "gap": 0, "decision": 0}
+    for row in rows:
+        for kind in row_kinds(row):
+            counts[kind] += 1
+    return counts
+
+
+def audit_summary(report: dict) -> list:
+    rows = report["rows"]
+    counts = audit_counts(rows)
+    line = (f"{len(rows)} recorded placements: {counts['conflict']} conflict with the law as read, "
+            f"{counts['required']} required by it, {counts['chosen']} chosen where the law allowed another, "
+            f"{counts['decision']} rest on a recorded or inferred decision, {counts['gap']} cannot be judged "
+            f"fully for gaps in the record")
+    conflicts = [f"{r['country']} {r['year']}" for r in rows if "conflict" in row_kinds(r)]
+    return [line] + ([f"Conflicts: {', '.join(conflicts)}"] if conflicts else [])
+
+
+def history_summary(report: dict, labels: dict) -> list:
+    rows = report["rows"]
+    exact = [r for r in rows if isinstance(r["tier"], str)]
+    partial = [r for r in rows if isinstance(r["tier"], list)]
+    gaps = [r for r in rows if r["tier"] is None]
+    lines = [f"{report['country_name']} ({report['country']}): {len(exact)} placements recorded, "
+             f"{len(partial)} known only in part, {len(gaps)} unknown"]
+    for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
+                        ("chosen", "Chosen where the law allowed another placement")):
+        years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
+        if years:
+            lines.append(f"{words}: {', '.join(years)}")
+    decided = [f"{r['year']} ({', '.join(_settled(r))})" for r in exact if _settled(r)]
+    if decided:
+        lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
+    return lines + [f"Next years: {line}" for line in _forward_lines(report.get("forward"), labels)]
+
+
+def _settled(row: dict) -> list:
+    """The decisions the record settles for a recorded year, as NAME=OPTION."""
+    return [f"{d['id']}={d['applied']}" for d in row["decisions"] if d["settled_by"] == "record"]
+
+
+def trade_summary(report: dict) -> str:
+    what = f"the {report['agreement']} implementing bill" if report["agreement"] else "an implementing bill"
+    verdict = {True: "available", False: "NOT available", None: "undecided"}[report["tpa_available"]]
+    reasons = []
+    if not report["authority"]["in_force"]:
+        reasons.append("no trade promotion authority was in force")
+    if report["blocking"]:
+        reasons.append(f"blocked by {', '.join(report['blocking'])}")
+    if report["open"]:
+        reasons.append(f"open for {', '.join(report['open'])}")
+    return f"On {report['on']}, fast-track for {what} is {verdict}" + ("; " + "; ".join(reasons) if reasons else "")
