@@ -192,3 +192,13 @@ def test_history_shows_gaps_and_partly_known_years(ctx):
     assert years[2014]["tier"] == "3" and years[2014]["sources"][:2] == ["kelley_cho", "pd_fy2015"]
     assert years[2014]["confidence"] == "OFFICIAL"  # a presidential determination names it
     assert years[2019]["tier"] == "2WL" and years[2019]["confidence"] == "NEWS"
+
+
+def test_the_documented_conflicts_of_the_later_findings_are_the_ones_the_loader_settles(ctx):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "data-conflicts.md").read_text(encoding="utf-8")
+    section = text.split("## 5.")[1]
+    documented = {(cells[2], int(cells[3]), cells[4]) for line in section.splitlines() if line.startswith("| ")
+                  and (cells := [c.strip() for c in line.split("|")])[2] not in ("iso3", "---")}
+    settled = {(c.code, c.year, c.kept) for c in ctx.record.conflicts}
+    assert documented == settled == {("DJI", 2017, "2WL"), ("GMB", 2017, "2WL"), ("LBR", 2017, "2WL"),
+                                     ("MYS", 2019, "2WL")}

@@ -479,7 +479,8 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
     settled = parse_decisions(ctx, list(decide))
     history = history_for(ctx, who.code, year, overrides)
     proposed = Placement(year=year, tier=tier, origin="proposed")
-    case = Case(who.code, year, proposed, history, settled, {k: "user" for k in settled}, on)
+    case = as_recorded_where_same(ctx, Case(who.code, year, proposed, history, settled, {k: "user" for k in settled},
+                                             on))
     hypothetical = evaluate_case(ctx, case)
     unavailable = _unavailable_decisions(ctx, case, hypothetical)
     if unavailable:  # answer the question rather than refuse it: the decision cannot be taken, and why
@@ -518,6 +519,17 @@ def whatif_all(ctx: Context, country: str, year: int, sets: list = (), decide: l
             "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
             "summary": [report["summary"][0] for report in reports.values()],
             "options": ctx.options, "receipt": ctx.receipt()}
+
+
+def as_recorded_where_same(ctx: Context, case: Case) -> Case:
+    """A proposal that repeats the recorded placement keeps the decisions recorded for it (a recorded decision
+    beats a default); the user's own settings win."""
+    recorded = ctx.record.history(case.code).get(case.year)
+    if recorded is None or recorded.tier != case.proposed.tier:
+        return case
+    found = with_recorded_decisions(ctx, attrs.evolve(case, proposed=recorded))
+    kept = {k: v for k, v in found.decisions.items() if k not in case.decisions}
+    return with_decisions(case, kept, "record", {k: found.sources[k] for k in kept})
 
 
 def _unavailable_decisions(ctx: Context, case: Case, result: dict) -> dict:

@@ -20,6 +20,7 @@ from . import summary
 
 _labels: dict = {}
 _groups: dict = {}
+_rules: dict = {}
 DEFAULT_WIDTH = 100  # when the output is not a terminal and COLUMNS is not set
 
 
@@ -29,6 +30,8 @@ def use_rulebook(book) -> None:
     _labels.update({tier: label.split(" - ")[0] for tier, label in book.tiers.items()})
     _groups.clear()
     _groups.update(book.groups)
+    _rules.clear()
+    _rules.update({rule.id: rule for rule in book.rules})
 
 
 def width() -> int:
@@ -161,13 +164,20 @@ def decision_items(result: dict, explain: bool = False) -> list:
             how = "not recorded; the default is shown and what depends on it says so"
         source = f" [{d['source']}]" if d.get("source") else ""
         made = _made_text(d.get("made_by"))
-        text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}, {d['decided_by']})"
+        by = f", {d['decided_by']}" if d.get("decided_by") else ""
+        text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}{by})"
         options = []
-        for option, entry in d["options"].items():
+        for option, entry in _options_of(d):
             follows = f" -> {tier_name(entry['effective_tier'])}" if "effective_tier" in entry else ""
-            options.append(f"{option}{follows}" + (f": {entry['description']}" if explain else ""))
+            options.append(f"{option}{follows}" + (f": {entry['description']}" if explain and entry else ""))
         items.append((text, [f"options: {'; '.join(options)}"] if options else []))
     return items
+
+
+def _options_of(decision: dict) -> list:
+    """(option, entry) of a decision; the compact audit lists the options' names only."""
+    found = decision["options"]
+    return list(found.items()) if isinstance(found, dict) else [(name, {}) for name in found]
 
 
 def _made_text(made) -> str:
@@ -238,7 +248,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
         lines += ["", "What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items())]
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
-    return lines + ["", receipt_line(report["receipt"])]
+    return lines + [""] + _wrap(receipt_line(report["receipt"]))
 
 
 def whatif_table(report: dict, explain: bool = False) -> str:
@@ -278,9 +288,18 @@ def consequences_markdown(result: dict, explain: bool = False) -> list:
 def set_off_items(row: dict) -> list:
     """What a recorded placement set off, in headline words with dates (groups only)."""
     decisions = summary.decisions_by_id(row)
-    consequences = row.get("set_off") or [f for f in row["findings"] if f.get("audit") == "set_off"]
+    consequences = [_with_words(f) for f in row.get("set_off") or [f for f in row["findings"]
+                                                                    if f.get("audit") == "set_off"]]
     return [summary.row_text(r, decisions, cite=False)
             for _, rows in summary.grouped(summary.merged(consequences), _groups) for r in rows]
+
+
+def _with_words(entry: dict) -> dict:
+    """A consequence with its rule's words: the compact audit gives only a reference (id, rule, cite, dates)."""
+    rule = _rules.get(entry["rule"])
+    if "title" in entry or rule is None:
+        return entry
+    return dict(entry, title=rule.title, headline=rule.headline, group=rule.group, enacted_by=rule.enacted_by)
 
 
 def row_judgment(row: dict) -> str:
@@ -330,7 +349,7 @@ def history_table(report: dict, explain: bool = False) -> str:
             lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
-    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
 def history_markdown(report: dict, explain: bool = False) -> str:
@@ -360,7 +379,7 @@ def audit_table(report: dict, explain: bool = False) -> str:
         lines += _wrap(f"{row['country']} {head}", "", "      ")
         for detail in details if explain else []:
             lines += _wrap(detail, "      ", "        ")
-    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
 def audit_markdown(report: dict, explain: bool = False) -> str:
@@ -404,7 +423,7 @@ def tiers_table(report: dict, explain: bool = False) -> str:
     for headline, cite, marks in rows:
         table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
     lines = [line for item in report["summary"] for line in _wrap(item)]
-    return "\n".join(lines) + "\n" + _rich(table) + receipt_line(report["receipt"]) + "\n"
+    return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
 def _rich(renderable) -> str:
@@ -458,7 +477,7 @@ def trade_table(report: dict, explain: bool = False) -> str:
     if explain:
         for partner in report["partners"]:
             lines += [f"{partner['country']}:"] + [line for item in _reasons(partner) for line in bullet(item)]
-    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
 def _reasons(partner: dict) -> list:
@@ -512,7 +531,7 @@ def run_table(report: dict, explain: bool = False) -> str:
         lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
         lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_))
-    return "\n".join(lines + ["", receipt_line(report["receipt"])]) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
 def run_markdown(report: dict, explain: bool = False) -> str:

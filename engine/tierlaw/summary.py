@@ -137,7 +137,7 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
     """(heading or None, lines): the question and the effective placement, then what changes by group,
     removed consequences as such, then the years ahead."""
     hyp, base = report["hypothetical"], report["baseline"]
-    sections = [(None, [_question_line(report, hyp, base, labels)] + _unavailable_lines(hyp))]
+    sections = [(None, [_question_line(report, hyp, base, labels)] + _period_lines(report) + _unavailable_lines(hyp))]
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     after = {r["id"]: r for r in merged(hyp["consequences"])}
     changes = [r for r in after.values() if r["id"] not in before] + [r for i, r in before.items() if i not in after]
@@ -161,8 +161,12 @@ def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
 
 
 def _question_line(report, hyp, base, labels) -> str:
-    recorded = (f"instead of the recorded {tier_words(base['proposed_tier'], labels)}" if base
-                else "with no placement recorded")
+    if base is None:
+        recorded = "with no placement recorded"
+    elif base["proposed_tier"] == hyp["proposed_tier"]:
+        recorded = "as recorded"
+    else:
+        recorded = f"instead of the recorded {tier_words(base['proposed_tier'], labels)}"
     line = (f"{report['country_name']} ({report['country']}), {report['year']} report: "
             f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
     effective = hyp["effective_tier"]
@@ -172,6 +176,11 @@ def _question_line(report, hyp, base, labels) -> str:
     if effective != hyp["proposed_tier"]:
         return f"{line}; the law gives {tier_words(effective, labels)}"
     return line
+
+
+def _period_lines(report) -> list:
+    period = report.get("period") or {}
+    return [f"{period['note'][0].upper()}{period['note'][1:]}: nothing keyed to dates holds"] if "note" in period else []
 
 
 def _unavailable_lines(result) -> list:

@@ -101,8 +101,10 @@ def _reading(ctx, code, on, own, decisions, placement) -> tuple:
     bars = [c for c in result["consequences"] if c["id"] == spec["bar"]]
     exception = next((d for d in result["decisions"] if d["id"] == spec["exception_decision"]), None)
     effective = result["effective_tier"]
+    ignored = sorted(set(case.decisions) - {d["id"] for d in result["decisions"]})
     if not bars:
-        return True, [f"{spec['bar']} does not apply to the {year} placement"], effective, "no bar"
+        note = f" ({', '.join(ignored)}: no rule opens it for this placement)" if ignored else ""
+        return True, [f"{spec['bar']} does not apply to the {year} placement"], effective, "no bar" + note
     if any(b["status"] == "indeterminate" for b in bars):
         return None, bars, effective, "barred only in some readings of the years before"
     condition = "; ".join(filter(None, (summary.hinge(b, summary.decisions_by_id(result)) for b in bars)))

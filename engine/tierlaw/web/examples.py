@@ -8,7 +8,7 @@ import time
 import attrs
 
 from ..model import Placement
-from ..queries import Case, Context, evaluate_case, history_for, with_decisions
+from ..queries import Case, Context, as_recorded_where_same, evaluate_case, history_for, with_decisions
 from .questions import Question
 
 COUNTRIES_PER_YEAR = 4  # enough to meet every rule of the shipped rulebook in under a second
@@ -43,7 +43,8 @@ def find_examples(ctx: Context, seconds: float = SECONDS) -> dict:
 def _try_country_year(ctx, code, year, found) -> None:
     history = history_for(ctx, code, year, {})
     for tier in ctx.rulebook.tiers:
-        case = Case(code, year, Placement(year, tier, origin="proposed"), history)
+        # as the what-if page asks it: a proposal that repeats the record keeps the decisions recorded for it
+        case = as_recorded_where_same(ctx, Case(code, year, Placement(year, tier, origin="proposed"), history))
         result = evaluate_case(ctx, case)
         _note(found, result, Example(code, year, tier))
         for decision in result["decisions"]:

@@ -1,0 +1,145 @@
+"""Answer first: every result opens with the answer in plain words, fits the terminal, and says the
+rest on request (--explain)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from test_bad_input import run_cli
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def columns_80(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def test_the_malaysia_2015_what_if_answers_in_the_first_ten_lines_of_80_columns(capsys, columns_80):
+    code, out, err = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    first = words(" ".join(lines[:10]))
+    # the fast-track bar from the 2015 report's release to TFTEA, then to the 2016 report unless the letter
+    assert "No fast-track for trade agreements with this country: 2015-07-27 to 2016-02-24; then to " \
+           "2016-06-30 unless the President sends the (B) letter" in first
+    assert "No nonhumanitarian, nontrade-related US aid to the government: for FY2016" in first
+
+
+def test_wrapping_never_breaks_a_word(capsys, columns_80):
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    code, document, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--format", "json",
+                                "--backend", "reference")
+    text = words(out)
+    for line in json.loads(document)["summary"]:
+        heading, _, item = line.partition(": ") if line.split(":")[0] in ("Trade", "Aid and sanctions",
+                                                                          "Reports and deadlines",
+                                                                          "Watch List mechanics", "Next years") \
+            else ("", "", line)
+        assert words(item) in text, item  # the line's words in order, only whitespace between them changed
+
+
+def test_the_json_summary_lists_removed_consequences_as_such(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--format", "json", "--backend", "reference")
+    summary = json.loads(out)["summary"]
+    assert summary[0] == "Malaysia (MYS), 2015 report: Tier 3 instead of the recorded Tier 2 Watch List"
+    # the recorded Watch List listing put Malaysia on the special watch list; Tier 3 takes it off
+    assert "Watch List mechanics: removed: On the special watch list (moved up from Tier 3) " \
+           "(22 U.S.C. 7107(b)(2)(A)(ii))" in summary
+    # ids stay in the JSON documents and the detail view, not in the headline
+    assert not [line for line in summary if re.search(r"\b[a-z_]+\.[a-z_.]+\b", line.split("(")[0])]
+
+
+def test_explain_adds_the_derivations_that_the_default_view_leaves_out(capsys):
+    code, plain, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    code, explained, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--explain", "--backend", "reference")
+    assert "because:" not in plain and "because:" in explained
+    assert "What the law counted: " in explained and "wl_streak_before" not in plain.split("Forward clock")[0]
+
+
+def test_one_consequence_one_row_with_its_versions_merged(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    details = out.split("All consequences")[1]
+    assert details.count("No fast-track for trade agreements with this country") == 1
+    assert "P.L. 114-26 §106(b)(6) [STATUTE]; P.L. 114-125 §914(e)(2) [STATUTE]" in words(details)
+
+
+def test_the_scenario_answers_come_before_any_detail(capsys):
+    code, out, _ = run_cli(capsys, "run", str(SCENARIOS / "2015-disputes.yaml"), "--backend", "reference")
+    head = out.split("Every consequence:")[0]
+    code, document, _ = run_cli(capsys, "run", str(SCENARIOS / "2015-disputes.yaml"), "--format", "json",
+                                "--backend", "reference")
+    report = json.loads(document)
+    assert report["summary"][0].startswith("On 2015-10-05, fast-track for the TPP implementing bill is NOT available")
+    assert len(report["summary"]) == len(report["trade"]) + len(report["results"])
+    for line in report["summary"]:
+        assert words(line) in words(head)
+
+
+def test_trade_rows_agree_with_the_headline_before_tpa_existed(capsys):
+    code, out, _ = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2015-06-01", "--format", "json",
+                           "--backend", "reference")
+    report = json.loads(out)
+    assert report["tpa_available"] is False and report["authority"]["in_force"] is False
+    assert {p["tpa_available"] for p in report["partners"]} == {False}
+    assert all(p["status"].startswith("no trade promotion authority on that date") for p in report["partners"])
+    # Malaysia was Tier 3 in the 2014 report, the most recent on 2015-06-01, but TPA-2015 (and its bar) came
+    # only on 2015-06-29: no bar of its own, and no fast-track for anyone either
+    (malaysia,) = [p for p in report["partners"] if p["country"] == "MYS"]
+    assert malaysia["tier"] == "3" and malaysia["bar"] is False and report["blocking"] == []
+
+
+def test_trade_mentions_the_us_withdrawal_from_the_tpp(capsys):
+    code, out, _ = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2017-06-01", "--backend", "reference")
+    assert code == 0
+    assert "TPP: the United States withdrew from the agreement on 2017-01-23" in words(out)
+    code, out, _ = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2015-10-05", "--backend", "reference")
+    assert "withdrew" not in out and "TPP: negotiations concluded on 2015-10-05" in words(out)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_trade_has_every_format_and_writes_files(capsys, tmp_path, fmt):
+    target = tmp_path / f"tpp.{fmt}"
+    code, out, err = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2015-10-05", "--set", "MYS:2015=3",
+                             "--format", fmt, "-o", str(target), "--backend", "reference")
+    assert code == 0 and out == ""
+    text = target.read_text()
+    assert "fast-track for the TPP implementing bill is NOT available" in text and "MYS" in text
+
+
+def test_trade_takes_placements_and_decisions_per_partner(capsys):
+    base = ["trade", "MYS", "VNM", "--on", "2016-03-01", "--set", "MYS:2015=3", "--format", "json", "--backend",
+            "reference"]
+    code, out, _ = run_cli(capsys, *base)
+    assert json.loads(out)["open"] == ["MYS"]  # Tier 3 in the 2015 report; the (B) letter is open
+    code, out, _ = run_cli(capsys, *base, "--decide", "MYS:trade_letter=submitted")
+    assert json.loads(out)["tpa_available"] is True
+    code, out, err = run_cli(capsys, "trade", "MYS", "--on", "2016-03-01", "--set", "MYS2015=3")
+    assert code == 2 and "COUNTRY:YEAR=TIER" in err
+
+
+def test_audit_only_conflicts_lists_only_conflicts_with_the_same_summary(capsys):
+    code, out, _ = run_cli(capsys, "audit", "--only", "conflicts", "--format", "json", "--backend", "reference")
+    report = json.loads(out)
+    assert [(r["country"], r["year"]) for r in report["rows"]] == [("DZA", 2025), ("GMB", 2021)]
+    assert all(r["record_fits_law"] is False for r in report["rows"])
+    code, table, _ = run_cli(capsys, "audit", "--only", "conflicts", "--backend", "reference")
+    assert words(report["summary"][0]) in words(table)
+    code, out, err = run_cli(capsys, "audit", "--only", "everything")
+    assert code == 2 and "unknown filter 'everything'" in err
+
+
+def test_the_whole_record_audit_json_stays_compact(capsys):
+    code, out, _ = run_cli(capsys, "audit", "--format", "json", "--backend", "reference")
+    assert code == 0 and len(out.encode()) < 5_000_000
+    report = json.loads(out)
+    assert '"because"' not in out and len(report["rows"]) == 3645
+    row = next(r for r in report["rows"] if r["country"] == "MYS" and r["year"] == 2014)
+    assert {"tier3.full_waiver", "tier3.determination_due"} <= {s["id"] for s in row["set_off"]}

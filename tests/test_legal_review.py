@@ -1,0 +1,110 @@
+"""The legal review's findings, worked by hand from the codified text (docs/law.md)."""
+
+import json
+import re
+from pathlib import Path
+
+from helpers import ids, one, tier_years, watch_list_years
+from test_bad_input import run_cli
+from tierlaw.queries import whatif
+
+REPO = Path(__file__).resolve().parent.parent
+F = "22 U.S.C. 7107(b)(2)(F)"
+
+
+def test_a_downgrade_in_2019_after_a_2017_2018_run_bars_a_second_watch_list_year(ctx):
+    # Watch List 2017-2018 (2 counted years), Tier 3 in 2019 (a downgrade from the 2019 report on), Watch List
+    # 2020 (the one year (F) allows): a Watch List proposal for 2021 is barred, with no waiver.
+    history = tier_years("2", 2009, 2016) + watch_list_years(2017, 2018) + ["2019=3", "2020=2WL"]
+    result = whatif(ctx, "ZZA", 2021, "2WL", sets=history)["hypothetical"]
+    barred = one(result, "special_rule_f.watch_list_barred")
+    assert barred["cite"] == F and result["effective_tier"] == "3"
+    assert "autodowngrade_waiver" not in {d["id"] for d in result["decisions"]}
+    placement = next(d for d in result["decisions"] if d["id"] == "special_rule_f_placement")
+    assert {o: e["effective_tier"] for o, e in placement["options"].items()} == {"1": "1", "2": "2", "3": "3"}
+
+
+def test_a_downgrade_before_2019_does_not_set_off_f_by_default_but_does_read_literally(ctx):
+    # Watch List 2010-2011, Tier 3 2012, Watch List 2020: a 2021 Watch List year is the second of a run, fine
+    # under the prospective reading; read literally, the 2012 downgrade bars it.
+    history = ["2009=2"] + watch_list_years(2010, 2011) + tier_years("3", 2012, 2012) + tier_years("2", 2013, 2019) + \
+        ["2020=2WL"]
+    result = whatif(ctx, "ZZA", 2021, "2WL", sets=history)["hypothetical"]
+    assert result["effective_tier"] == "2WL" and "special_rule_f.watch_list_barred" not in ids(result)
+    literal = whatif(ctx.with_options({**ctx.options, "special_rule_f_history": "literal"}), "ZZA", 2021, "2WL",
+                     sets=history)["hypothetical"]
+    assert "special_rule_f.watch_list_barred" in ids(literal)
+
+
+def test_the_waiver_question_that_cannot_be_granted_is_answered_at_the_command_line(capsys):
+    code, out, err = run_cli(capsys, "whatif", "ZZB", "2013", "--tier", "2WL", "--set", "2009=2WL", "--set", "2010=2WL",
+                             "--set", "2011=2WL", "--set", "2012=2WL", "--waiver", "granted", "--format", "json",
+                             "--backend", "reference")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    assert report["hypothetical"]["effective_tier"] == "3"
+    (unavailable,) = report["hypothetical"]["unavailable_decisions"]
+    assert "waiver_years_used is 2, not lt 2" in unavailable["why"][0]["reason"]
+    assert report["summary"][1].startswith("autodowngrade_waiver=granted is not available")
+
+
+def test_the_united_states_is_ranked_but_no_measure_reaches_it(ctx):
+    # 7107(c): a determination "with respect to each foreign country"; 4205(b)(6): agreements with a country.
+    result = whatif(ctx, "USA", 2015, "3")["hypothetical"]
+    assert result["effective_tier"] == "3" and "tier.list_1c" in ids(result)
+    assert not {i for i in ids(result) if i.startswith(("tier3.", "trade.", "mcc.", "athletics."))}
+    foreign = whatif(ctx, "MEX", 2015, "3")["hypothetical"]
+    assert {"tier3.determination_due", "trade.tpa_bar"} <= ids(foreign)
+
+
+def test_the_findings_of_the_review_are_in_the_rulebook(ctx):
+    rules = {r.id: r for r in ctx.rulebook.rules}
+    exchange = rules["tier3.withhold_aid_and_exchange_funding"]
+    assert (exchange.enacted_by, exchange.confidence) == ("P.L. 106-386 §110(d)(1)(A)(ii)", "STATUTE")
+    assert rules["autodowngrade.public_notice"].in_force.from_report == 2013
+    assert rules["autodowngrade.public_notice"].enacted_by == "P.L. 113-4 §1205"
+    assert rules["swl.interim_assessment.2019"].in_force.from_report == 2018  # due 2019-02-01, after 2019-01-09
+    assert rules["action_plan.upgrade_from_tier3"].enacted_by == "P.L. 115-427 §6(4)"
+    assert rules["athletics.covered_country"].enacted_by == "P.L. 117-81 §6504"
+    assert all(rules[r].enacted_by == "P.L. 110-457 §107(a)" for r in rules if r.startswith("autodowngrade.")
+               and "notice" not in r)
+    assert rules["mcc.candidacy_barred.fy2004"].in_force.from_report == 2003
+    assert rules["mcc.candidacy_barred.fy2026"].confidence == "UNCONFIRMED"
+    assert "if otherwise income-eligible" in rules["mcc.candidacy_barred.fy2019"].title
+
+
+def test_a_partial_waiver_does_not_bar_mcc_candidacy(ctx):
+    # 7705(a)(4) (now (b)): "any waiver or suspension ... construed as satisfying" the requirement.
+    partial = whatif(ctx, "MYS", 2015, "3", decide=["presidential_determination=d4_partial_waiver"])["hypothetical"]
+    assert "mcc.candidacy_barred" not in ids(partial) and "tier3.oppose_multilateral_lending" in ids(partial)
+    full = whatif(ctx, "MYS", 2015, "3")["hypothetical"]
+    assert one(full, "mcc.candidacy_barred")["fiscal_year"] == 2016
+
+
+def test_the_duties_the_code_adds(ctx):
+    # P.L. 115-427 §7: a country downgraded to the Watch List (from Tier 2) from the 2019 report on.
+    downgraded = whatif(ctx, "ZZA", 2020, "2WL", sets=["2019=2"])["hypothetical"]
+    assert one(downgraded, "watch_list.communication_with_government")["cite"] == "22 U.S.C. 7107 note"
+    upgraded = whatif(ctx, "ZZA", 2020, "2WL", sets=["2019=3"])["hypothetical"]
+    assert "watch_list.communication_with_government" not in ids(upgraded)
+    # P.L. 115-425 §204(b): a Tier 3 or Watch List country, from enactment (2019-01-08).
+    strategy = one(whatif(ctx, "ZZA", 2018, "3", sets=["2017=3"])["hypothetical"], "usaid.child_protection_strategy")
+    assert strategy["holds"]["from"] == "2019-01-08"
+
+
+def test_the_prior_fiscal_year_decision_names_its_year(ctx):
+    result = whatif(ctx, "MYS", 2015, "3")["hypothetical"]
+    prior = next(d for d in result["decisions"] if d["id"] == "prior_fy_assistance")
+    assert prior["fiscal_year"] == 2015  # the fiscal year before FY2016, whose aid the measures concern
+
+
+def test_nothing_in_the_project_points_outside_the_repository():
+    outside = re.compile(r"STATUTE\.md|notes/durable-rules\.md|shared/")
+    found = []
+    for folder in ("rules", "docs", "engine"):
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".yaml", ".md", ".py", ".html", ".json"):
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                    if outside.search(line) and "$schema=../" not in line:
+                        found.append(f"{path.relative_to(REPO)}:{number}")
+    assert found == []

@@ -1,0 +1,136 @@
+"""The real world told true (worked by hand from docs/law.md and the shipped record):
+
+- a recorded placement carries the consequences of the list it was published on;
+- recorded presidential determinations settle past decisions, unrecorded ones are shown as such;
+- a year known only as a set of tiers (absent from a complete list) reads as that set;
+- dates from a statutory deadline are estimated; `--on` respects the report's period;
+- the forward clock carries the outcomes the uncertain years allow.
+"""
+
+import json
+
+from conftest import context
+from helpers import ids
+from test_bad_input import run_cli
+from tierlaw.audit import history
+from tierlaw.queries import whatif
+from tierlaw.trade import trade
+
+TIER3_MEASURES = {"tier3.determination_due", "tier3.withhold_nonhumanitarian_aid", "tier3.oppose_multilateral_lending",
+                  "mcc.candidacy_barred"}
+
+
+def test_malaysia_2019_baseline_is_its_watch_list_listing(ctx):
+    # Malaysia was listed on the Watch List in 2019 (after 2018): the report triggered the special watch list,
+    # its interim assessment and nothing of Tier 3 or of the fast-track bar.
+    report = whatif(ctx, "MYS", 2019, "2")
+    base = report["baseline"]
+    assert base["proposed_tier"] == "2WL" and base["effective_tier"] == "2WL" and base["record_fits_law"] is True
+    assert {"swl.category_iii", "swl.interim_assessment"} <= ids(base)
+    assert not ids(base) & (TIER3_MEASURES | {"trade.tpa_bar"})
+    assert base["findings"] == []
+
+
+def test_under_the_literal_reading_the_conflict_is_a_finding_not_a_consequence(backend):
+    ctx = context(backend, special_rule_f_history="literal")
+    base = whatif(ctx, "MYS", 2019, "2")["baseline"]
+    assert base["effective_tier"] == "2WL" and base["record_fits_law"] is False
+    assert not ids(base) & (TIER3_MEASURES | {"trade.tpa_bar"})
+    (conflict,) = base["findings"]
+    assert conflict["audit"] == "conflict" and conflict["cite"] == "22 U.S.C. 7107(b)(2)(F)"
+    assert base["set_aside"] == ["special_rule_f.watch_list_barred"]
+
+
+def test_malaysia_does_not_block_fast_track_in_july_2019(ctx):
+    # On 2019-07-01 the most recent report is 2019's (released 2019-06-20): Malaysia on the Watch List.
+    report = trade(ctx, ["MYS"], None, __import__("datetime").date(2019, 7, 1))
+    (partner,) = report["partners"]
+    assert partner["report_year"] == 2019 and partner["tier"] == "2WL"
+    assert partner["bar"] is False and partner["tpa_available"] is True and report["blocking"] == []
+
+
+def test_history_shows_the_recorded_determination_and_an_unrecorded_one(ctx):
+    rows = {r["year"]: r for r in history(ctx, "MYS")["rows"]}
+    (fy2015,) = [d for d in rows[2014]["decisions"] if d["id"] == "presidential_determination"]
+    assert (fy2015["applied"], fy2015["settled_by"]) == ("d4_full_waiver", "record")
+    assert "pd_fy2015" in fy2015["source"] and "FY2015" in fy2015["source"]
+    consequences = {f["id"] for f in rows[2014]["findings"] if f["audit"] == "set_off"}
+    assert "tier3.full_waiver" in consequences and not {"tier3.withhold_nonhumanitarian_aid"} & consequences
+    china = {r["year"]: r for r in history(ctx, "CHN")["rows"]}
+    (fy2018,) = [d for d in china[2017]["decisions"] if d["id"] == "presidential_determination"]
+    assert fy2018.get("unrecorded") is True
+    aid = next(f for f in china[2017]["findings"] if f["id"] == "tier3.withhold_nonhumanitarian_aid")
+    assert aid["status"] == "depends_on_decision"
+
+
+def test_the_next_watch_list_question_is_answered_for_nearly_every_country(ctx):
+    # docs/data.md: `whatif C 2026 --tier 2WL` gives a determinate effective tier for every one of the
+    # 188 countries with an ISO code (42 before the 2016-2025 findings and the list coverage). The 2025
+    # Watch List is complete (25 names), so a country absent from it has no Watch List streak in 2026.
+    codes = sorted(c for c in ctx.record.countries if c not in ("XKX", "ANT"))
+    assert len(codes) == 188
+    determinate = [c for c in codes
+                   if whatif(ctx, c, 2026, "2WL", what_follows=False, forward_years=0)["hypothetical"]["effective_tier"]]
+    assert len(determinate) >= 180
+
+
+def test_a_country_absent_from_a_complete_list_is_read_as_the_other_tiers(ctx):
+    # Thailand is absent from the complete 2025 Watch List; the 2025 Tier 3 list is uncertain, so 2025 is
+    # "Tier 1, 2, 3 or not ranked" - never "any tier", never a tier picked for it.
+    placement = ctx.record.knowledge("THA", 2025, ctx.options)
+    assert placement.tier is None and placement.possible == ("1", "2", "3", "special")
+    # Canada 2024: absent from the complete Tier 3 list and the probable Watch List; taken as complete by
+    # default, not when probable lists are read as partial.
+    assert ctx.record.knowledge("CAN", 2024, {"probable_lists": "complete"}).possible == ("1", "2", "special")
+    assert ctx.record.knowledge("CAN", 2024, {"probable_lists": "partial"}).possible == ("1", "2", "2WL", "special")
+
+
+def test_a_probable_list_is_an_assumption_that_results_say(ctx):
+    # The 2024 Watch List is probable (32 names from the Factbook, no stated count): a country absent from
+    # it is taken as not on it, and a result that counts 2024 says it leans on that assumption.
+    result = whatif(ctx, "CAN", 2025, "2WL", what_follows=False, forward_years=0)["hypothetical"]
+    assert result["effective_tier"] == "2WL"
+    (assumption,) = [a for a in result["assumptions"] if a["year"] == 2024]
+    assert assumption["assumed"][0].startswith("probable_lists=complete: the 2024 2WL list is taken as complete")
+
+
+def test_the_forward_clock_names_the_years_the_watch_list_is_forced_off(ctx):
+    # Thailand: Watch List 2016-2017 then Tier 2; 2025 unknown but for the Watch List. Proposing the Watch
+    # List from 2026: if 2025 was Tier 3 (a downgrade after the 2016-2017 run, from 2019 on), (F) allows
+    # 2026 and bars 2027; otherwise 2026-2027 are 2 counted years, 2028 needs the one waiver, 2029 is Tier 3.
+    forward = whatif(ctx, "THA", 2026, "2WL")["forward"]
+    assert forward["first_forced_change"] is None
+    assert forward["forced_change_possible"] == [2027, 2029] and forward["depends_on_years"] == [2025]
+    streaks = {s["year"]: s["features"]["wl_streak_before"] for s in forward["steps"]}
+    assert max(v if isinstance(v, int) else max(v) for v in streaks.values()) <= 3
+
+
+def test_nothing_dated_holds_when_the_report_was_not_the_most_recent(ctx):
+    report = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2019, 1, 1))
+    assert report["period"]["most_recent_on_date"] is False
+    assert not [c for c in report["hypothetical"]["consequences"] if "holds" in c]
+    assert "nothing keyed to dates holds" in report["summary"][1]
+    inside = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2015, 7, 1))
+    (bar,) = [c for c in inside["hypothetical"]["consequences"] if c["id"] == "trade.tpa_bar"]
+    assert bar["holds"] == {"from": "2015-07-01", "until": "2015-07-02"}
+
+
+def test_dates_from_a_statutory_deadline_are_estimated(ctx):
+    # The 2026 report is not out: its period runs from the June 30 deadline (P.L. 116-283), estimated.
+    report = whatif(ctx, "ZZB", 2026, "3", sets=["2025=3"])
+    assert report["period"]["estimated"] is True and report["period"]["most_recent_from"] == "2026-06-30"
+    (due,) = [c for c in report["hypothetical"]["consequences"] if c["id"] == "tier3.determination_due"]
+    assert due["window"]["estimated"] is True and due["window"]["from"] == "2026-08-14"
+    # every report 2001-2025 has a known release date now: the 2021 Tier 3 trade bar is simply absent (the
+    # 2021 report came out on 2021-07-01, the day TPA-2015 lapsed), not a one-day bar from a deadline.
+    past = whatif(ctx, "ZZB", 2021, "3", sets=["2020=3"])
+    assert not past["period"].get("estimated") and "trade.tpa_bar" not in ids(past["hypothetical"])
+
+
+def test_the_cli_shows_the_baseline_listing_and_the_trade_answer(capsys):
+    code, out, err = run_cli(capsys, "whatif", "MYS", "2019", "--tier", "2", "--format", "json", "--backend", "reference")
+    assert code == 0
+    base = json.loads(out)["baseline"]
+    assert base["effective_tier"] == "2WL" and not ids(base) & TIER3_MEASURES
+    code, out, err = run_cli(capsys, "trade", "MYS", "--on", "2019-07-01", "--backend", "reference")
+    assert code == 0 and "MYS Malaysia: available" in out
