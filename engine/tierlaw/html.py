@@ -151,7 +151,8 @@ def lines_html(lines: list) -> str:
 def _consequences(result: dict) -> str:
     decisions = summary.decisions_by_id(result)
     rows = "".join(
-        f"<tr><td>{html.escape(row['headline'])}<br><small>{html.escape(row['title'])}</small></td>"
+        f"<tr><td>{html.escape(row['headline'])}"
+        + (f"<br><small>{html.escape(row['title'])}</small>" if row["title"] != row["headline"] else "") + "</td>"
         f"<td>{html.escape('; '.join(row['cites']))}<br>"
         f"{html.escape('; '.join(dict.fromkeys(v['enacted_by'] for v in row['versions'])))}"
         f"<br>[{html.escape(', '.join(dict.fromkeys(v['confidence'] for v in row['versions'])))}]</td>"
