@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import attrs
 
-from .errors import InputError
+from .inputs import as_names, as_year, check_range
 from .model import Placement
 from .queries import EFFECTIVE, Case, Context, evaluate_case, history_for, settle_to_record
 
@@ -25,6 +25,7 @@ def transforming_proposals(ctx: Context, year: int) -> list:
 
 
 def audit_row(ctx: Context, code: str, placement: Placement) -> dict:
+    """One recorded placement judged against the law in force that year: one of the `rows` of `audit`."""
     year = placement.year
     history = history_for(ctx, code, year, {})
     case, result = settle_to_record(ctx, Case(code, year, placement, history))
@@ -80,10 +81,16 @@ def _anomaly(ctx, case, placement) -> dict:
             "may_fit_law_with_option": sorted(k for k, v in fits.items() if v is None), "because": blocking}
 
 
-def audit(ctx: Context, countries: list, first: int | None, last: int | None) -> dict:
-    codes = [ctx.record.lookup(c).code for c in countries] or sorted(ctx.record.placements)
-    if first and last and first > last:
-        raise InputError(f"--from {first} is after --to {last}", "--from/--to")
+def audit(ctx: Context, countries=(), first: int | str | None = None, last: int | str | None = None) -> dict:
+    """Every recorded placement of `countries` (codes or names; none: the whole record) in the report
+    years `first` to `last` (either open), judged against the law in force that year. Returns the
+    dictionary `tierlaw audit --format json` prints: `rows`, one per placement, each with its findings
+    (what it set off, what the law required, where the record does not fit the law, gaps). A range
+    holding no recorded placement is an error naming the years the record covers."""
+    codes = [ctx.record.lookup(c).code for c in as_names(countries, "countries")] or sorted(ctx.record.placements)
+    first, last = as_year(first, "first"), as_year(last, "last")
+    whose = f"the record of {', '.join(codes)}" if countries else "the record"
+    check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose)
     rows = []
     for code in codes:
         for year, placement in sorted(ctx.record.history(code).items()):
@@ -93,7 +100,10 @@ def audit(ctx: Context, countries: list, first: int | None, last: int | None) ->
 
 
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
-    """The country's timeline: every report year from the first, gaps shown as gaps."""
+    """The timeline of `country` (code or name): every report year from the first, each recorded
+    placement judged as in `audit`, gaps shown as gaps, and the forward clock over `forward_years`
+    reports from the last recorded placement. Returns the dictionary `tierlaw history --format json`
+    prints."""
     who = ctx.record.lookup(country)
     recorded = ctx.record.history(who.code)
     rows = []

@@ -54,13 +54,16 @@ def _options(items: list) -> dict:
     return chosen
 
 
+# How the command line names what the engine's errors call by their Python parameter names.
+FLAGS = {"country": "COUNTRY", "countries": "COUNTRY", "partners": "COUNTRY", "year": "YEAR", "tier": "--tier",
+         "sets": "--set", "decide": "--decide", "on": "--on", "forward_years": "--forward", "first": "--from",
+         "last": "--to", "agreement": "--agreement", "options": "--option", "backend": "--backend",
+         "rules_dir": "--rules", "data_dir": "--data", "path": "SCENARIO"}
+
+
 def _date(text: Optional[str]) -> Optional[dt.date]:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{text!r} is not a date YYYY-MM-DD", "--on") from None
+    from .inputs import as_date
+    return as_date(text, "on")
 
 
 def _rows_by_country(rows: list) -> dict:
@@ -131,7 +134,7 @@ def whatif(
     from .queries import whatif as run_whatif, whatif_all
     ctx = _context(rules, data, backend, option, output)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
-    if tier == "all":
+    if tier.strip().lower() == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
         _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
@@ -256,7 +259,7 @@ def main(argv: list | None = None) -> None:
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
     except InputError as err:
-        _fail(f"error: {err}", 2)
+        _fail(f"error: {err.render(FLAGS)}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
     except RulebookConflict as err:  # a rulebook that contradicts itself is bad input, like a typo
