@@ -1,6 +1,7 @@
 """The `tierlaw` command line: argument parsing and output only; the work is in queries."""
 
 
+import contextlib
 import datetime as dt
 import enum
 import os
@@ -227,17 +228,42 @@ def check(
     print(f"static checks: {len(ctx.rulebook.rules)} rules, {len(ctx.rulebook.invariants)} invariants, no problem")
     if not exhaustive:
         return
-    report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only)
+    with _progress(sys.stderr) as progress:
+        report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only, progress=progress)
     print(f"exhaustive: {report['histories']:,} histories of {years} reports (with every combination of decisions) "
           f"from law versions starting {', '.join(map(str, report['windows']))}, under {report['option_sets']} "
           f"option sets; {report['evaluations']:,} distinct cases evaluated in {report['seconds']} s")
     for violation in report["violations"]:
         sys.stderr.write(f"V001 {violation['problem']}\n  smallest history: {violation['command']}\n")
+    for later in report["later"]:  # information, not a failure: the horizon is too short for the rule
+        print(f"I001 {later['rule']}: cannot be reached in {years} reports; it first fires in a history of "
+              f"{later['years']} (check --exhaustive --years {later['years']} covers it)")
     for rule in report["unreachable"]:
-        sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports (unreachable)\n")
+        sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports, nor in any complete history of "
+                         f"up to {report['longest_horizon']} (unreachable)\n")
     if report["violations"] or report["unreachable"]:
         raise SystemExit(2)
-    print("exhaustive: every invariant holds and every rule fires in some history")
+    if report["later"]:
+        longest = max(r["years"] for r in report["later"])
+        print(f"exhaustive: every invariant holds in {years} reports; every rule fires in some history of up to "
+              f"{longest} reports")
+    else:
+        print("exhaustive: every invariant holds and every rule fires in some history")
+
+
+@contextlib.contextmanager
+def _progress(stream):
+    """A progress reporter drawing a rich progress bar on `stream` if it is a terminal; None otherwise
+    (a log or a pipe gets no bar)."""
+    if not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("exhaustive", total=None)
+        yield lambda done, total, text: bar.update(task, completed=done, total=total, description=text)
 
 
 @app.command()

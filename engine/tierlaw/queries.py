@@ -50,7 +50,8 @@ class Context:
     def __init__(self, rules_dir: str | Path | None = None, data_dir: str | Path | None = None,
                  backend: str | None = None, options: dict | None = None):
         self.backend = get_backend(backend)
-        self.rulebook = load_rulebook(as_path(rules_dir, "rules_dir") if rules_dir else default_rules_dir())
+        self.rules_dir = as_path(rules_dir, "rules_dir") if rules_dir else default_rules_dir()
+        self.rulebook = load_rulebook(self.rules_dir)
         self.options = resolve_options(self.rulebook, options)
         for needed in ENGINE_PARAMETERS:
             if needed not in self.rulebook.parameters:
@@ -60,8 +61,8 @@ class Context:
         if not is_whole(self.first_year):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         _check_month_days(self.rulebook, "reports.deadline")
-        self.record = load_record(as_path(data_dir, "data_dir") if data_dir else default_data_dir(), self.rulebook.tiers,
-                                  self.possible_years())
+        self.data_dir = as_path(data_dir, "data_dir") if data_dir else default_data_dir()
+        self.record = load_record(self.data_dir, self.rulebook.tiers, self.possible_years())
         self._books: dict = {}
 
     def with_options(self, options: dict) -> "Context":
