@@ -3,6 +3,7 @@
 import json
 import re
 import shlex
+import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from conftest import context
 from test_bad_input import copy_rules, edit, run_cli
 from tierlaw import testing
 from tierlaw.forward import step
+from tierlaw.paths import default_data_dir
 from tierlaw.queries import Context
 from tierlaw.verify import exhaustive, static_problems
 
@@ -66,10 +68,96 @@ def test_the_2019_cap_set_back_to_two_years_is_caught_with_a_runnable_counterexa
     assert code == 2 and "V001 watch_list_run_cap" in err
     command = err.split("smallest history: ")[1].splitlines()[0]
     assert command.startswith("tierlaw whatif ZZZ 2019 --tier 2WL")
+    assert f"--rules {rules}" in command  # the edited rulebook, which the counterexample needs
     # The counterexample runs as printed and shows the fourth consecutive Watch List year standing.
-    code, out, _ = run_cli(capsys, *shlex.split(command)[1:], "--rules", str(rules), "--format", "json",
-                           "--forward", "0", "--backend", "reference")
+    code, out, _ = run_cli(capsys, *shlex.split(command)[1:], "--format", "json", "--forward", "0",
+                           "--backend", "reference")
     assert code == 0 and json.loads(out)["hypothetical"]["effective_tier"] == "2WL"
+
+
+def test_a_counterexample_under_a_non_default_option_reproduces_as_printed(capsys, tmp_path):
+    """The Watch List cap asserted under waiver_transition=fresh_start_2019, where the 2008-law waivers do
+    not count against the 2019 cap: a fourth Watch List year in 2019 breaks it, and only under that
+    option (and that rulebook) does the printed command show it."""
+    rules = copy_rules(tmp_path)
+    edit(rules / "invariants.yaml", "applies_with: {waiver_transition: count_old_waivers}",
+         "applies_with: {waiver_transition: fresh_start_2019}")
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    code, out, err = run_cli(capsys, "check", "--exhaustive", "--years", "5", "--rules", str(rules),
+                             "--data", str(data), "--backend", "reference")
+    assert code == 2 and "V001 watch_list_run_cap: 4 consecutive counted years" in err, err
+    command = shlex.split(err.split("smallest history: ")[1].splitlines()[0])
+    assert "waiver_transition=fresh_start_2019" in command and command[command.index("--rules") + 1] == str(rules)
+    assert command[command.index("--data") + 1] == str(data)
+    # the options that differ from their defaults (the others need no flag to be in effect)
+    assert [command[i + 1] for i, part in enumerate(command) if part == "--option"] == [
+        "waiver_transition=fresh_start_2019"]
+    code, out, err = run_cli(capsys, *command[1:])  # exactly as printed
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, *command[1:], "--format", "json", "--forward", "0")
+    report = json.loads(out)
+    assert report["hypothetical"]["effective_tier"] == "2WL"
+    assert [report["hypothetical"]["features"]["wl_streak_before"]] == [3]  # 2016-2018, then 2019 on the list
+    # Without the option the 2018 waiver counts against the one-year cap of 2019: no waiver is left, and the
+    # answer says so (Tier 3 by (D)(i)) instead of keeping the Watch List.
+    without = [part for i, part in enumerate(command) if not (part == "--option" or command[i - 1] == "--option")]
+    code, out, err = run_cli(capsys, *without[1:], "--format", "json", "--forward", "0")
+    answer = json.loads(out)["hypothetical"]
+    assert code == 0 and answer["effective_tier"] == "3"
+    assert [d["id"] for d in answer["unavailable_decisions"]] == ["autodowngrade_waiver"]
+
+
+def test_a_short_horizon_is_information_not_a_failure(capsys):
+    """(F) needs two Watch List years, a downgrade to Tier 3, a Watch List year and then the barred one:
+    five reports from the 2019 law (22 U.S.C. 7107(b)(2)(F)); in four it cannot fire."""
+    code, out, err = run_cli(capsys, "check", "--exhaustive", "--years", "4", "--default-options-only",
+                             "--backend", "reference")
+    assert code == 0 and err == ""  # no V002, and no progress bar when stderr is not a terminal
+    assert re.search(r"^I001 autodowngrade\.yaml:\d+ special_rule_f\.watch_list_barred: cannot be reached in 4 "
+                     r"reports; it first fires in a history of 5 \(", out, re.MULTILINE), out
+    assert out.splitlines()[-1] == ("exhaustive: every invariant holds in 4 reports; every rule fires in some "
+                                    "history of up to 5 reports")
+
+
+def test_a_rule_no_history_can_fire_is_still_v002(capsys, tmp_path, monkeypatch):
+    import tierlaw.verify
+    monkeypatch.setattr(tierlaw.verify, "LONGEST_HORIZON", 6)  # keeps the test short; the CLI tries up to 10
+    rules = copy_rules(tmp_path)
+    with open(rules / "tiers.yaml", "a") as extra:  # 12 Watch List years before: more than any waiver allows
+        extra.write("""
+  - id: tier.never
+    title: Fires after twelve Watch List years, which the automatic downgrade never lets happen
+    cite: 22 U.S.C. 7107(b)(1)
+    enacted_by: P.L. 106-386 §110(b)(1)
+    in_force: {from_report: 2009}
+    confidence: STATUTE
+    when:
+      - proposed_tier: "2WL"
+      - feature.wl_streak_before: {gte: 12}
+""")
+    code, out, err = run_cli(capsys, "check", "--exhaustive", "--years", "4", "--default-options-only",
+                             "--rules", str(rules), "--backend", "reference")
+    assert code == 2
+    assert re.fullmatch(r"V002 tiers\.yaml:\d+ tier\.never: fires in no history of 4 reports, nor in any complete "
+                        r"history of up to 6 \(unreachable\)\n", err), err
+    assert "I001 autodowngrade.yaml" in out  # (F) is still only later, not unreachable
+
+
+def test_the_progress_bar_is_drawn_only_on_a_terminal():
+    import io
+    from tierlaw.cli import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    with _progress(screen) as progress:
+        progress(3, 10, "options 1/16, law of 2019, report 2/6")
+    assert "law of 2019, report 2/6" in screen.getvalue() and "30%" in screen.getvalue()
+    with _progress(io.StringIO()) as progress:
+        assert progress is None
 
 
 # ---------------------------------------------------------------- properties on histories of any length

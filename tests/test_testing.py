@@ -70,7 +70,8 @@ def test_assert_invariants_names_the_history_of_a_known_violation(tmp_path):
     with pytest.raises(testing.InvariantViolation, match="watch_list_run_cap: 4 consecutive") as found:
         testing.assert_invariants(ctx, trajectory)
     assert found.value.command == ("tierlaw whatif ZZZ 2022 --tier 2WL --set 2001-2018=2 --set 2019=2WL "
-                                   "--set 2020=2WL --set 2021=2WL --decide autodowngrade_waiver=granted")
+                                   "--set 2020=2WL --set 2021=2WL --decide autodowngrade_waiver=granted "
+                                   f"--rules {ctx.rules_dir}")  # the amended copy: the command reproduces
     assert testing.invariant_violation(SHIPPED, trajectory) is None  # the shipped cap of 1 forces Tier 3 in 2022
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from . import summary
 from .errors import InputError
+from .inputs import as_names, as_year, check_range
 from .model import Placement
 from .queries import Case, Context, history_for
 from .recorded import judged
 
 
 def audit_row(ctx: Context, code: str, placement: Placement) -> dict:
+    """One recorded placement judged against the law in force that year: one of the `rows` of `audit`."""
     year = placement.year
     result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})))
     findings = [dict(c, audit="set_off") for c in result["consequences"]] + result["findings"]
@@ -70,14 +72,19 @@ def compact_row(row: dict) -> dict:
     return compact
 
 
-def audit(ctx: Context, countries: list, first: int | None, last: int | None, only: str | None = None,
-          explain: bool = False) -> dict:
-    """Every recorded placement of these countries (default: all) in [first, last], judged against the law
-    in force that year. `only` keeps one kind of row (FILTERS); the summary counts every row. Without
-    `explain` the derivation trees are left out."""
-    codes = [ctx.record.lookup(c).code for c in countries] or sorted(ctx.record.placements)
-    if first and last and first > last:
-        raise InputError(f"--from {first} is after --to {last}", "--from/--to")
+def audit(ctx: Context, countries=(), first: int | str | None = None, last: int | str | None = None,
+          only: str | None = None, explain: bool = False) -> dict:
+    """Every recorded placement of `countries` (codes or names; none: the whole record) in the report
+    years `first` to `last` (either open), judged against the law in force that year. Returns the
+    dictionary `tierlaw audit --format json` prints: `summary`, and `rows`, one per placement, with what
+    it set off (the consequences of its published list), what the law required or left open, where the
+    record conflicts with the law as read, and gaps. `only` keeps one kind of row (FILTERS); the summary
+    counts every row. Without `explain` the derivation trees are left out (the compact audit). A range
+    holding no recorded placement is an error naming the years the record covers."""
+    codes = [ctx.record.lookup(c).code for c in as_names(countries, "countries")] or sorted(ctx.record.placements)
+    first, last = as_year(first, "first"), as_year(last, "last")
+    whose = f"the record of {', '.join(codes)}" if countries else "the record"
+    check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose)
     filter_rows([], only)  # an unknown filter is bad input before any work
     rows = []
     for code in codes:
@@ -95,7 +102,10 @@ def audit(ctx: Context, countries: list, first: int | None, last: int | None, on
 
 
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
-    """The country's timeline: every report year from the first; gaps and partly known years shown as such."""
+    """The timeline of `country` (code or name): every report year from the first, each recorded placement
+    judged as in `audit` (with its derivations), years known only in part and gaps shown as such, and the
+    forward clock over `forward_years` reports from the last recorded placement. Returns the dictionary
+    `tierlaw history --format json` prints."""
     who = ctx.record.lookup(country)
     recorded = ctx.record.history(who.code)
     rows = []

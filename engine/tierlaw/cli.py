@@ -1,6 +1,7 @@
 """The `tierlaw` command line: argument parsing and output only; the work is in queries."""
 
 
+import contextlib
 import datetime as dt
 import enum
 import os
@@ -55,13 +56,16 @@ def _options(items: list) -> dict:
     return chosen
 
 
+# How the command line names what the engine's errors call by their Python parameter names.
+FLAGS = {"country": "COUNTRY", "countries": "COUNTRY", "partners": "COUNTRY", "year": "YEAR", "tier": "--tier",
+         "sets": "--set", "decide": "--decide", "on": "--on", "forward_years": "--forward", "first": "--from",
+         "last": "--to", "agreement": "--agreement", "options": "--option", "backend": "--backend",
+         "rules_dir": "--rules", "data_dir": "--data", "path": "SCENARIO"}
+
+
 def _date(text: Optional[str]) -> Optional[dt.date]:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{text!r} is not a date YYYY-MM-DD", "--on") from None
+    from .inputs import as_date
+    return as_date(text, "on")
 
 
 def _rows_by_country(rows: list) -> dict:
@@ -133,7 +137,7 @@ def whatif(
     from .queries import whatif as run_whatif, whatif_all
     ctx = _context(rules, data, backend, option, output)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
-    if tier == "all":
+    if tier.strip().lower() == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
         _show(report, fmt, render.tiers_table, render.tiers_markdown, explain=explain)
         return
@@ -236,17 +240,42 @@ def check(
     print(f"static checks: {len(ctx.rulebook.rules)} rules, {len(ctx.rulebook.invariants)} invariants, no problem")
     if not exhaustive:
         return
-    report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only)
+    with _progress(sys.stderr) as progress:
+        report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only, progress=progress)
     print(f"exhaustive: {report['histories']:,} histories of {years} reports (with every combination of decisions) "
           f"from law versions starting {', '.join(map(str, report['windows']))}, under {report['option_sets']} "
           f"option sets; {report['evaluations']:,} distinct cases evaluated in {report['seconds']} s")
     for violation in report["violations"]:
         sys.stderr.write(f"V001 {violation['problem']}\n  smallest history: {violation['command']}\n")
+    for later in report["later"]:  # information, not a failure: the horizon is too short for the rule
+        print(f"I001 {later['rule']}: cannot be reached in {years} reports; it first fires in a history of "
+              f"{later['years']} (check --exhaustive --years {later['years']} covers it)")
     for rule in report["unreachable"]:
-        sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports (unreachable)\n")
+        sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports, nor in any complete history of "
+                         f"up to {report['longest_horizon']} (unreachable)\n")
     if report["violations"] or report["unreachable"]:
         raise SystemExit(2)
-    print("exhaustive: every invariant holds and every rule fires in some history")
+    if report["later"]:
+        longest = max(r["years"] for r in report["later"])
+        print(f"exhaustive: every invariant holds in {years} reports; every rule fires in some history of up to "
+              f"{longest} reports")
+    else:
+        print("exhaustive: every invariant holds and every rule fires in some history")
+
+
+@contextlib.contextmanager
+def _progress(stream):
+    """A progress reporter drawing a rich progress bar on `stream` if it is a terminal; None otherwise
+    (a log or a pipe gets no bar)."""
+    if not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("exhaustive", total=None)
+        yield lambda done, total, text: bar.update(task, completed=done, total=total, description=text)
 
 
 @app.command(name="test")
@@ -297,7 +326,7 @@ def main(argv: list | None = None) -> None:
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
     except InputError as err:
-        _fail(f"error: {err}", 2)
+        _fail(f"error: {err.render(FLAGS)}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
     except RulebookConflict as err:  # a rulebook that contradicts itself is bad input, like a typo

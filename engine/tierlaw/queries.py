@@ -10,11 +10,12 @@ import attrs
 
 from . import __version__, summary
 from .backends import get_backend
-from .compile import compile_book, parameter, resolve_options
-from .errors import InputError
+from .compile import compile_book, parameter
+from .errors import InputError, arg
 from .evaluate import base_fact, opened_decisions, run
 from .explain import consequence, report_anchor
 from .features import evidence_years, possible_vectors
+from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
@@ -27,6 +28,8 @@ ENGINE_PARAMETERS = ("reports.first_year", "reports.deadline")  # anchors the en
 
 @attrs.frozen
 class Case:
+    """One question of one country-year: the proposed placement, the history before it, settled decisions."""
+
     code: str
     year: int
     proposed: Placement
@@ -39,12 +42,18 @@ class Case:
 
 
 class Context:
-    """A loaded rulebook and record, a backend and the interpretation options in force."""
+    """A loaded rulebook and record, a backend and the interpretation options in force.
 
-    def __init__(self, rules_dir: Path | None = None, data_dir: Path | None = None,
+    `rules_dir` and `data_dir` are directories (`str` or `Path`; default: the shipped rulebook and
+    record), `backend` is "durable" or "reference" (default: durable where it imports), `options`
+    maps interpretation option names to choices (see docs/rules.md). Every query takes a Context;
+    build one and reuse it, since rulebooks compiled per report year are cached in it."""
+
+    def __init__(self, rules_dir: str | Path | None = None, data_dir: str | Path | None = None,
                  backend: str | None = None, options: dict | None = None):
         self.backend = get_backend(backend)
-        self.rulebook = load_rulebook(Path(rules_dir) if rules_dir else default_rules_dir())
+        self.rules_dir = as_path(rules_dir, "rules_dir") if rules_dir else default_rules_dir()
+        self.rulebook = load_rulebook(self.rules_dir)
         for needed in ENGINE_PARAMETERS:
             if needed not in self.rulebook.parameters:
                 raise InputError(f"the rulebook must define parameter {needed!r}", self.rulebook.source)
@@ -53,10 +62,10 @@ class Context:
         if not is_whole(self.first_year):
             raise InputError("parameter 'reports.first_year' must be a year", self.rulebook.source)
         _check_month_days(self.rulebook, "reports.deadline")
-        self.record = load_record(Path(data_dir) if data_dir else default_data_dir(), self.rulebook.tiers,
-                                  self.possible_years())
+        self.data_dir = as_path(data_dir, "data_dir") if data_dir else default_data_dir()
+        self.record = load_record(self.data_dir, self.rulebook.tiers, self.possible_years())
         self.all_options = _all_options(self.rulebook, self.record)
-        self.options = resolve_options(self.all_options, options or {})
+        self.options = resolve_options(self.all_options, options)
         _check_record_against_rulebook(self.rulebook, self.record)
         self._books: dict = {}
 
@@ -84,6 +93,7 @@ class Context:
                 yield (f"{first}={choice}", f"{second}={other_choice}"), self.with_options(changed)
 
     def receipt(self) -> dict:
+        """The versions every result is tied to: tierlaw, the backend, and digests of rulebook and record."""
         return {"tierlaw": __version__, "backend": self.backend.NAME, "rulebook": self.rulebook.digest,
                 "data": self.record.digest}
 
@@ -115,16 +125,16 @@ class Context:
         """Report years a placement can have: from the first report to next year's."""
         return range(self.first_year, dt.date.today().year + 2)
 
-    def check_year(self, year: int, what: str = "YEAR") -> None:
+    def check_year(self, year: int, what: str = "year") -> None:
+        """An InputError (named `what`) unless a placement can have report year `year`."""
         if year < self.first_year:
             raise InputError(f"{year} is before the first report ({self.first_year})", what)
         if year not in self.possible_years():
             raise InputError(f"{year} is in the future", what)
 
-    def check_tier(self, tier: str, what: str) -> str:
-        if tier not in self.rulebook.tiers:
-            raise InputError(f"unknown tier {tier!r} (tiers: {', '.join(self.rulebook.tiers)})", what)
-        return tier
+    def check_tier(self, tier, what: str) -> str:
+        """The rulebook's name of `tier` in any usual spelling ("2wl", "Tier 3", 3); InputError if none."""
+        return read_tier(self.rulebook.tiers, tier, what)
 
 
 def _all_options(rulebook, record) -> dict:
@@ -301,12 +311,15 @@ def _decision(ctx, case, decision_id) -> dict:
 
 
 def with_decisions(case: Case, values: dict, by: str, sources: dict | None = None) -> Case:
+    """The case with `values` ({decision id: option}) settled, each marked as settled by `by` (with its
+    source, where the record settles it)."""
     return attrs.evolve(case, decisions={**case.decisions, **values},
                         settled_by={**case.settled_by, **{k: by for k in values}},
                         sources={**case.sources, **(sources or {})})
 
 
 def consequence_ids(result: dict) -> set:
+    """The consequence ids of a result."""
     return {c["id"] for c in result["consequences"]}
 
 
@@ -428,55 +441,79 @@ def _mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
 # ---------------------------------------------------------------- what-if
 
 
-def parse_sets(ctx: Context, items: list, year: int) -> dict:
-    """`--set YEAR=TIER` or `--set FIRST-LAST=TIER` items as {year: tier}; malformed, repeated or
-    contradictory ones are errors."""
+def parse_sets(ctx: Context, items, year: int | None) -> dict:
+    """Placements of other years, `YEAR=TIER` or `FIRST-LAST=TIER` texts (or a mapping {year: tier}),
+    as {year: tier}; malformed, repeated or contradictory ones are errors, and so is a year after
+    `year`: a what-if reads only earlier years (the forward clock proposes the later ones). `year`
+    None (a trade check's partner history) bounds nothing."""
     overrides = {}
-    for item in items:
+    for item in as_items(items, "sets", "YEAR=TIER"):
         span, sep, tier = item.partition("=")
         first, dash, last = span.strip().partition("-")
         if not sep or not first.isdigit() or (dash and not last.isdigit()):
-            raise InputError(f"{item!r} is not YEAR=TIER or FIRST-LAST=TIER", "--set")
+            raise InputError(f"{item!r} is not YEAR=TIER or FIRST-LAST=TIER", "sets")
         years = range(int(first), int(last if dash else first) + 1)
         if not years:
-            raise InputError(f"{item!r}: the range ends before it starts", "--set")
+            raise InputError(f"{item!r}: the range ends before it starts", "sets")
         for set_year in years:
-            _add_set(ctx, overrides, set_year, ctx.check_tier(tier.strip(), "--set"), year)
+            _add_set(ctx, overrides, set_year, ctx.check_tier(tier.strip(), "sets"), year)
     return overrides
 
 
 def _add_set(ctx, overrides, set_year, tier, year):
-    ctx.check_year(set_year, "--set")
+    ctx.check_year(set_year, "sets")
     if set_year in overrides:
-        raise InputError(f"year {set_year} is set twice", "--set")
+        raise InputError(f"year {set_year} is set twice", "sets")
     if set_year == year:
-        raise InputError(f"{set_year} is the question year; give its tier with --tier", "--set")
+        raise InputError(f"{set_year} is the question year; give its tier with {arg('tier')}", "sets")
+    if year is not None and set_year > year:
+        raise InputError(f"{set_year} is after the question year {year}: a what-if reads only the years before "
+                         f"it, and the forward clock proposes the later years itself ({arg('forward_years')})",
+                         "sets")
     overrides[set_year] = tier
 
 
-def parse_decisions(ctx: Context, items: list) -> dict:
+def parse_decisions(ctx: Context, items) -> dict:
+    """Settled decisions, `DECISION=OPTION` texts (or a mapping), as {decision id: option}; unknown
+    decisions or options and a decision settled twice are errors."""
     settled = {}
-    for item in items:
+    for item in as_items(items, "decide", "DECISION=OPTION"):
         name, sep, value = item.partition("=")
         if not sep or name not in ctx.rulebook.decisions:
             known = ", ".join(sorted(ctx.rulebook.decisions))
-            raise InputError(f"{item!r}: expected DECISION=VALUE with a decision among {known}", "--decide")
+            raise InputError(f"{item!r}: expected DECISION=OPTION with a decision among {known}", "decide")
         if value not in ctx.rulebook.decisions[name].options:
             options = ", ".join(ctx.rulebook.decisions[name].options)
-            raise InputError(f"decision {name!r} has no option {value!r} (options: {options})", "--decide")
+            raise InputError(f"decision {name!r} has no option {value!r} (options: {options})", "decide")
         if name in settled:
-            raise InputError(f"decision {name!r} is settled twice", "--decide")
+            raise InputError(f"decision {name!r} is settled twice", "decide")
         settled[name] = value
     return settled
 
 
-def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), decide: list = (),
-           on: dt.date | None = None, what_follows: bool = True, forward_years: int = 6) -> dict:
+def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=(), decide=(),
+           on: dt.date | str | None = None, what_follows: bool = True, forward_years: int = 6) -> dict:
+    """What would follow if `country` (code or name) were placed on `tier` in the report of `year`.
+
+    `tier` is a tier of the rulebook in any usual spelling ("tier 3", "t3", "2wl", the integer 3);
+    `sets` gives placements of earlier years (["YEAR=TIER", "FIRST-LAST=TIER"] or {year: tier}),
+    which also admits a country not in the record;
+    `decide` settles open decisions (["presidential_determination=d4_full_waiver"] or a mapping; one no
+    rule opens for the case is answered under `unavailable_decisions`, with the reason);
+    `on` (a date or "YYYY-MM-DD") evaluates the date-keyed rules on one day. Returns the dictionary
+    `tierlaw whatif --format json` prints: the recorded placement judged as `baseline`, the
+    `hypothetical` result (consequences with their derivations, open decisions and what follows from
+    each option), the `changes` between them, and the `forward` clock over `forward_years` reports."""
+    year = as_year(year, "year")
+    on = as_date(on, "on")
+    if isinstance(forward_years, bool) or not isinstance(forward_years, int) or forward_years < 0:
+        raise InputError(f"{forward_years!r} is not a number of reports (0 or more)", "forward_years")
     ctx.check_year(year)
-    ctx.check_tier(tier, "--tier")
-    overrides = parse_sets(ctx, list(sets), year)
-    who = ctx.record.lookup(country, allow_new_code=bool(overrides))
-    settled = parse_decisions(ctx, list(decide))
+    tier = ctx.check_tier(tier, "tier")
+    overrides = parse_sets(ctx, sets, year)
+    hint = f"a country not in the record needs its earlier placements given with {arg('sets')}"
+    who = ctx.record.lookup(country, allow_new_code=bool(overrides), new_code_hint=hint)
+    settled = parse_decisions(ctx, decide)
     history = history_for(ctx, who.code, year, overrides)
     proposed = Placement(year=year, tier=tier, origin="proposed")
     case = as_recorded_where_same(ctx, Case(who.code, year, proposed, history, settled, {k: "user" for k in settled},
@@ -506,15 +543,18 @@ def whatif(ctx: Context, country: str, year: int, tier: str, sets: list = (), de
     return report
 
 
-def whatif_all(ctx: Context, country: str, year: int, sets: list = (), decide: list = (),
-               on: dt.date | None = None) -> dict:
-    """Every tier side by side: which tier changes what."""
+def whatif_all(ctx: Context, country: str, year: int | str, sets=(), decide=(),
+               on: dt.date | str | None = None) -> dict:
+    """Every tier side by side: the dictionary `tierlaw whatif --tier all --format json` prints, with
+    the `hypothetical` result of each tier under `tiers`. Arguments as for `whatif`; decisions belong
+    to one tier, so `decide` must be empty."""
     if decide:
-        raise InputError("--decide/--waiver settle a decision of one tier; use them with a single --tier", "--tier")
+        raise InputError(f"a decision belongs to one tier: give {arg('decide')} with a single {arg('tier')}, "
+                         f"not all", "tier")
     reports = {tier: whatif(ctx, country, year, tier, sets, [], on, what_follows=False, forward_years=0)
                for tier in ctx.rulebook.tiers}
     first = next(iter(reports.values()))
-    return {"country": first["country"], "country_name": first["country_name"], "year": year,
+    return {"country": first["country"], "country_name": first["country_name"], "year": first["year"],
             "on": first["on"], "period": first["period"], "baseline": first["baseline"],
             "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
             "summary": [report["summary"][0] for report in reports.values()],

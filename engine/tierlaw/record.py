@@ -76,21 +76,11 @@ class Record:
     def years(self) -> tuple:
         return tuple(sorted({year for rows in self.placements.values() for year in rows}))
 
-    def lookup(self, text: str, allow_new_code: bool = False) -> Country:
-        """A country by ISO3 code, report name or alias; a clear InputError if unknown or ambiguous."""
-        cleaned = text.strip()
-        if cleaned.upper() in self.countries:
-            return self.countries[cleaned.upper()]
-        codes = self.names.get(normalise(cleaned), set())
-        if len(codes) == 1:
-            return self.countries[next(iter(codes))]
-        if len(codes) > 1:
-            options = ", ".join(f"{c} ({self.countries[c].name})" for c in sorted(codes))
-            raise InputError(f"country {text!r} is ambiguous: {options}", "COUNTRY")
-        if allow_new_code and CODE.match(cleaned):
-            return Country(code=cleaned, name=cleaned, in_record=False)
-        hint = " (a code not in the record needs --set placements)" if CODE.match(cleaned.upper()) else ""
-        raise InputError(f"unknown country {text!r}{hint}", "COUNTRY")
+    def lookup(self, text: str, allow_new_code: bool = False, new_code_hint: str = "") -> Country:
+        """A country by ISO3 code, report name or alias; an InputError with suggestions if unknown or
+        ambiguous (see inputs.find_country)."""
+        from .inputs import find_country  # it reads this record's names
+        return find_country(self, text, allow_new_code, new_code_hint)
 
 
 def normalise(name: str) -> str:

@@ -13,11 +13,12 @@ import attrs
 from . import summary
 from .errors import InputError
 from .forward import clock
+from .inputs import as_path
 from .model import Placement
 from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_what_follows, evaluate_case,
                       history_for, parse_decisions)
 from .trade import trade
-from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level
+from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level
 
 TOP_KEYS = {"name", "description", "options", "history", "placements", "decisions", "questions"}
 PLACEMENT_KEYS = {"tier", "alternatives", "note"}
@@ -28,6 +29,7 @@ class _Checker(Checker):
     """Shape checks plus the record's years and countries."""
 
     def year(self, ctx, node, key):
+        """`key` of `node` as a report year a placement can have; an error at its line otherwise."""
         if not is_whole(key):
             self.fail(node, key, f"{key!r} is not a report year")
         try:
@@ -37,14 +39,20 @@ class _Checker(Checker):
         return key
 
     def country(self, ctx, node, key):
+        """The code of the country `key` of `node` names (a new code is a country not in the record)."""
         try:
             return ctx.record.lookup(str(key), allow_new_code=True).code
         except InputError as err:
             self.fail(node, key, err.message)
 
 
-def load(path: Path) -> tuple[Mapping, _Checker]:
-    document = top_level(load_yaml(path), path, TOP_KEYS, "a scenario")
+def load(path: Path, text: str | None = None) -> tuple[Mapping, _Checker]:
+    """A scenario's document (the file at `path`, or `text` named `path`), checked at the top level, and a
+    checker that reports at its lines."""
+    data = load_yaml(path) if text is None else parse_yaml(text, str(path))
+    if data is None:
+        raise InputError("empty file", str(path))
+    document = top_level(data, path, TOP_KEYS, "a scenario")
     check = _Checker(path)
     check.text(document, "name", "scenario")
     check.text(document, "description", "scenario", required=False)
@@ -63,9 +71,11 @@ def _country_years(ctx, document, check, section):
 
 
 def _tier(ctx, check, node, year, tier):
-    if not isinstance(tier, str) or tier not in ctx.rulebook.tiers:
-        check.fail(node, year, f"{year}: unknown tier {tier!r} (tiers: {', '.join(ctx.rulebook.tiers)})")
-    return tier
+    """The rulebook's name of a tier written in any usual spelling, unquoted YAML numbers included."""
+    try:
+        return ctx.check_tier(tier, str(year))
+    except InputError as err:
+        check.fail(node, year, f"{year}: {err.message}")
 
 
 def _placements(ctx, document, check) -> dict:
@@ -116,8 +126,23 @@ def _options(ctx, document, check) -> Context:
         check.fail(document, "options", err.message)
 
 
-def run(ctx: Context, path: Path) -> dict:
-    document, check = load(path)
+def run(ctx: Context, path: str | Path) -> dict:
+    """Run the scenario file at `path` (`str` or `Path`; see docs/scenarios.md) against the record.
+    Returns the dictionary `tierlaw run --format json` prints: per country and year the scenario's
+    result beside the recorded `baseline` and the `changes`, then the answers to its trade and
+    forward questions."""
+    return run_document(ctx, *load(as_path(path, "path")))
+
+
+def run_text(ctx: Context, text: str, name: str = "scenario.yaml") -> dict:
+    """Run a scenario held in memory (an upload), as `run` runs a file: errors name `name` and the line."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise InputError(f"file too large ({len(text.encode('utf-8'))} bytes; the limit is {MAX_FILE_BYTES})", name)
+    return run_document(ctx, *load(Path(name), text))
+
+
+def run_document(ctx: Context, document: Mapping, check: _Checker) -> dict:
+    """A loaded scenario document run against the record (see `run`)."""
     ctx = _options(ctx, document, check)
     placements = _placements(ctx, document, check)
     assumed = _history(ctx, document, check)
@@ -218,9 +243,8 @@ def _forward(ctx, question, effective, check) -> dict:
     if not isinstance(years, int) or not 1 <= years <= 25:
         check.fail(question, "years", "years: a whole number from 1 to 25")
     own = effective.get(code, {})
-    if question.get("tier") is not None:
-        _tier(ctx, check, question, "tier", question["tier"])
-    tier = question.get("tier") or own.get(year) or ctx.record.history(code).get(year, Placement(year, None)).tier
+    given = _tier(ctx, check, question, "tier", question["tier"]) if question.get("tier") is not None else None
+    tier = given or own.get(year) or ctx.record.history(code).get(year, Placement(year, None)).tier
     if tier not in ctx.rulebook.tiers:
         check.fail(question, "country", f"no tier for {code} {year}: give tier:")
     return clock(ctx, code, year, tier, {y: t for y, t in own.items() if y < year}, years)

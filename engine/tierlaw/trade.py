@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import InputError
+from .errors import InputError, arg
 from .explain import report_anchor
+from .inputs import as_date, as_names
 from .model import Placement
 from . import summary
 from .queries import Case, Context, _override, history_for, parse_decisions, published, with_decisions
@@ -123,13 +124,23 @@ def exception_route(ctx: Context, on: dt.date) -> dict:
             "rules": [rule.id for rule in rules]}
 
 
-def trade(ctx: Context, partners: list, agreement: str | None, on: dt.date,
+def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date | str | None = None,
           overrides: dict | None = None, decisions: dict | None = None) -> dict:
+    """Whether an implementing bill for an agreement with `partners` (codes or names), or with the
+    partners of `agreement` (a short name in the record's agreements, such as "TPP"), can use
+    fast-track procedures on the date `on` (a date or "YYYY-MM-DD"). `overrides` ({code: {year: tier}})
+    and `decisions` ({code: {year: {decision: option}}}) stand in for the record, as a scenario's do.
+    Returns the dictionary `tierlaw trade --format json` prints: `tpa_available` (True, False, or
+    None when it hangs on an open decision or unknown data), the trade authority in force, and each
+    partner's status with its reasons."""
+    partners, on = as_names(partners, "partners"), as_date(on, "on")
+    if on is None:
+        raise InputError("give the date on which the implementing bill is considered", "on")
     if bool(partners) == bool(agreement):
-        raise InputError("give either partner countries or --agreement NAME", "COUNTRY/--agreement")
+        raise InputError(f"give either partner countries or an agreement ({arg('agreement')})", "partners/agreement")
     if agreement and agreement not in ctx.record.agreements:
         known = ", ".join(sorted(ctx.record.agreements)) or "none"
-        raise InputError(f"unknown agreement {agreement!r} (known: {known})", "--agreement")
+        raise InputError(f"unknown agreement {agreement!r} (known: {known})", "agreement")
     codes = ctx.record.agreements[agreement]["partners"] if agreement else [ctx.record.lookup(p).code for p in partners]
     spec = _spec(ctx)
     authority = _authority(spec, on)

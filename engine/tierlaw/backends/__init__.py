@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..errors import InputError
+from ..errors import InputError, arg
 
 NAMES = ("durable", "reference")
 
@@ -29,8 +29,8 @@ def get_backend(name: str | None):
     if name == "durable":
         if not durable_available():
             raise InputError("the durable backend needs durable-rules, which is not importable here "
-                             "(it builds on CPython 3.11/3.12 with a C compiler); use --backend reference",
-                             "--backend")
+                             f"(it builds on CPython 3.11/3.12 with a C compiler); use {arg('backend', 'reference')}",
+                             "backend")
         from . import durable
         return durable
-    raise InputError(f"unknown backend {name!r} (choose {' or '.join(NAMES)})", "--backend")
+    raise InputError(f"unknown backend {name!r} (choose {' or '.join(NAMES)})", "backend")

@@ -49,7 +49,7 @@ def _answer_errors(app: FastAPI) -> None:
         async def handler(request: Request, err):
             return failure(request, status(err) if callable(status) else status, message(err))
         app.add_exception_handler(kind, handler)
-    add(InputError, 400, str)
+    add(InputError, 400, pages.cli_message)
     add(RulebookConflict, 400, lambda err: f"rulebook conflict: {err}")
     add(TooSlow, 503, str)
     add(RequestValidationError, 400, _validation_message)

@@ -75,6 +75,11 @@ def cached_page(route):
     return answer
 
 
+def cli_message(err: InputError) -> str:
+    """An input error in the words of the command line, as the CLI prints it."""
+    return err.render(cli.FLAGS)
+
+
 def error_page(request: Request, status: int, message: str):
     return _page(request, "error.html", status, title="No answer", error=message)
 
@@ -117,7 +122,7 @@ async def countries(request: Request):
         try:
             code = _engine(request).base.record.lookup(asked).code
         except InputError as err:
-            return _page(request, "countries.html", 400, title="Countries", error=str(err), asked=asked)
+            return _page(request, "countries.html", 400, title="Countries", error=cli_message(err), asked=asked)
         return RedirectResponse(f"/country/{code}", status_code=303)
     return _page(request, "countries.html", title="Countries", asked="")
 
@@ -129,7 +134,7 @@ async def country_page(request: Request, country: str):
     try:
         report = await _engine(request).report(question)
     except InputError as err:
-        return _page(request, "countries.html", 404, title="Countries", error=str(err), asked=country)
+        return _page(request, "countries.html", 404, title="Countries", error=cli_message(err), asked=country)
     if report["country"] != country:
         query = urlencode([("option", o) for o in question.option])
         return RedirectResponse(f"/country/{report['country']}" + (f"?{query}" if query else ""), status_code=303)
@@ -168,7 +173,7 @@ async def whatif_page(request: Request):
         report = await _engine(request).report(question)
         recorded = await _recorded(request, report["country"], question.option)
     except InputError as err:
-        return _page(request, "whatif.html", 400, title="What if", form=form, report=None, error=str(err))
+        return _page(request, "whatif.html", 400, title="What if", form=form, report=None, error=cli_message(err))
     api = f"/api/whatif?{question.query()}"
     if question.tier == "all":
         tiers, matrix = render._tier_matrix(report)
@@ -229,7 +234,7 @@ async def trade_page(request: Request):
         watched = [p["country"] for p in report["partners"] if p["tpa_available"] is not True]
         svgs = {code: timeline(request, await _recorded(request, code, question.option)) for code in watched}
     except InputError as err:
-        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=str(err))
+        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=cli_message(err))
     return _page(request, "trade.html", title=f"Trade check on {report['on']}", form=form, report=report,
                  question=question, headline=report["summary"], svgs=svgs,
                  receipt=report["receipt"], api=f"/api/trade?{question.query()}")
@@ -268,7 +273,7 @@ async def shipped_scenario_page(request: Request, name: str):
         question = shipped_scenario(name, _many(request, "option"))
     except InputError as err:
         return _page(request, "scenarios.html", 404, title="Scenarios", scenarios=list(shipped_scenarios()),
-                     report=None, error=str(err))
+                     report=None, error=cli_message(err))
     return await _scenario_result(request, question, share=False,
                                   api=f"/api/run?{urlencode([('scenario', name)] + [('option', o) for o in question.option])}")
 
@@ -284,7 +289,7 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
             svgs[code] = timeline(request, await _recorded(request, code, question.option), overlay)
     except InputError as err:
         return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
-                     error=str(err), text=question.text)
+                     error=cli_message(err), text=question.text)
     link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
     return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
                  headline=report["summary"], receipt=report["receipt"], share=link, api=api,
@@ -344,7 +349,7 @@ async def audit_page(request: Request):
         svgs = {code: timeline(request, await _recorded(request, code, question.option))
                 for code in codes} if len(codes) <= AUDIT_TIMELINES else {}
     except InputError as err:
-        return _page(request, "audit.html", 400, title="Audit", report=None, error=str(err), only=only,
+        return _page(request, "audit.html", 400, title="Audit", report=None, error=cli_message(err), only=only,
                      filters=AUDIT_FILTERS, form=request.query_params)
     counts = {name: len(filter_rows(report["rows"], name)) for name in AUDIT_FILTERS}
     return _page(request, "audit.html", title="Audit of the record", report=report, rows=rows, only=only,

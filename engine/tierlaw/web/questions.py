@@ -123,23 +123,6 @@ class Trade(Question):
         return {"partner": self.partners, "agreement": self.agreement, "on": self.on}
 
 
-class ScenarioText:
-    """A scenario held in memory and read by `scenario.run` as if it were a file (it asks only for
-    stat().st_size, read_text() and a name): an upload never touches the disk."""
-
-    def __init__(self, text: str, name: str):
-        self.text, self.name = text, name
-
-    def stat(self):
-        return attrs.make_class("Stat", ["st_size"])(len(self.text.encode("utf-8")))
-
-    def read_text(self, encoding: str = "utf-8") -> str:
-        return self.text
-
-    def __str__(self) -> str:
-        return self.name
-
-
 def scenario_text(body: bytes, name: str) -> str:
     """An uploaded scenario as text, refused as a file of the same kind would be."""
     if len(body) > MAX_FILE_BYTES:
@@ -156,8 +139,8 @@ class Scenario(Question):
     name: str = "scenario"
 
     def compute(self, ctx) -> dict:
-        from ..scenario import run
-        return run(ctx, ScenarioText(self.text, self.name))
+        from ..scenario import run_text
+        return run_text(ctx, self.text, self.name)
 
     def fields(self) -> dict:
         return {"text": self.text, "name": self.name}
