@@ -278,7 +278,9 @@ def test_the_country_page_shows_each_recorded_year_with_its_sources(client):
                 for line in (default_data_dir() / name).read_text().splitlines() if ",MYS," in line]
     assert page.count('class="mark t') == len(csv_rows)
     row_2014 = re.search(r'<tr id="y2014".*?</tr>', page, re.S).group(0)
-    assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and "STATUTE" in row_2014
+    # the placement's confidence: a presidential determination (pd_fy2015) names Malaysia, so OFFICIAL
+    assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and "<td>OFFICIAL</td>" in row_2014
+    assert "made by determination 2014-16 of 2014-09-18" in row_2014
     assert client.get("/country/Malaysia", follow_redirects=False).headers["location"] == "/country/MYS"
 
 

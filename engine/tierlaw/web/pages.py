@@ -26,7 +26,8 @@ TEMPLATES.env.globals.update(
     step_text=render.step_text, receipt_line=render.receipt_line, row_judgment=render.row_judgment,
     set_off_text=lambda row: "; ".join(render.set_off_items(row)),
     features_text=lambda features: ", ".join(f"{name}={value}" for name, value in features.items()),
-    partner_reason=lambda partner: partner["status"], verdict=render._verdict, scenario_lines=render.scenario_lines,
+    partner_reason=lambda partner: partner["status"],
+    decision_texts=lambda row: [text for text, _ in render.decision_items(row)], verdict=render._verdict, scenario_lines=render.scenario_lines,
     report_style=Markup(html.STYLE), legend=Markup(html.LEGEND), quote=quote)
 AUDIT_TIMELINES = 12  # draw a timeline per country when the rows shown come from this many countries or fewer
 PAGE_BYTES = 500_000  # larger pages (the whole record's audit) are rendered each time
