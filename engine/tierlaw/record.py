@@ -162,13 +162,14 @@ def _sources(path: Path, tiers) -> tuple:
     graded = {}
     for table, exact in ((sources, True), (prefixes, False)):
         for name, spec in table.items():
-            if not isinstance(spec, Mapping) or not is_one_of(spec.get("grade"), grades):
+            if not isinstance(name, str) or not isinstance(spec, Mapping) or not is_one_of(spec.get("grade"), grades):
                 check.fail(table, name, f"{name!r} needs a grade among {', '.join(grades)}")
             check.text(spec, "what", f"source {name!r}")
             graded[(name, exact)] = spec["grade"]
     for basis in next_year:
         listed = next_year[basis]
-        if not isinstance(listed, list) or not listed or not all(is_one_of(t, tiers) for t in listed):
+        if not isinstance(basis, str) or not isinstance(listed, list) or not listed or \
+                not all(is_one_of(t, tiers) for t in listed):
             check.fail(next_year, basis, f"next_year: {basis!r} must list known tiers")
     parsed = {name: parse_option(name, check, options, spec) for name, spec in options.items()}
     return grades, graded, {b: tuple(t) for b, t in next_year.items()}, parsed
@@ -365,7 +366,8 @@ def _recorded_decisions(read: list, directory: Path, countries: dict, years: ran
         for key in ("file", "decision"):
             check.text(spec, key, name)
         offset, values = spec.get("report_year_offset", 0), check.mapping(spec, "values")
-        if not is_whole(offset) or not values or not all(isinstance(v, str) for v in values.values()):
+        if not is_whole(offset) or not values or not all(isinstance(k, str) and isinstance(v, str)
+                                                         for k, v in values.items()):
             check.fail(spec, "values", f"{name}: report_year_offset is a whole number; values map data values "
                                        f"to the decision's options")
         table = _read(read, directory, spec["file"])
