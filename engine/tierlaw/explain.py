@@ -78,12 +78,14 @@ def _bound_estimated(ctx, year, holds) -> bool:
     return (holds[0] == start and ctx.estimated(year)) or (holds[1] == until and ctx.estimated(year + 1))
 
 
-def consequence(ctx, case, book, vector, run_, match) -> dict:
+def consequence(ctx, case, book, vector, run_, match, explain: bool = True) -> dict:
+    """A consequence of a case; with `explain`, its derivation (`because`) down to the case's own facts."""
     item = book_rule(book, match.rule_id)
     rule = item.rule
     entry = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
-             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}",
-             "because": because(ctx, case, book, vector, run_, match)}
+             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}"}
+    if explain:
+        entry["because"] = because(ctx, case, book, vector, run_, match)
     if rule.note:
         entry["note"] = rule.note
     if rule.then.opens:

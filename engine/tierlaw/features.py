@@ -26,6 +26,9 @@ class TierAt:
     def value(self, state):
         return state
 
+    def horizon(self, question_year):
+        return question_year + self.offset
+
     def evidence(self, history, question_year):
         return [question_year + self.offset]
 
@@ -45,6 +48,9 @@ class RunLength:
 
     def value(self, state):
         return state
+
+    def horizon(self, question_year):
+        return self.not_before
 
     def evidence(self, history, question_year):
         return _run_years(history, question_year, self.tiers, self.not_before, with_break=True)
@@ -70,6 +76,9 @@ class RunBeyond:
 
     def value(self, state):
         return state[1]
+
+    def horizon(self, question_year):
+        return self.not_before
 
     def evidence(self, history, question_year):
         return _run_years(history, question_year, self.tiers, self.not_before, with_break=True)
@@ -111,10 +120,15 @@ class RunThen:
     def value(self, state):
         return state[2]
 
+    def horizon(self, question_year):
+        return self.not_before
+
     def evidence(self, history, question_year):
         return [year for year in sorted(history) if self.not_before <= year < question_year]
 
 
+# Each primitive's `horizon(question_year)` is the first report year whose placement can move it from its
+# start: before it, every step leaves (or puts) the automaton in its start state.
 PRIMITIVES = {"tier_at": TierAt, "run_length": RunLength, "run_beyond": RunBeyond, "run_then": RunThen}
 
 
@@ -153,14 +167,24 @@ def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_t
     it may have had, or None if unknown."""
     names = sorted(specs)
     machines = [build(specs[name]) for name in names]
+    first = _horizon(machines, question_year)
     states = {tuple(m.start(question_year) for m in machines): frozenset()}
-    for year in sorted(y for y in tiers_by_year if y < question_year):
+    for year in sorted(y for y in tiers_by_year if first <= y < question_year):
         states = _advance(states, machines, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
     vectors: dict = {}
     for state, influence in states.items():
         values = tuple((name, m.value(s)) for name, m, s in zip(names, machines, state))
         vectors[values] = vectors.get(values, frozenset()) | influence
     return [FeatureVector(values, tuple(sorted(years))) for values, years in sorted(vectors.items(), key=repr)]
+
+
+def horizon(specs: dict, question_year: int) -> int:
+    """The first report year whose placement can change any of these features: earlier years cannot."""
+    return _horizon([build(spec) for spec in specs.values()], question_year)
+
+
+def _horizon(machines, question_year) -> int:
+    return min((m.horizon(question_year) for m in machines), default=question_year)
 
 
 def _advance(states, machines, year, options, question_year):

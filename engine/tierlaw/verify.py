@@ -16,8 +16,10 @@ import time
 import attrs
 
 from .errors import InputError, RulebookConflict
-from .evaluate import base_fact, opened_decisions, run
+from .evaluate import base_fact
+from .cache import ran, reading_class
 from .features import build, possible_vectors
+from .parallel import ordered
 from .queries import EFFECTIVE, Context
 
 BACKGROUND = "2"  # placements before a window: on no list the features count (Tier 2)
@@ -196,11 +198,10 @@ class Explorer:
         if key not in self.vectors:
             book = self.ctx.book(year, None)
             vectors = possible_vectors(book.features, self.history(prefix), year, tuple(self.ctx.rulebook.tiers))
-            tests = _feature_tests(book)
             classes = {}
             for vector in vectors:
-                classes.setdefault(tuple((n, _outcomes(v, tests.get(n, ()))) for n, v in vector.values), vector)
-            self.vectors[key] = (list(classes.values()), tuple(sorted(classes, key=repr)))
+                classes.setdefault(reading_class(book, vector.values), vector)
+            self.vectors[key] = (list(classes.items()), tuple(sorted(classes, key=repr)))
         return self.vectors[key]
 
     def consequence_in_force(self, year, consequence) -> bool:
@@ -220,9 +221,14 @@ class Explorer:
         self.evaluations += 1
         decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
         country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
-        summaries = [self._one(self.ctx.backend, book, proposal, decisions, country, v) for v in vectors]
+        visible = (proposal, tuple(sorted(decisions.items())), tuple(country.items()))
+        summaries = []
+        for seen, vector in vectors:  # runs come from the context's cache: other windows and options share them
+            make_base = lambda values=vector.values: base_fact(proposal, values, decisions, country)  # noqa: E731
+            summaries.append(_summary(self.ctx.cache.ran(self.ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
         if self.other is not None:
-            again = [self._one(self.other, book, proposal, decisions, country, v) for v in vectors]
+            again = [_summary(ran(self.other, book, base_fact(proposal, v.values, decisions, country), EFFECTIVE))
+                     for _, v in vectors]
             if again != summaries:
                 raise VerificationFailure("backends disagree", None)
         effective = {s[0] for s in summaries}
@@ -230,14 +236,6 @@ class Explorer:
         fired = frozenset.union(*(s[2] for s in summaries))
         opened = tuple(sorted(set().union(*(s[3] for s in summaries))))
         return Summary(next(iter(effective)) if len(effective) == 1 else None, present, fired, opened)
-
-    @staticmethod
-    def _one(backend, book, proposal, decisions, country, vector):
-        result = run(backend, book, base_fact(proposal, vector.values, decisions, country))
-        rules = {item.rule.id: item.rule for item in book.rules}
-        shown = frozenset(rules[m.rule_id].consequence for m in result.fired if rules[m.rule_id].then.show)
-        return (result.derived(EFFECTIVE), shown, frozenset(m.rule_id for m in result.fired),
-                frozenset(opened_decisions(result, book)))
 
     def branches(self, year, proposal, prefix, settled=()):
         """(settled decisions, Summary) for every combination of the decisions the law opens."""
@@ -250,24 +248,10 @@ class Explorer:
             yield from self.branches(year, proposal, prefix, tuple(sorted(settled + ((open_now[0], option),))))
 
 
-_tests_by_book: dict = {}
-
-
-def _feature_tests(book) -> dict:
-    """feature name -> the (operator, value) comparisons the book's rules make on it."""
-    if book.digest not in _tests_by_book:
-        tests: dict = {}
-        for item in book.rules:
-            for atom, value, _ in item.atoms:
-                if atom.ref.startswith("feature."):
-                    tests.setdefault(atom.ref.partition(".")[2], set()).add((atom.op, value))
-        _tests_by_book[book.digest] = {name: tuple(sorted(found, key=repr)) for name, found in tests.items()}
-    return _tests_by_book[book.digest]
-
-
-def _outcomes(value, tests) -> tuple:
-    from .backends.reference import COMPARE
-    return tuple(COMPARE[op](value, operand) for op, operand in tests)
+def _summary(ran_) -> tuple:
+    """(effective tier, consequences shown, rules fired, decisions opened) of one run."""
+    return (ran_.effective, frozenset(consequence for consequence, _ in ran_.shown),
+            frozenset(m.rule_id for m in ran_.run.fired), frozenset(ran_.opened))
 
 
 class VerificationFailure(Exception):
@@ -294,38 +278,61 @@ def option_sets(ctx: Context) -> list:
                                                                       for n in names))]
 
 
-def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all_options: bool = True) -> dict:
-    """Explore every history of `years` reports from each law version under each option set."""
+def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all_options: bool = True,
+               jobs: int = 1) -> dict:
+    """Explore every history of `years` reports from each law version under each option set; the
+    explorations are split across `jobs` processes and combined in the order one process takes them."""
     began = time.perf_counter()
     other = None
     if compare_backends:
         from .backends import get_backend
         other = get_backend("reference" if ctx.backend.NAME == "durable" else "durable")
     windows = law_windows(ctx, years)
+    plan = _plan(ctx, windows, years, option_sets(ctx) if all_options else [ctx.options])
+    tasks = [task for option_set in plan for task in option_set]
+    explored = ordered(lambda task: _explored(ctx, years, other, *task), tasks, jobs)
     totals = {"histories": 0, "evaluations": 0, "windows": windows, "option_sets": 0}
-    fired, violations, seen_books = set(), [], set()
-    for options in option_sets(ctx) if all_options else [ctx.options]:
-        octx = ctx.with_options(options)
+    fired, violations = set(), []
+    for option_set in plan:
         totals["option_sets"] += 1
-        for start in windows:
-            books = tuple(octx.book(y, None).digest for y in range(start, start + years))
-            if (start, books) in seen_books:
-                continue  # the same law under another option set: nothing new to explore
-            seen_books.add((start, books))
-            explorer = Explorer(octx, start, years, other if options == ctx.options else None)
-            violation = explore(explorer)
-            totals["histories"] += explorer.histories
-            totals["evaluations"] += explorer.evaluations
-            fired |= explorer.fired
+        for _ in option_set:
+            histories, evaluations, found, violation = next(explored)
+            totals["histories"] += histories
+            totals["evaluations"] += evaluations
+            fired |= found
             if violation:
                 violations.append(violation)
         if violations:
+            explored.close()  # the first option set with a violation ends the search
             break
     violations = sorted(violations, key=lambda v: (v["year"] - v["window_start"], v["command"]))[:1]
     unreachable = [] if violations else [r for r in ctx.rulebook.rules if r.id not in fired]
     totals.update(seconds=round(time.perf_counter() - began, 2), violations=violations,
                   unreachable=[f"{r.file}:{r.line} {r.id}" for r in unreachable])
     return totals
+
+
+def _plan(ctx: Context, windows: list, years: int, option_sets_: list) -> list:
+    """For each option set, the (options, window start) explorations it adds: the same law under an
+    earlier option set has nothing new to explore."""
+    plan, seen_books = [], set()
+    for options in option_sets_:
+        octx = ctx.with_options(options)
+        tasks = []
+        for start in windows:
+            books = tuple(octx.book(y, None).digest for y in range(start, start + years))
+            if (start, books) not in seen_books:
+                seen_books.add((start, books))
+                tasks.append((options, start))
+        plan.append(tasks)
+    return plan
+
+
+def _explored(ctx: Context, years: int, other, options: dict, start: int) -> tuple:
+    """(histories, distinct cases, rules fired, violation or None) of one law version under one option set."""
+    explorer = Explorer(ctx.with_options(options), start, years, other if options == ctx.options else None)
+    violation = explore(explorer)
+    return explorer.histories, explorer.evaluations, explorer.fired, violation
 
 
 def explore(explorer: Explorer) -> dict | None:
