@@ -90,3 +90,26 @@ def test_a_case_the_law_cannot_tell_apart_from_one_seen_is_explained_by_its_own_
                      if any(f.get("name") == "wl_streak_before" for f in c["because"]))
     streak = next(f for f in downgrade["because"] if f.get("name") == "wl_streak_before")
     assert [p["year"] for p in streak["placements"] if p["tier"] == "2WL"] == [2010, 2011, 2012, 2013, 2014]
+
+
+def _derivations_dropped(value):
+    """`value` with the derivation (`because`) of every consequence left out (a conflict keeps its list of
+    blocking consequences, each without a derivation)."""
+    if isinstance(value, list):
+        return [_derivations_dropped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _derivations_dropped(v) for k, v in value.items() if not (k == "because" and "rule" in value)}
+    return value
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_audit_without_derivations_is_the_audit_with_them_left_out(backend):
+    from tierlaw.audit import audit
+    _backend_or_skip(backend)
+    ctx = context(backend)
+    # Malaysia and Thailand (waivers, (F)), The Gambia 2021 (a conflict), Angola (years known in part).
+    countries = ["MYS", "THA", "GMB", "AGO"]
+    full = audit(ctx, countries, 2012, None)
+    assert any(f["audit"] == "conflict" for row in full["rows"] for f in row["findings"])
+    assert audit(ctx, countries, 2012, None, explain=False) == _derivations_dropped(full)
+    assert audit(afresh(backend), countries, 2012, None, explain=False) == _derivations_dropped(full)

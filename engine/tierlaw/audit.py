@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .errors import InputError
 from .model import Placement
-from .parallel import ordered
+from .parallel import collector_paused, ordered
 from .queries import Case, Context, history_for
 from .recorded import judged
 
@@ -15,9 +15,9 @@ ROWS_WORTH_A_PROCESS = 400  # below this many rows per process, starting process
 ROWS_PER_PIECE = 40  # rows a worker takes at a time: small enough to balance, large enough to batch
 
 
-def audit_row(ctx: Context, code: str, placement: Placement) -> dict:
+def audit_row(ctx: Context, code: str, placement: Placement, explain: bool = True) -> dict:
     year = placement.year
-    result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})))
+    result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})), explain)
     findings = [dict(c, audit="set_off") for c in result["consequences"]] + result["findings"]
     return {"country": code, "year": year, "tier": placement.tier, "sources": list(placement.sources),
             "confidence": placement.confidence, "links": list(placement.links),
@@ -36,8 +36,10 @@ def known_row(ctx: Context, code: str, placement: Placement) -> dict:
     return row
 
 
-def audit(ctx: Context, countries: list, first: int | None, last: int | None, jobs: int = 1) -> dict:
-    """Audit rows of the recorded placements chosen; a large audit is split across `jobs` processes."""
+def audit(ctx: Context, countries: list, first: int | None, last: int | None, jobs: int = 1,
+          explain: bool = True) -> dict:
+    """Audit rows of the recorded placements chosen; a large audit is split across `jobs` processes.
+    Without `explain`, no consequence or finding carries its derivation (`because`)."""
     codes = [ctx.record.lookup(c).code for c in countries] or sorted(ctx.record.placements)
     if first and last and first > last:
         raise InputError(f"--from {first} is after --to {last}", "--from/--to")
@@ -47,7 +49,8 @@ def audit(ctx: Context, countries: list, first: int | None, last: int | None, jo
             if (first is None or year >= first) and (last is None or year <= last):
                 chosen.append((code, placement))
     jobs = jobs if len(chosen) >= ROWS_WORTH_A_PROCESS * jobs else 1
-    rows = list(ordered(lambda item: audit_row(ctx, *item), chosen, jobs, piece=ROWS_PER_PIECE))
+    with collector_paused():
+        rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     return {"rows": rows, "options": ctx.options, "receipt": ctx.receipt()}
 
 

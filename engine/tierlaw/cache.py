@@ -5,10 +5,9 @@ compiled rules in force (after options, report year, date window and any rules s
 them and resolved their parameters), the proposed tier, the decisions, the country's facts and, for
 each feature, the outcome of each comparison those rules make on it; not the feature's value itself (a
 streak of 4 and one of 5 fail and pass the same tests). Runs are kept under that key, on the backend
-that made them, and so are the feature vectors a history allows. A run taken from the cache carries the case's own
-input fact, and explanations are built per case from the case's own placements and sources
-(explain.py), so a cached result reads exactly as a fresh one. `Cache(enabled=False)` evaluates every
-case afresh (`--no-cache`)."""
+that made them, and so are the feature vectors a history allows. Explanations are built per case from
+the case's own placements, feature values, decisions and sources (explain.py), so a cached result reads
+exactly as a fresh one. `Cache(enabled=False)` evaluates every case afresh (`--no-cache`)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ import hashlib
 
 import attrs
 
-from .compile import BASE_KIND
 from .evaluate import Run, opened_decisions, run
 from .explain import book_rule
 from .features import horizon, possible_vectors
@@ -138,7 +136,8 @@ class Cache:
     def ran(self, backend, book, visible: tuple, seen: tuple, make_base, effective_kind: str) -> Ran:
         """The run of `book` on a case the rules see as `visible` (proposed tier, decisions, country facts)
         and `seen` (the outcome of their feature comparisons); `make_base()` gives its input fact. A run
-        from the cache may carry another case's input fact: `with_base` gives it this case's own."""
+        from the cache is the run of the first such case: its input fact holds that case's feature values,
+        so explanations read a case's facts from the case itself (explain.py), never from the run."""
         if not self.enabled:
             return ran(backend, book, make_base(), effective_kind)
         key = (backend.NAME, law_key(book), visible, seen)
@@ -158,11 +157,4 @@ class Cache:
         table[key] = value
 
 
-def with_base(run_: Run, base: dict) -> Run:
-    """A run whose input fact is `base`: a cached run of the same class read as this case's own."""
-    if run_.facts[BASE_KIND] == base:
-        return run_
-    return attrs.evolve(run_, facts={**run_.facts, BASE_KIND: base})
-
-
-__all__ = ["Cache", "Ran", "feature_tests", "outcomes", "reading_class", "with_base"]
+__all__ = ["Cache", "Ran", "feature_tests", "outcomes", "reading_class"]

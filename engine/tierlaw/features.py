@@ -142,11 +142,24 @@ def _run_years(history, question_year, tiers, not_before, with_break):
     return sorted(years)
 
 
+_built: dict = {}
+
+
 def build(spec: dict):
-    """A primitive from a resolved feature spec (parameters already replaced by values)."""
-    args = {key: (tuple(value) if isinstance(value, (list, tuple)) else value)
-            for key, value in spec.items() if key != "primitive"}
-    return PRIMITIVES[spec["primitive"]](**args)
+    """A primitive from a resolved feature spec (parameters already replaced by values); once per spec."""
+    try:
+        key = tuple(sorted(spec.items()))
+        hash(key)
+    except TypeError:  # a spec holding a list: build it afresh
+        key = None
+    found = _built.get(key) if key is not None else None
+    if found is None:
+        args = {name: (tuple(value) if isinstance(value, (list, tuple)) else value)
+                for name, value in spec.items() if name != "primitive"}
+        found = PRIMITIVES[spec["primitive"]](**args)
+        if key is not None:
+            _built[key] = found
+    return found
 
 
 @attrs.frozen
@@ -188,6 +201,9 @@ def _horizon(machines, question_year) -> int:
 
 
 def _advance(states, machines, year, options, question_year):
+    if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor
+        (state, influence), = states.items()
+        return {tuple(m.step(s, year, options[0], question_year) for m, s in zip(machines, state)): influence}
     result: dict = {}
     for state, influence in states.items():
         successors = {tuple(m.step(s, year, tier, question_year) for m, s in zip(machines, state)) for tier in options}

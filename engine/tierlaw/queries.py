@@ -10,7 +10,7 @@ import attrs
 
 from . import __version__
 from .backends import get_backend
-from .cache import Cache, with_base
+from .cache import Cache
 from .compile import compile_book, parameter, resolve_options
 from .errors import InputError
 from .evaluate import base_fact
@@ -276,12 +276,12 @@ def _merged(ctx, case, book, readings, explain=True) -> dict:
     from the first reading in which it holds."""
     unknown = sorted({y for vector, _ in readings for y in vector.unknown_years})
     varying = _varying_features(readings)
-    own_runs = _own_runs(ctx, case, readings) if explain else [ran.run for _, ran in readings]
+    memos = [{} for _ in readings]  # facts explained so far, per reading: shared by its consequences
     consequences = []
     for key in sorted({key for _, ran in readings for key in ran.shown}):
         first = next(i for i, (_, ran) in enumerate(readings) if key in ran.shown)
         vector, ran = readings[first]
-        entry = consequence(ctx, case, book, vector, own_runs[first], ran.shown[key], explain)
+        entry = consequence(ctx, case, book, vector, ran.run, ran.shown[key], explain, memos[first])
         held = sum(1 for _, r in readings if key in r.shown)
         consequences.append(_with_status(entry, held == len(readings), unknown, varying))
     effective = sorted({ran.effective for _, ran in readings}, key=str)
@@ -296,13 +296,6 @@ def _merged(ctx, case, book, readings, explain=True) -> dict:
     if assumptions:
         result["assumptions"] = assumptions
     return result
-
-
-def _own_runs(ctx, case, readings) -> list:
-    """Each reading's run with the case's own input fact (a cached run may come from another case)."""
-    decisions, country = _decisions_in_force(ctx, case), ctx.country_facts(case.code)
-    return [with_base(ran.run, base_fact(case.proposed.tier, vector.values, decisions, country))
-            for vector, ran in readings]
 
 
 def _assumptions(case, book) -> list:
@@ -485,12 +478,13 @@ class Law:
         return dict(self.evaluation.result(ctx, explain), record_fits_law=self.fits)
 
 
-def published(ctx: Context, case: Case) -> tuple[Case, dict, Law]:
+def published(ctx: Context, case: Case, explain: bool = True) -> tuple[Case, dict, Law]:
     """A recorded placement carries the consequences of the list it was published on.
 
     Returns (case as evaluated, result, law): `law` is what the law in force gave for the placement (its
     `fits` says whether the record fits it); `result` follows the published list: where the law would give
-    another tier, the rules that give it are set aside (`set_aside`) and the record stands."""
+    another tier, the rules that give it are set aside (`set_aside`) and the record stands. Without
+    `explain`, its consequences carry no derivation."""
     case = with_recorded_decisions(ctx, case)
     why = f"inferred from the published {case.proposed.tier} placement" if case.proposed.origin == "record" else None
     law = Law(*fitted(ctx, case, "record", why))
@@ -502,7 +496,7 @@ def published(ctx: Context, case: Case) -> tuple[Case, dict, Law]:
         trial, found, fits = fitted(ctx, attrs.evolve(case, set_aside=frozenset(set_aside)), "record", why)
         if set_aside == every:
             break
-    result = dict(found.result(ctx), record_fits_law=law.fits)
+    result = dict(found.result(ctx, explain), record_fits_law=law.fits)
     if set_aside:
         result["set_aside"] = sorted(set_aside)
     _mark_unrecorded(ctx, trial, result)

@@ -14,14 +14,15 @@ from .queries import (Case, Context, _per_book, evaluation, fitted, placement_de
                       transforming_rules, with_decisions, with_recorded_decisions)
 
 
-def judged(ctx: Context, case: Case) -> dict:
-    """RESULT of a recorded placement (consequences of the published list) with its `findings`."""
-    evaluated, result, law = published(ctx, case)
+def judged(ctx: Context, case: Case, explain: bool = True) -> dict:
+    """RESULT of a recorded placement (consequences of the published list) with its `findings`; without
+    `explain`, no consequence or finding carries its derivation (`because`)."""
+    evaluated, result, law = published(ctx, case, explain)
     _attach_documents(ctx, evaluated, result)
     case = with_recorded_decisions(ctx, case)  # the law's own view: nothing set aside
-    findings = required_or_chosen(ctx, case)
+    findings = required_or_chosen(ctx, case, explain)
     if law.fits is False:
-        findings.append(conflict(ctx, case, law.result(ctx)))
+        findings.append(conflict(ctx, case, law.result(ctx, explain)))
     if law.fits is None:
         findings.append(gap(ctx, case, law.result(ctx, explain=False)))
     return dict(result, findings=findings)
@@ -47,7 +48,7 @@ def _transforming_proposals(book) -> list:
     return sorted(found)
 
 
-def required_or_chosen(ctx: Context, case: Case) -> list:
+def required_or_chosen(ctx: Context, case: Case, explain: bool = True) -> list:
     """For each other proposal the law would have turned into the recorded tier: was the recorded tier
     required (no decision could keep that proposal), or a choice the law allowed?"""
     findings = []
@@ -60,7 +61,7 @@ def required_or_chosen(ctx: Context, case: Case) -> list:
         found = evaluation(ctx, trial)
         if found.effective != tier:
             continue
-        result = found.result(ctx)
+        result = found.result(ctx, explain)
         kept, _, fits = fitted(ctx, trial, by="needed")
         kind = "chosen" if fits is True else "required"
         for c in _deriving_effective(ctx, case.year, result):
