@@ -11,6 +11,9 @@ from .queries import Case, Context, history_for
 from .recorded import judged
 
 
+# Measured (docs/performance.md): with the evaluation cache, an audit row costs about as much to send back
+# from a worker (and to warm the worker's own cache) as to compute, so a cached audit stays in one process;
+# evaluated afresh (--no-cache), each row costs several times that and two processes gain about 1.5x.
 ROWS_WORTH_A_PROCESS = 400  # below this many rows per process, starting processes costs more than it saves
 ROWS_PER_PIECE = 40  # rows a worker takes at a time: small enough to balance, large enough to batch
 
@@ -38,7 +41,8 @@ def known_row(ctx: Context, code: str, placement: Placement) -> dict:
 
 def audit(ctx: Context, countries: list, first: int | None, last: int | None, jobs: int = 1,
           explain: bool = True) -> dict:
-    """Audit rows of the recorded placements chosen; a large audit is split across `jobs` processes.
+    """Audit rows of the recorded placements chosen; a large audit evaluated without the cache is split
+    across `jobs` processes.
     Without `explain`, no consequence or finding carries its derivation (`because`)."""
     codes = [ctx.record.lookup(c).code for c in countries] or sorted(ctx.record.placements)
     if first and last and first > last:
@@ -48,8 +52,11 @@ def audit(ctx: Context, countries: list, first: int | None, last: int | None, jo
         for year, placement in sorted(ctx.record.history(code).items()):
             if (first is None or year >= first) and (last is None or year <= last):
                 chosen.append((code, placement))
-    jobs = jobs if len(chosen) >= ROWS_WORTH_A_PROCESS * jobs else 1
-    with collector_paused():
+    worth_splitting = not ctx.cache.enabled and len(chosen) >= ROWS_WORTH_A_PROCESS * jobs
+    jobs = jobs if worth_splitting else 1
+    # durable-rules' sessions leave cyclic garbage at every run: there the collector stays on (paused, the
+    # audit's peak memory rose above what it was before the evaluation cache)
+    with collector_paused(ctx.backend.NAME == "reference"):
         rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     return {"rows": rows, "options": ctx.options, "receipt": ctx.receipt()}
 

@@ -46,18 +46,22 @@ def ordered(function, items: list, jobs: int, piece: int = 1):
 
 
 @contextlib.contextmanager
-def collector_paused():
+def collector_paused(pause: bool = True):
     """Pause the cyclic garbage collector while a sweep builds a large tree of results: the tree holds no
     cycles, and the collector would scan it again at every generation threshold (a fifth of an audit's
-    time). What garbage the sweep leaves in cycles is collected when it resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    time). What garbage the sweep leaves in cycles (durable-rules' sessions leave some) is collected
+    once when it resumes."""
+    was_enabled = gc.isenabled() and pause
+    if was_enabled:
+        gc.disable()
     try:
         yield
     finally:
         if was_enabled:
             gc.enable()
+            gc.collect()  # now, before the results are written out: their writing reuses the memory
 
 
 def _apply(item):
     return _work[0](item)
+

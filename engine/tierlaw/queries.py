@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from pathlib import Path
 
@@ -225,7 +226,7 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     visible = (case.proposed.tier, tuple(sorted(decisions.items())), tuple(country.items()))
     readings = []
     for vector, seen in ctx.cache.readings(book, case.history, case.year, ctx.every_tier):
-        make_base = lambda values=vector.values: base_fact(case.proposed.tier, values, decisions, country)  # noqa: E731
+        make_base = functools.partial(base_fact, case.proposed.tier, vector.values, decisions, country)
         readings.append((vector, ctx.cache.ran(ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
     return Evaluation(case, book, tuple(readings))
 

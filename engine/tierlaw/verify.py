@@ -10,6 +10,7 @@ their kinds, not the law. Breadth-first order makes the first violation found a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import time
 
@@ -224,7 +225,7 @@ class Explorer:
         visible = (proposal, tuple(sorted(decisions.items())), tuple(country.items()))
         summaries = []
         for seen, vector in vectors:  # runs come from the context's cache: other windows and options share them
-            make_base = lambda values=vector.values: base_fact(proposal, values, decisions, country)  # noqa: E731
+            make_base = functools.partial(base_fact, proposal, vector.values, decisions, country)
             summaries.append(_summary(self.ctx.cache.ran(self.ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
         if self.other is not None:
             again = [_summary(ran(self.other, book, base_fact(proposal, v.values, decisions, country), EFFECTIVE))
