@@ -5,6 +5,7 @@ as the speed floor the engine is measured against and as an independent check of
 Default decisions (no waiver, Tier 3 under (F)) and default interpretation options."""
 
 FIRST_COUNTED, NEW_LAW, WATCH, TIER3 = 2009, 2019, "2WL", "3"
+F_TIER3_FROM = 2019  # (F)(ii) read prospectively (the default option): the Tier 3 placement from the 2019 report
 
 
 def effective_tier(history: dict, year: int, proposed: str):
@@ -25,7 +26,8 @@ def effective_tier(history: dict, year: int, proposed: str):
 
 
 def _downgraded_after_run(history, before):
-    """(F): a run of 2+ Watch List years from 2009 later followed by Tier 3, before `before`."""
+    """(F): a run of 2+ Watch List years from 2009 later followed by a move onto Tier 3 (the first year of a
+    stay there) in a report from 2019 on, before `before`."""
     run, armed, unknown = 0, False, False
     for y in range(FIRST_COUNTED, before):
         tier = history.get(y)
@@ -36,7 +38,8 @@ def _downgraded_after_run(history, before):
             run += 1
             armed = armed or run >= 2
         else:
-            if tier == TIER3 and armed:
+            moved = tier == TIER3 and history.get(y - 1) != TIER3
+            if moved and armed and y >= F_TIER3_FROM:
                 return True
             run = 0
     return None if unknown else False

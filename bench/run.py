@@ -1,17 +1,22 @@
-"""Benchmarks: the engine against its floor, measured in one run on this machine.
+"""Benchmarks: the engine against its floor and a baseline, measured in one run on this machine.
 
-    python bench/run.py [--quick] [--output docs/performance.md]
+    python bench/run.py [--quick] [--baseline TREE] [--output docs/performance.md]
 
-Each measurement runs in its own process (so peak memory is its own) several times; the table gives
-medians and ratios to the hand-written floor measured in the same run. Exits non-zero if the backends
-(or the floor, where it is determinate) disagree; never because of a timing."""
+Each measurement runs in its own process (so peak memory is its own), several times; the table gives
+medians, the CPU time (user + system, the figure least disturbed by other work on a shared machine) and
+ratios: to the hand-written floor, to the same engine with its evaluation cache off (`--no-cache`), and,
+with `--baseline TREE` (a checkout of the engine before a change), to that tree measured in the same
+run. Exits non-zero if the backends, the cached and uncached engine, one and two processes, or the
+floor (where it is determinate) disagree; never because of a timing."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -20,128 +25,174 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TREE = HERE.parent
+BACKENDS = ("reference", "durable")
 
 
-def measure(name: str, repeats: int) -> dict:
-    """Run `name` in fresh processes; medians of the in-process seconds, and the peak RSS."""
-    runs = []
-    for _ in range(repeats):
-        done = subprocess.run([sys.executable, str(HERE / "run.py"), "--one", name], capture_output=True,
-                              text=True, timeout=3600)
-        if done.returncode != 0:
-            raise SystemExit(f"benchmark {name} failed: {done.stderr[-2000:]}")
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    result = dict(runs[-1])
-    result["seconds"] = statistics.median(r["seconds"] for r in runs)
-    result["runs"] = repeats
-    return result
+# ---------------------------------------------------------------- in-process measurements (in a child)
 
 
-# ---------------------------------------------------------------- single measurements (in a child)
-
-
-def _context(backend):
+def _context(backend, cache=True):
     from tierlaw.queries import Context
-    return Context(backend=backend)
+    try:
+        return Context(backend=backend, cache=cache)
+    except TypeError:  # a baseline tree without the evaluation cache
+        return Context(backend=backend)
 
 
-def one_effective(backend):
+def one_effective(backend, cache=True):
     """Effective tier of every recorded placement with full derivations (one evaluation each)."""
     from tierlaw.queries import Case, evaluate_case, history_for
-    ctx = _context(backend)
-    began = time.perf_counter()
+    ctx = _context(backend, cache)
+    began, cpu = time.perf_counter(), time.process_time()
     found = {}
     for code, rows in sorted(ctx.record.placements.items()):
         for year, placement in sorted(rows.items()):
             case = Case(code, year, placement, history_for(ctx, code, year, {}))
             found[f"{code} {year}"] = evaluate_case(ctx, case)["effective_tier"]
-    return time.perf_counter() - began, found
-
-
-def one_audit(backend):
-    from tierlaw.audit import audit
-    ctx = _context(backend)
-    began = time.perf_counter()
-    report = audit(ctx, [], None, None)
-    digest = json.dumps([(r["country"], r["year"], r["record_fits_law"], sorted(f["id"] for f in r["findings"]))
-                         for r in report["rows"]])
-    return time.perf_counter() - began, {"rows": len(report["rows"]), "digest": hash_text(digest)}
+    return time.perf_counter() - began, time.process_time() - cpu, found
 
 
 def one_floor():
+    """The hand-written floor, best of 20 (it takes milliseconds: one run is mostly noise)."""
     sys.path.insert(0, str(HERE))
     from floor import all_effective
     ctx = _context("reference")
-    began = time.perf_counter()
-    found = {f"{c} {y}": t for (c, y), t in sorted(all_effective(ctx.record).items())}
-    return time.perf_counter() - began, found
-
-
-def one_whatif_warm(backend):
-    from tierlaw.queries import whatif
-    ctx = _context(backend)
-    whatif(ctx, "MYS", 2015, "3")  # compile and register once
-    began = time.perf_counter()
+    times, cpus = [], []
     for _ in range(20):
+        began, cpu = time.perf_counter(), time.process_time()
+        found = {f"{c} {y}": t for (c, y), t in sorted(all_effective(ctx.record).items())}
+        times.append(time.perf_counter() - began)
+        cpus.append(time.process_time() - cpu)
+    return min(times), min(cpus), found
+
+
+def one_whatif_warm(backend, cache=True):
+    from tierlaw.queries import whatif
+    ctx = _context(backend, cache)
+    whatif(ctx, "MYS", 2015, "3")  # compile, register and fill the caches once
+    began, cpu = time.perf_counter(), time.process_time()
+    for _ in range(50):
         whatif(ctx, "MYS", 2015, "3")
-    return (time.perf_counter() - began) / 20, {}
-
-
-def one_exhaustive(years):
-    from tierlaw.verify import exhaustive
-    ctx = _context("reference")
-    report = exhaustive(ctx, years, all_options=False)
-    return report["seconds"], {"histories": report["histories"], "evaluations": report["evaluations"],
-                               "violations": len(report["violations"])}
-
-
-def hash_text(text: str) -> str:
-    import hashlib
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return (time.perf_counter() - began) / 50, (time.process_time() - cpu) / 50, {}
 
 
 ONE = {
-    "effective-durable": lambda: one_effective("durable"),
-    "effective-reference": lambda: one_effective("reference"),
     "floor": one_floor,
-    "audit-durable": lambda: one_audit("durable"),
-    "audit-reference": lambda: one_audit("reference"),
-    "whatif-warm-durable": lambda: one_whatif_warm("durable"),
-    "whatif-warm-reference": lambda: one_whatif_warm("reference"),
-    "exhaustive-6": lambda: one_exhaustive(6),
-    "exhaustive-8": lambda: one_exhaustive(8),
+    **{f"effective-{b}": (lambda b=b: one_effective(b)) for b in BACKENDS},
+    **{f"effective-{b}-uncached": (lambda b=b: one_effective(b, cache=False)) for b in BACKENDS},
+    **{f"whatif-warm-{b}": (lambda b=b: one_whatif_warm(b)) for b in BACKENDS},
+    **{f"whatif-warm-{b}-uncached": (lambda b=b: one_whatif_warm(b, cache=False)) for b in BACKENDS},
 }
 
 
-def run_one(name: str) -> None:
-    seconds, payload = ONE[name]()
+def run_one(name: str, tree: Path) -> None:
+    sys.path.insert(0, str(tree / "engine"))
+    seconds, cpu, payload = ONE[name]()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"name": name, "seconds": seconds, "peak_mib": round(peak, 1), "payload": payload}))
+    print(json.dumps({"name": name, "seconds": seconds, "cpu": cpu, "peak_mib": round(peak, 1), "payload": payload}))
 
 
-COLD = """
+def measure(name: str, repeats: int, tree: Path = TREE) -> dict:
+    """Run `name` in fresh processes; medians of the in-process seconds, and the peak RSS."""
+    runs = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, str(HERE / "run.py"), "--one", name, "--tree", str(tree)],
+                              capture_output=True, text=True, timeout=3600, env=_env(tree))
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark {name} ({tree}) failed: {done.stderr[-2000:]}")
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return dict(runs[-1], seconds=statistics.median(r["seconds"] for r in runs),
+                cpu=statistics.median(r["cpu"] for r in runs), runs=repeats)
+
+
+def _env(tree: Path) -> dict:
+    return dict(os.environ, PYTHONPATH=str(tree / "engine"))
+
+
+# ---------------------------------------------------------------- whole processes
+
+
+WHOLE = """
 import resource, subprocess, sys, time
 began = time.perf_counter()
-done = subprocess.run([sys.executable, "-m", "tierlaw.cli", "whatif", "MYS", "2015", "--tier", "3",
-                       "--format", "json", "--backend", sys.argv[1]], capture_output=True)
+done = subprocess.run(sys.argv[2:], stdout=open(sys.argv[1], "wb"), stderr=subprocess.PIPE)
 seconds = time.perf_counter() - began
-assert done.returncode == 0, done.stderr[-500:]
-print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(done.returncode, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, done.stderr.decode()[-300:].replace(chr(10), " "))
 """
 
 
-def cold_whatif(backend: str, repeats: int) -> dict:
-    """`tierlaw whatif` as a whole process, start to exit; an intermediate process isolates its peak memory."""
-    times, peaks = [], []
+def whole(label: str, argv: list, tree: Path, repeats: int, keep: Path | None = None) -> dict:
+    """`argv` as a whole process, start to exit (an intermediate process isolates its CPU time and peak
+    memory: the largest of the process and of any worker it started). Output kept in `keep` if given."""
+    times, cpus, peaks, digests = [], [], [], set()
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", COLD, backend], capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            raise SystemExit(f"whatif failed: {done.stderr[-500:]}")
-        seconds, peak = (float(x) for x in done.stdout.split())
-        times.append(seconds)
-        peaks.append(peak)
-    return {"name": f"whatif-cold-{backend}", "seconds": statistics.median(times), "peak_mib": round(max(peaks), 1),
-            "runs": repeats, "payload": {}}
+        out = keep or Path(f"/tmp/tierlaw-bench-{os.getpid()}.out")
+        done = subprocess.run([sys.executable, "-c", WHOLE, str(out), *argv], capture_output=True, text=True,
+                              timeout=3600, env=_env(tree), cwd=tree)
+        code, seconds, cpu, peak, err = done.stdout.split(" ", 4)
+        if int(code) not in (0, 2):
+            raise SystemExit(f"{label} failed ({code}): {err} {done.stderr[-500:]}")
+        times.append(float(seconds))
+        cpus.append(float(cpu))
+        peaks.append(float(peak))
+        digests.add(hashlib.sha256(_masked(out.read_bytes())).hexdigest()[:16])
+        if keep is None:
+            out.unlink()
+    return {"name": label, "seconds": statistics.median(times), "cpu": statistics.median(cpus),
+            "peak_mib": round(max(peaks), 1), "runs": repeats, "payload": {"output": sorted(digests)}}
+
+
+def _masked(output: bytes) -> bytes:
+    """Output with what is expected to differ between runs left out: timings, and the backend's name."""
+    output = re.sub(rb"in [0-9.]+ s", b"in (time) s", output)
+    return re.sub(rb'"backend": "[a-z]+"', b'"backend": ""', output)
+
+
+def cli(*words) -> list:
+    return [sys.executable, "-m", "tierlaw.cli", *words]
+
+
+COMPACT = """
+import sys
+from tierlaw.audit import audit
+from tierlaw.jsontext import dumps
+from tierlaw.parallel import cores
+from tierlaw.queries import Context
+explain = sys.argv[2] == "explain"
+sys.stdout.write(dumps(audit(Context(backend=sys.argv[1]), [], None, None, jobs=cores(), explain=explain)))
+"""
+
+
+def serve_start(tree: Path, repeats: int) -> dict:
+    """`tierlaw serve` from process start to its first answer, and to its first what-if."""
+    sys.path.insert(0, str(HERE))
+    import http.client
+    from load import free_port, get
+    firsts, whatifs = [], []
+    for _ in range(repeats):
+        port = free_port()
+        began = time.perf_counter()
+        server = subprocess.Popen(cli("serve", "--port", str(port)), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, cwd=tree, env=_env(tree))
+        try:
+            while True:
+                try:
+                    status, _ = get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/api/scenarios")
+                    break
+                except OSError:
+                    if time.perf_counter() - began > 60:
+                        raise SystemExit("the server did not start")
+                    time.sleep(0.01)
+            firsts.append(time.perf_counter() - began)
+            get(http.client.HTTPConnection("127.0.0.1", port, timeout=60), "/api/whatif?country=MYS&year=2015&tier=3")
+            whatifs.append(time.perf_counter() - began)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"name": "serve-start", "seconds": statistics.median(firsts), "cpu": None, "peak_mib": None,
+            "runs": repeats, "payload": {}, "note": f"first what-if answered after {statistics.median(whatifs):.2f} s"}
 
 
 # ---------------------------------------------------------------- the report
@@ -153,19 +204,28 @@ def machine() -> str:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
-            f"Python {platform.python_version()}")
+            f"Python {platform.python_version()}, load average {load:.1f} at the start")
 
 
 def agreement(results: dict) -> list:
-    """Problems: backends that disagree, or the floor disagreeing where both sides are determinate."""
+    """Problems: answers that differ where they must not."""
     problems = []
-    durable, reference = results["effective-durable"]["payload"], results["effective-reference"]["payload"]
-    if durable != reference:
-        problems.append("effective tiers differ between the durable and reference backends")
-    if results["audit-durable"]["payload"] != results["audit-reference"]["payload"]:
-        problems.append("audits differ between the durable and reference backends")
-    floor = results["floor"]["payload"]
+    pairs = [("effective-durable", "effective-reference", "effective tiers differ between the backends"),
+             ("effective-reference", "effective-reference-uncached", "effective tiers differ with the cache off"),
+             ("effective-durable", "effective-durable-uncached", "effective tiers differ with the cache off (durable)"),
+             ("audit-reference", "audit-durable", "audits differ between the backends"),
+             ("audit-reference", "audit-reference-uncached", "the audit differs with the cache off"),
+             ("audit-reference-uncached", "audit-reference-uncached-jobs1", "the audit differs in one process and two"),
+             ("audit-reference", "audit-reference-fastjson", "the audit's JSON differs with the orjson writer"),
+             ("exhaustive-jobs1", "exhaustive-jobs2", "check --exhaustive says other things in two processes"),
+             ("audit-reference", "baseline-audit-reference", "the audit differs from the baseline's"),
+             ("effective-reference", "baseline-effective-reference", "effective tiers differ from the baseline's")]
+    for first, second, problem in pairs:
+        if first in results and second in results and results[first]["payload"] != results[second]["payload"]:
+            problems.append(problem)
+    floor, reference = results["floor"]["payload"], results["effective-reference"]["payload"]
     compared = [k for k in reference if reference[k] is not None and floor.get(k) is not None]
     wrong = [k for k in compared if reference[k] != floor[k]]
     if wrong:
@@ -174,69 +234,122 @@ def agreement(results: dict) -> list:
     return problems
 
 
-def table(results: dict, began: float) -> str:
-    floor = results["floor"]["seconds"]
-    rows = [
-        ("effective tiers of the whole record, with derivations", "effective-durable", floor),
-        ("", "effective-reference", floor),
-        ("", "floor", floor),
-        ("whole-record audit (settle to the record, required findings, anomalies)", "audit-durable", floor),
-        ("", "audit-reference", floor),
-        ("one `whatif MYS 2015 --tier 3`, cold process (start to exit)", "whatif-cold-durable", None),
-        ("", "whatif-cold-reference", None),
-        ("one `whatif`, warm (in-process, mean of 20)", "whatif-warm-durable", None),
-        ("", "whatif-warm-reference", None),
-        ("exhaustive verification, default options", "exhaustive-6", None),
-        ("", "exhaustive-8", None),
-    ]
-    lines = ["| workload | measurement | median s | × floor | peak MiB | notes |", "|---|---|---|---|---|---|"]
+ROWS = [
+    ("effective tiers of the whole record, with derivations (in-process)", "effective-{b}", "floor"),
+    ("", "effective-{b}-uncached", "floor"),
+    ("", "baseline-effective-{b}", "floor"),
+    ("", "floor", "floor"),
+    ("whole-record `audit --format json`, whole process (stdlib JSON as shipped)", "audit-{b}", None),
+    ("", "baseline-audit-{b}", "audit-{b}"),
+    ("", "audit-{b}-uncached", "audit-{b}"),
+    ("", "audit-{b}-uncached-jobs1", "audit-{b}-uncached"),
+    ("the same with the orjson writer (`jsontext.dumps`, byte-identical)", "audit-{b}-fastjson", "audit-{b}"),
+    ("the same without derivations (`explain=False`, the compact audit), orjson writer", "audit-{b}-compact", "audit-{b}"),
+    ("one `whatif MYS 2015 --tier 3`, cold process (start to exit)", "whatif-cold-{b}", None),
+    ("", "baseline-whatif-cold-{b}", "whatif-cold-{b}"),
+    ("one `whatif`, warm (in-process, mean of 50)", "whatif-warm-{b}", None),
+    ("", "whatif-warm-{b}-uncached", "whatif-warm-{b}"),
+    ("", "baseline-whatif-warm-{b}", "whatif-warm-{b}"),
+]
+
+
+def table(results: dict) -> str:
+    lines = ["| workload | measurement | median s | CPU s | ratio | to | peak MiB | notes |",
+             "|---|---|---|---|---|---|---|---|"]
+    rows = [(label if b == "reference" or not label else "", name.format(b=b), (base or "").format(b=b))
+            for label, name, base in ROWS for b in (BACKENDS if "{b}" in name else ("",))]
+    rows = [row for i, row in enumerate(rows) if row[1] not in {r[1] for r in rows[:i]}]
+    rows += [("`check --exhaustive` (every option set, 6 reports)" if "jobs1" in n else "", n, "exhaustive-jobs1")
+             for n in ("exhaustive-jobs1", "exhaustive-jobs2") if n in results]
+    rows += [("`tierlaw serve`: start to first answer", "serve-start", None)]
     for label, name, base in rows:
         if name not in results:
             continue
         r = results[name]
-        ratio = f"{r['seconds'] / base:.1f}" if base else ""
-        note = ""
-        if name.startswith("exhaustive"):
-            p = r["payload"]
-            note = f"{p['histories']:,} histories, {p['evaluations']:,} cases, {p['histories'] / r['seconds']:,.0f} histories/s"
-        if name == "floor":
-            note = f"hand-written law; agrees with the engine on all {r.get('compared', 0)} determinate placements"
-        lines.append(f"| {label} | {name} | {r['seconds']:.3f} | {ratio} | {r['peak_mib']} | {note} |")
+        shown_base = base if base in results and base != name else ""
+        ratio = f"{r['seconds'] / results[base]['seconds']:.2f}" if shown_base else ""
+        peak = r["peak_mib"] if r.get("peak_mib") is not None else ""
+        lines.append(f"| {label} | {name} | {_seconds(r['seconds'])} | {_seconds(r.get('cpu'))} | {ratio} | "
+                     f"{shown_base} | {peak} | {_note(name, r)} |")
     return "\n".join(lines)
 
 
+def _seconds(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.3f}" if value >= 0.1 else f"{value:.4f}"
+
+
+def _note(name: str, r: dict) -> str:
+    if name == "floor":
+        return f"hand-written law; agrees with the engine on all {r.get('compared', 0)} determinate placements"
+    return r.get("note", "")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", help=argparse.SUPPRESS)
-    parser.add_argument("--quick", action="store_true", help="one repetition each, no 8-year exhaustive run")
-    parser.add_argument("--output", default=str(HERE.parent / "docs" / "performance.md"))
+    parser.add_argument("--tree", type=Path, default=TREE, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; exhaustive under the default "
+                                                             "options only")
+    parser.add_argument("--baseline", type=Path, help="another checkout of the engine, measured in the same run")
+    parser.add_argument("--output", default=str(TREE / "docs" / "performance.md"))
     args = parser.parse_args()
     if args.one:
-        run_one(args.one)
+        run_one(args.one, args.tree)
         return
-    began = time.time()
     repeats = 1 if args.quick else 3
-    names = [n for n in ONE if not (args.quick and n == "exhaustive-8")]
-    results = {name: measure(name, 1 if name.startswith("exhaustive") else repeats) for name in names}
-    for backend in ("durable", "reference"):
-        results[f"whatif-cold-{backend}"] = cold_whatif(backend, 5 if not args.quick else 2)
+    results = {name: measure(name, repeats) for name in ONE}
+    for b in BACKENDS:
+        audit_argv = ["audit", "--format", "json", "--backend", b]
+        results[f"audit-{b}"] = whole(f"audit-{b}", cli(*audit_argv), TREE, repeats)
+        results[f"audit-{b}-uncached"] = whole(f"audit-{b}-uncached", cli(*audit_argv, "--no-cache"), TREE, 1)
+        results[f"audit-{b}-uncached-jobs1"] = whole(f"audit-{b}-uncached-jobs1",
+                                                     cli(*audit_argv, "--no-cache", "--jobs", "1"), TREE, 1)
+        results[f"audit-{b}-fastjson"] = whole(f"audit-{b}-fastjson", [sys.executable, "-c", COMPACT, b, "explain"],
+                                               TREE, repeats)
+        results[f"audit-{b}-compact"] = whole(f"audit-{b}-compact", [sys.executable, "-c", COMPACT, b, "compact"],
+                                              TREE, repeats)
+        whatif_argv = cli("whatif", "MYS", "2015", "--tier", "3", "--format", "json", "--backend", b)
+        results[f"whatif-cold-{b}"] = whole(f"whatif-cold-{b}", whatif_argv, TREE, 5 if not args.quick else 2)
+        if args.baseline:
+            results[f"baseline-effective-{b}"] = measure(f"effective-{b}", 1, args.baseline)
+            results[f"baseline-whatif-warm-{b}"] = measure(f"whatif-warm-{b}", 1, args.baseline)
+            results[f"baseline-audit-{b}"] = whole(f"baseline-audit-{b}", cli(*audit_argv), args.baseline, 1)
+            results[f"baseline-whatif-cold-{b}"] = whole(f"baseline-whatif-cold-{b}", whatif_argv, args.baseline,
+                                                         5 if not args.quick else 2)
+    exhaustive = ["check", "--exhaustive", "--backend", "reference"] + (["--default-options-only"] if args.quick else [])
+    for jobs in ("1", "2"):
+        results[f"exhaustive-jobs{jobs}"] = whole(f"exhaustive-jobs{jobs}", cli(*exhaustive, "--jobs", jobs), TREE, 1)
+    results["serve-start"] = serve_start(TREE, repeats)
     problems = agreement(results)
-    text = table(results, began)
+    text = table(results)
     print(text)
     analysis = (HERE / "analysis.md").read_text() if (HERE / "analysis.md").exists() else ""
     Path(args.output).write_text(PERFORMANCE.format(machine=machine(), table=text, analysis=analysis,
-                                                    when=time.strftime("%Y-%m-%d"), repeats=repeats))
+                                                    when=time.strftime("%Y-%m-%d"), repeats=repeats,
+                                                    baseline=_baseline_text(args.baseline)))
     for problem in problems:
         print("DISAGREEMENT: " + problem, file=sys.stderr)
     raise SystemExit(1 if problems else 0)
 
 
+def _baseline_text(tree) -> str:
+    if not tree:
+        return ""
+    head = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    return (f" Rows named baseline-… ran the engine of another tree ({head.stdout.strip() or tree}) in the same "
+            f"run, once each.")
+
+
 PERFORMANCE = """# Performance
 
 Measured by `python bench/run.py` on {when}: {machine}. Each measurement ran in its own process
-({repeats} times, median shown; exhaustive runs once), so peak memory (max RSS) is its own. Ratios are
-against the hand-written floor (`bench/floor.py`: the automatic downgrade hard-coded in plain Python)
-measured in the same run. Timings on this 2-core machine are noisy (about ±30 %).
+({repeats} times, median shown; exhaustive runs and the uncached audit once), so peak memory (max RSS,
+the largest of the process and any worker it started) is its own. CPU s is user + system time of the
+process (and its workers), the figure least disturbed by other work on this shared 2-core machine;
+wall-clock timings vary by ±30 % or more from run to run. The ratio is the measurement's median seconds
+over those of the row named under "to".{baseline}
 
 {table}
 

@@ -8,14 +8,22 @@ from . import summary
 from .errors import InputError
 from .inputs import as_names, as_year, check_range
 from .model import Placement
+from .parallel import collector_paused, ordered
 from .queries import Case, Context, history_for
 from .recorded import judged
 
 
-def audit_row(ctx: Context, code: str, placement: Placement) -> dict:
+# Measured (docs/performance.md): with the evaluation cache, an audit row costs about as much to send back
+# from a worker (and to warm the worker's own cache) as to compute, so a cached audit stays in one process;
+# evaluated afresh (--no-cache), each row costs several times that and two processes gain about 1.5x.
+ROWS_WORTH_A_PROCESS = 400  # below this many rows per process, starting processes costs more than it saves
+ROWS_PER_PIECE = 40  # rows a worker takes at a time: small enough to balance, large enough to batch
+
+
+def audit_row(ctx: Context, code: str, placement: Placement, explain: bool = True) -> dict:
     """One recorded placement judged against the law in force that year: one of the `rows` of `audit`."""
     year = placement.year
-    result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})))
+    result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})), explain)
     findings = [dict(c, audit="set_off") for c in result["consequences"]] + result["findings"]
     return {"country": code, "year": year, "tier": placement.tier, "sources": list(placement.sources),
             "confidence": placement.confidence, "links": list(placement.links),
@@ -73,24 +81,28 @@ def compact_row(row: dict) -> dict:
 
 
 def audit(ctx: Context, countries=(), first: int | str | None = None, last: int | str | None = None,
-          only: str | None = None, explain: bool = False) -> dict:
+          only: str | None = None, explain: bool = False, jobs: int = 1) -> dict:
     """Every recorded placement of `countries` (codes or names; none: the whole record) in the report
     years `first` to `last` (either open), judged against the law in force that year. Returns the
     dictionary `tierlaw audit --format json` prints: `summary`, and `rows`, one per placement, with what
     it set off (the consequences of its published list), what the law required or left open, where the
     record conflicts with the law as read, and gaps. `only` keeps one kind of row (FILTERS); the summary
     counts every row. Without `explain` the derivation trees are left out (the compact audit). A range
-    holding no recorded placement is an error naming the years the record covers."""
+    holding no recorded placement is an error naming the years the record covers. A large audit evaluated
+    without the cache is split across `jobs` processes."""
     codes = [ctx.record.lookup(c).code for c in as_names(countries, "countries")] or sorted(ctx.record.placements)
     first, last = as_year(first, "first"), as_year(last, "last")
     whose = f"the record of {', '.join(codes)}" if countries else "the record"
     check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose)
     filter_rows([], only)  # an unknown filter is bad input before any work
-    rows = []
-    for code in codes:
-        for year, placement in sorted(ctx.record.history(code).items()):
-            if (first is None or year >= first) and (last is None or year <= last):
-                rows.append(audit_row(ctx, code, placement))
+    chosen = [(code, placement) for code in codes for year, placement in sorted(ctx.record.history(code).items())
+              if (first is None or year >= first) and (last is None or year <= last)]
+    worth_splitting = not ctx.cache.enabled and len(chosen) >= ROWS_WORTH_A_PROCESS * jobs
+    jobs = jobs if worth_splitting else 1
+    # durable-rules' sessions leave cyclic garbage at every run: there the collector stays on (paused, the
+    # audit's peak memory rose above what it was before the evaluation cache)
+    with collector_paused(ctx.backend.NAME == "reference"):
+        rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     report = {"rows": filter_rows(rows, only), "options": ctx.options, "receipt": ctx.receipt()}
     report["summary"] = summary.audit_summary({"rows": rows})
     if only:

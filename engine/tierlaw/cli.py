@@ -42,6 +42,8 @@ OPTION = typer.Option([], "--option", help="Interpretation option NAME=CHOICE (s
 FORMAT = typer.Option(Format.table, "--format", help="Output format (html: history, whatif, run, audit).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output.")
 EXPLAIN = typer.Option(False, "--explain", help="Add the derivations (because ...) and what the law counted.")
+NO_CACHE = typer.Option(False, "--no-cache", help="Evaluate every case afresh (no evaluation cache; same answers, slower).")
+JOBS = typer.Option(None, "--jobs", min=1, help="Processes to split the work across (default: the cores available).")
 
 
 def _options(items: list) -> dict:
@@ -81,10 +83,10 @@ def _recorded_rows(ctx, codes) -> dict:
     return {code: [audit_row(ctx, code, p) for _, p in sorted(ctx.record.history(code).items())] for code in codes}
 
 
-def _context(rules, data, backend, options, output=None):
+def _context(rules, data, backend, options, output=None, no_cache=False):
     from .queries import Context  # lazy: keeps `tierlaw --help` fast
     _output[0] = output
-    ctx = Context(rules, data, backend, _options(options))
+    ctx = Context(rules, data, backend, _options(options), cache=not no_cache)
     render.use_rulebook(ctx.rulebook)
     return ctx
 
@@ -132,10 +134,11 @@ def whatif(
     forward: int = typer.Option(6, "--forward", min=0, max=25, help="Reports ahead on the forward clock."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    no_cache: bool = NO_CACHE,
 ):
     """Consequences of placing COUNTRY on TIER (or `all` tiers side by side) in report YEAR, against the record."""
     from .queries import whatif as run_whatif, whatif_all
-    ctx = _context(rules, data, backend, option, output)
+    ctx = _context(rules, data, backend, option, output, no_cache)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier.strip().lower() == "all":
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
@@ -153,11 +156,11 @@ def history(
     country: str = typer.Argument(..., help="ISO3 code or report name."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN,
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
-    option: list[str] = OPTION,
+    option: list[str] = OPTION, no_cache: bool = NO_CACHE,
 ):
     """The country's timeline: each report year checked against the law in force that year."""
     from .audit import history as run_history
-    ctx = _context(rules, data, backend, option, output)
+    ctx = _context(rules, data, backend, option, output, no_cache)
     report = run_history(ctx, country)
     from .html import history_html
     _show(report, fmt, render.history_table, render.history_markdown, lambda r: history_html(r, _authority(ctx)),
@@ -173,11 +176,13 @@ def audit(
                                                             "waivers or gaps."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    no_cache: bool = NO_CACHE, jobs: Optional[int] = JOBS,
 ):
     """Every recorded placement checked against the law in force that year."""
     from .audit import audit as run_audit
-    ctx = _context(rules, data, backend, option, output)
-    report = run_audit(ctx, list(countries or []), first, last, only=only, explain=explain)
+    from .parallel import cores
+    ctx = _context(rules, data, backend, option, output, no_cache)
+    report = run_audit(ctx, list(countries or []), first, last, only=only, explain=explain, jobs=jobs or cores())
     from .html import audit_html
     _show(report, fmt, render.audit_table, render.audit_markdown,
           lambda r: audit_html(r, _rows_by_country(r["rows"]), _authority(ctx)), explain)
@@ -193,10 +198,11 @@ def trade(
                                                           "the report most recent on the date."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    no_cache: bool = NO_CACHE,
 ):
     """Whether fast-track (trade authorities) procedures are available on a date for these partners."""
     from .trade import parse_partner_decisions, parse_partner_sets, trade as run_trade
-    ctx = _context(rules, data, backend, option, output)
+    ctx = _context(rules, data, backend, option, output, no_cache)
     day = _date(on)
     report = run_trade(ctx, list(countries or []), agreement, day, parse_partner_sets(ctx, set_),
                        parse_partner_decisions(ctx, decide, day))
@@ -209,10 +215,11 @@ def run(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML); see docs/scenarios.md."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
+    no_cache: bool = NO_CACHE,
 ):
     """Run a scenario file against the record and report what changes."""
     from .scenario import run as run_scenario
-    ctx = _context(rules, data, backend, option, output)
+    ctx = _context(rules, data, backend, option, output, no_cache)
     report = run_scenario(ctx, scenario)
     from .html import run_html
     _show(report, fmt, render.run_table, render.run_markdown,
@@ -228,10 +235,12 @@ def check(
     default_options_only: bool = typer.Option(False, "--default-options-only",
                                               help="Verify under the default interpretation options only."),
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
+    no_cache: bool = NO_CACHE, jobs: Optional[int] = JOBS,
 ):
     """Check the rulebook: static problems, and with --exhaustive the invariants on every history."""
+    from .parallel import cores
     from .verify import exhaustive as run_exhaustive, static_problems
-    ctx = _context(rules, data, backend, [])
+    ctx = _context(rules, data, backend, [], None, no_cache)
     problems = [p.line() for p in static_problems(ctx)]
     for line in problems:
         sys.stderr.write(line + "\n")
@@ -241,7 +250,8 @@ def check(
     if not exhaustive:
         return
     with _progress(sys.stderr) as progress:
-        report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only, progress=progress)
+        report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only, progress=progress,
+                                jobs=jobs or cores())
     print(f"exhaustive: {report['histories']:,} histories of {years} reports (with every combination of decisions) "
           f"from law versions starting {', '.join(map(str, report['windows']))}, under {report['option_sets']} "
           f"option sets; {report['evaluations']:,} distinct cases evaluated in {report['seconds']} s")
@@ -283,11 +293,11 @@ def test_cases(
     paths: list[Path] = typer.Argument(..., help="Test files (YAML) or directories of them; see docs/testing.md."),
     match: Optional[str] = typer.Option(None, "-k", help="Run only the cases whose name contains this text."),
     rules: Optional[Path] = RULES, data: Optional[Path] = DATA, backend: Optional[str] = BACKEND,
-    option: list[str] = OPTION,
+    option: list[str] = OPTION, no_cache: bool = NO_CACHE,
 ):
     """Run YAML test cases of the law against the rulebook: passed, failed (with a diff) and errors."""
     from .testcases import run_paths  # lazy: keeps `tierlaw --help` fast
-    ctx = _context(rules, data, backend, option)
+    ctx = _context(rules, data, backend, option, None, no_cache)
     text, passed = run_paths(ctx, paths, match)
     _emit(text)
     if not passed:

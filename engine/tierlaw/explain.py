@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .compile import BASE_KIND, date_of, parameter
+from .compile import date_of, parameter
 from .features import evidence_years
 
 
@@ -78,16 +78,20 @@ def _bound_estimated(ctx, year, holds) -> bool:
     return (holds[0] == start and ctx.estimated(year)) or (holds[1] == until and ctx.estimated(year + 1))
 
 
-def consequence(ctx, case, book, vector, run_, match) -> dict:
+def consequence(ctx, case, book, vector, run_, match, explain: bool = True, memo: dict | None = None) -> dict:
+    """A consequence of a case; with `explain`, its derivation (`because`) down to the case's own facts.
+    `memo` holds the facts already explained for this case and reading: consequences that rest on the same
+    facts share their entries."""
     item = book_rule(book, match.rule_id)
     rule = item.rule
     entry = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
-             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}",
-             "because": because(ctx, case, book, vector, run_, match)}
+             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}"}
     if rule.headline:
         entry["headline"] = rule.headline
     if rule.group:
         entry["group"] = rule.group
+    if explain:
+        entry["because"] = because(ctx, case, book, vector, run_, match, {} if memo is None else memo)
     if rule.note:
         entry["note"] = rule.note
     if rule.then.opens:
@@ -105,14 +109,25 @@ def book_rule(book, rule_id):
     return _by_id[book.digest][rule_id]
 
 
-def because(ctx, case, book, vector, run_, match) -> list:
+def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
+    memo = {} if memo is None else memo
     item = book_rule(book, match.rule_id)
     facts = []
     if not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive):
-        facts.append(dict(fact="placement", **placement_entry(case, case.year)))
+        facts.append(dict(fact="placement", **_placement(case, case.year, memo)))
     for atom, value, param in item.atoms:
-        facts.append(_fact_used(ctx, case, book, vector, run_, atom, value, param))
+        key = id(atom)  # the atoms of the book's rules live as long as the book, and the memo less
+        if key not in memo:
+            memo[key] = _fact_used(ctx, case, book, vector, run_, atom, value, param, memo)
+        facts.append(memo[key])
     return facts
+
+
+def _placement(case, year: int, memo: dict) -> dict:
+    key = ("placement", year)
+    if key not in memo:
+        memo[key] = placement_entry(case, year)
+    return memo[key]
 
 
 def _test_text(atom, value) -> str:
@@ -120,31 +135,33 @@ def _test_text(atom, value) -> str:
     return f"{atom.op} {shown}"
 
 
-def _fact_used(ctx, case, book, vector, run_, atom, value, param) -> dict:
+def _fact_used(ctx, case, book, vector, run_, atom, value, param, memo) -> dict:
+    """One fact a rule tested, read from the case itself (a run from the cache may have been made for
+    another case the law cannot tell apart from this one)."""
     head, _, name = atom.ref.partition(".")
-    base = run_.facts[BASE_KIND]
     if atom.ref == "proposed_tier":
-        return dict(fact="placement", **placement_entry(case, case.year))
+        return dict(fact="placement", **_placement(case, case.year, memo))
     if head == "feature":
         entry = {"fact": "feature", "name": name, "value": dict(vector.values)[name], "test": _test_text(atom, value)}
         if param:
             entry["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
-        history = {year: p.tier for year, p in case.history.items()}
-        entry["placements"] = [placement_entry(case, y) for y in evidence_years(book.features[name], history, case.year)
-                               if y in case.history]
+        if "history" not in memo:
+            memo["history"] = {year: p.tier for year, p in case.history.items()}
+        entry["placements"] = [_placement(case, y, memo) for y in
+                               evidence_years(book.features[name], memo["history"], case.year) if y in case.history]
         return entry
     if head == "decision":
-        return {"fact": "decision", "id": name, "value": base["d__" + name],
+        return {"fact": "decision", "id": name, "value": case.decisions.get(name, ctx.rulebook.decisions[name].default),
                 "settled_by": case.settled_by.get(name, "default")}
     if head == "country":
         own = name in ctx.record.facts.get(case.code, {})
-        return {"fact": "country", "name": name, "value": base["c__" + name],
+        return {"fact": "country", "name": name, "value": ctx.country_facts(case.code)[name],
                 "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
     return {"fact": "derived", "kind": name, "value": run_.facts[name]["value"],
-            "derived_by": [_derivation(ctx, case, book, vector, run_, m) for m in run_.justified_by[name]]}
+            "derived_by": [_derivation(ctx, case, book, vector, run_, m, memo) for m in run_.justified_by[name]]}
 
 
-def _derivation(ctx, case, book, vector, run_, match) -> dict:
+def _derivation(ctx, case, book, vector, run_, match, memo) -> dict:
     rule = book_rule(book, match.rule_id).rule
     return {"rule": rule.id, "cite": rule.cite, "enacted_by": rule.enacted_by,
-            "because": because(ctx, case, book, vector, run_, match)}
+            "because": because(ctx, case, book, vector, run_, match, memo)}

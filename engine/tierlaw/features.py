@@ -26,6 +26,9 @@ class TierAt:
     def value(self, state):
         return state
 
+    def horizon(self, question_year):
+        return question_year + self.offset
+
     def evidence(self, history, question_year):
         return [question_year + self.offset]
 
@@ -45,6 +48,9 @@ class RunLength:
 
     def value(self, state):
         return state
+
+    def horizon(self, question_year):
+        return self.not_before
 
     def evidence(self, history, question_year):
         return _run_years(history, question_year, self.tiers, self.not_before, with_break=True)
@@ -70,6 +76,9 @@ class RunBeyond:
 
     def value(self, state):
         return state[1]
+
+    def horizon(self, question_year):
+        return self.not_before
 
     def evidence(self, history, question_year):
         return _run_years(history, question_year, self.tiers, self.not_before, with_break=True)
@@ -111,10 +120,15 @@ class RunThen:
     def value(self, state):
         return state[2]
 
+    def horizon(self, question_year):
+        return self.not_before
+
     def evidence(self, history, question_year):
         return [year for year in sorted(history) if self.not_before <= year < question_year]
 
 
+# Each primitive's `horizon(question_year)` is the first report year whose placement can move it from its
+# start: before it, every step leaves (or puts) the automaton in its start state.
 PRIMITIVES = {"tier_at": TierAt, "run_length": RunLength, "run_beyond": RunBeyond, "run_then": RunThen}
 
 
@@ -128,11 +142,24 @@ def _run_years(history, question_year, tiers, not_before, with_break):
     return sorted(years)
 
 
+_built: dict = {}
+
+
 def build(spec: dict):
-    """A primitive from a resolved feature spec (parameters already replaced by values)."""
-    args = {key: (tuple(value) if isinstance(value, (list, tuple)) else value)
-            for key, value in spec.items() if key != "primitive"}
-    return PRIMITIVES[spec["primitive"]](**args)
+    """A primitive from a resolved feature spec (parameters already replaced by values); once per spec."""
+    try:
+        key = tuple(sorted(spec.items()))
+        hash(key)
+    except TypeError:  # a spec holding a list: build it afresh
+        key = None
+    found = _built.get(key) if key is not None else None
+    if found is None:
+        args = {name: (tuple(value) if isinstance(value, (list, tuple)) else value)
+                for name, value in spec.items() if name != "primitive"}
+        found = PRIMITIVES[spec["primitive"]](**args)
+        if key is not None:
+            _built[key] = found
+    return found
 
 
 @attrs.frozen
@@ -153,8 +180,9 @@ def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_t
     it may have had, or None if unknown."""
     names = sorted(specs)
     machines = [build(specs[name]) for name in names]
+    first = _horizon(machines, question_year)
     states = {tuple(m.start(question_year) for m in machines): frozenset()}
-    for year in sorted(y for y in tiers_by_year if y < question_year):
+    for year in sorted(y for y in tiers_by_year if first <= y < question_year):
         states = _advance(states, machines, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
     vectors: dict = {}
     for state, influence in states.items():
@@ -163,7 +191,19 @@ def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_t
     return [FeatureVector(values, tuple(sorted(years))) for values, years in sorted(vectors.items(), key=repr)]
 
 
+def horizon(specs: dict, question_year: int) -> int:
+    """The first report year whose placement can change any of these features: earlier years cannot."""
+    return _horizon([build(spec) for spec in specs.values()], question_year)
+
+
+def _horizon(machines, question_year) -> int:
+    return min((m.horizon(question_year) for m in machines), default=question_year)
+
+
 def _advance(states, machines, year, options, question_year):
+    if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor
+        (state, influence), = states.items()
+        return {tuple(m.step(s, year, options[0], question_year) for m, s in zip(machines, state)): influence}
     result: dict = {}
     for state, influence in states.items():
         successors = {tuple(m.step(s, year, tier, question_year) for m, s in zip(machines, state)) for tier in options}

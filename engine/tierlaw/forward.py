@@ -30,7 +30,8 @@ def _forcing(ctx: Context, year: int, result: dict) -> list:
 
 def step(ctx: Context, code: str, year: int, tier: str, overrides: dict) -> dict:
     proposed = Placement(year, tier, origin="proposed")
-    case, result = fit_decisions(ctx, Case(code, year, proposed, history_for(ctx, code, year, overrides)), "needed")
+    case, result = fit_decisions(ctx, Case(code, year, proposed, history_for(ctx, code, year, overrides)), "needed",
+                                 explain=False)  # a step shows no derivation
     needed = [f"{d['id']}={d['applied']}" for d in result["decisions"] if d["settled_by"] == "needed"]
     entry = {"year": year, "proposed": tier, "effective": result["effective_tier"], "features": result["features"],
              "stands": result["record_fits_law"], "needs": needed, "duties": _duties(result)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from pathlib import Path
 
@@ -10,11 +11,12 @@ import attrs
 
 from . import __version__, summary
 from .backends import get_backend
+from .cache import Cache
 from .compile import compile_book, parameter
 from .errors import InputError, arg
-from .evaluate import base_fact, opened_decisions, run
+from .evaluate import base_fact
 from .explain import consequence, report_anchor
-from .features import evidence_years, possible_vectors
+from .features import evidence_years
 from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
@@ -46,12 +48,15 @@ class Context:
 
     `rules_dir` and `data_dir` are directories (`str` or `Path`; default: the shipped rulebook and
     record), `backend` is "durable" or "reference" (default: durable where it imports), `options`
-    maps interpretation option names to choices (see docs/rules.md). Every query takes a Context;
-    build one and reuse it, since rulebooks compiled per report year are cached in it."""
+    maps interpretation option names to choices (see docs/rules.md), `cache` (default on) evaluates
+    each case the law can tell apart once (off: every case afresh, `--no-cache`). Every query takes a
+    Context; build one and reuse it, since rulebooks compiled per report year and evaluated cases are
+    kept in it."""
 
     def __init__(self, rules_dir: str | Path | None = None, data_dir: str | Path | None = None,
-                 backend: str | None = None, options: dict | None = None):
+                 backend: str | None = None, options: dict | None = None, cache: bool = True):
         self.backend = get_backend(backend)
+        self.cache = Cache(enabled=cache)  # shared with every context made from this one (with_options)
         self.rules_dir = as_path(rules_dir, "rules_dir") if rules_dir else default_rules_dir()
         self.rulebook = load_rulebook(self.rules_dir)
         for needed in ENGINE_PARAMETERS:
@@ -67,14 +72,22 @@ class Context:
         self.all_options = _all_options(self.rulebook, self.record)
         self.options = resolve_options(self.all_options, options)
         _check_record_against_rulebook(self.rulebook, self.record)
+        self.every_tier = tuple(self.rulebook.tiers)
+        self._country_facts: dict = {}
+        self._forget_option_dependent()
+
+    def _forget_option_dependent(self) -> None:
+        """Tables that depend on the interpretation options: compiled books, report periods, knowledge."""
         self._books: dict = {}
+        self._periods: dict = {}
+        self._knowledge: dict = {}
 
     def with_options(self, options: dict) -> "Context":
         """The same rulebook, record and backend under other interpretation options."""
         other = object.__new__(Context)
         other.__dict__.update(self.__dict__)
         other.options = resolve_options(self.all_options, options)
-        other._books = {}
+        other._forget_option_dependent()
         return other
 
     def alternative_options(self):
@@ -99,9 +112,11 @@ class Context:
 
     def period(self, year: int) -> tuple:
         """[from, until): while the report of `year` is the most recent one."""
-        start = dt.date.fromisoformat(report_anchor(self, year)["date"])
-        until = dt.date.fromisoformat(report_anchor(self, year + 1)["date"])
-        return start, until
+        if year not in self._periods:
+            start = dt.date.fromisoformat(report_anchor(self, year)["date"])
+            until = dt.date.fromisoformat(report_anchor(self, year + 1)["date"])
+            self._periods[year] = start, until
+        return self._periods[year]
 
     def estimated(self, year: int) -> bool:
         """Whether the report of `year` is dated by its statutory deadline (its release date is not known)."""
@@ -109,17 +124,29 @@ class Context:
 
     def book(self, year: int, on: dt.date | None, set_aside: frozenset = frozenset()):
         """The law for report `year`, evaluated on `on` (or over the report's whole period)."""
-        period = self.period(year)
-        dates = (on, on + dt.timedelta(days=1)) if on else period
-        key = (year, dates, set_aside)
-        if key not in self._books:
-            self._books[key] = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
-        return self._books[key]
+        key = (year, on, set_aside)
+        found = self._books.get(key)
+        if found is None:
+            period = self.period(year)
+            dates = (on, on + dt.timedelta(days=1)) if on else period
+            found = self._books[key] = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
+        return found
+
+    def knowledge(self, code: str, year: int) -> Placement:
+        """What the record knows of a country-year under the options in force (record.knowledge), once."""
+        key = (code, year)
+        found = self._knowledge.get(key)
+        if found is None:
+            found = self._knowledge[key] = self.record.knowledge(code, year, self.options)
+        return found
 
     def country_facts(self, code: str) -> dict:
         """The facts of a country the rules may test, from the record where it differs from the default."""
-        own = self.record.facts.get(code, {})
-        return {name: own.get(name, spec["default"]) for name, spec in sorted(self.rulebook.country_facts.items())}
+        if code not in self._country_facts:
+            own = self.record.facts.get(code, {})
+            self._country_facts[code] = {name: own.get(name, spec["default"])
+                                         for name, spec in sorted(self.rulebook.country_facts.items())}
+        return dict(self._country_facts[code])
 
     def possible_years(self) -> range:
         """Report years a placement can have: from the first report to next year's."""
@@ -184,7 +211,7 @@ def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
         if y in overrides:
             history[y] = _override(y, overrides[y])
         else:
-            history[y] = ctx.record.knowledge(code, y, ctx.options)
+            history[y] = ctx.knowledge(code, y)
     return history
 
 
@@ -197,46 +224,85 @@ def _override(year: int, tier) -> Placement:
 # ---------------------------------------------------------------- one case
 
 
-def evaluate_case(ctx: Context, case: Case) -> dict:
-    """RESULT for one country-year: merged over every history the unknown years allow."""
+def evaluate_case(ctx: Context, case: Case, explain: bool = True) -> dict:
+    """RESULT for one country-year: merged over every history the unknown years allow. Without `explain`,
+    the consequences carry no derivation (`because`)."""
+    return evaluation(ctx, case).result(ctx, explain)
+
+
+def evaluation(ctx: Context, case: Case) -> "Evaluation":
+    """The runs of a case, one per reading of its uncertain years, taken from the cache where the law has
+    seen the same case before (cache.py); explanations wait until a result is asked for."""
     book = ctx.book(case.year, case.on, case.set_aside)
-    every = tuple(ctx.rulebook.tiers)
-    tiers_by_year = {y: p.tiers(every) for y, p in case.history.items()}
-    vectors = possible_vectors(book.features, tiers_by_year, case.year, every)
-    decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
-    country = ctx.country_facts(case.code)
-    outcomes = []
-    for vector in vectors:
-        run_ = run(ctx.backend, book, base_fact(case.proposed.tier, vector.values, decisions, country))
-        outcomes.append((vector, run_))
-    return _merged(ctx, case, book, outcomes)
+    decisions, country = _decisions_in_force(ctx, case), ctx.country_facts(case.code)
+    visible = (case.proposed.tier, tuple(sorted(decisions.items())), tuple(country.items()))
+    readings = []
+    for vector, seen in ctx.cache.readings(book, case.history, case.year, ctx.every_tier):
+        make_base = functools.partial(base_fact, case.proposed.tier, vector.values, decisions, country)
+        readings.append((vector, ctx.cache.ran(ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
+    return Evaluation(case, book, tuple(readings))
 
 
-def _shown_matches(book, run_) -> dict:
-    """(consequence id, rule id) -> match, for the rules of a run that are shown."""
-    rules = {item.rule.id: item.rule for item in book.rules}
-    return {(rules[m.rule_id].consequence, m.rule_id): m for m in run_.fired if rules[m.rule_id].then.show}
+def _decisions_in_force(ctx: Context, case: Case) -> dict:
+    """Every decision of the rulebook: settled, or its default."""
+    return {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
 
 
-def _merged(ctx, case, book, outcomes) -> dict:
+@attrs.frozen
+class Evaluation:
+    """A case and the run of each reading of its uncertain years (FeatureVector, cache.Ran)."""
+
+    case: Case
+    book: object
+    readings: tuple
+
+    def effective_tiers(self) -> list:
+        return sorted({ran.effective for _, ran in self.readings}, key=str)
+
+    @property
+    def effective(self):
+        """The effective tier, or None where the readings differ (RESULT.effective_tier)."""
+        tiers = self.effective_tiers()
+        return tiers[0] if len(tiers) == 1 else None
+
+    def possible(self) -> list:
+        """RESULT.effective_tier_possible: the effective tiers of the readings, where there are several."""
+        return self.effective_tiers() if len(self.readings) > 1 else []
+
+    def consequence_keys(self) -> set:
+        """(consequence id, rule id) of every consequence shown in some reading."""
+        return {key for _, ran in self.readings for key in ran.shown}
+
+    def consequence_ids(self) -> set:
+        return {consequence_id for consequence_id, _ in self.consequence_keys()}
+
+    def opened(self) -> list:
+        """Decisions that shaped the result (RESULT.decisions, by id)."""
+        return sorted({d for _, ran in self.readings for d in ran.opened})
+
+    def result(self, ctx: Context, explain: bool = True) -> dict:
+        return _merged(ctx, self.case, self.book, self.readings, explain)
+
+
+def _merged(ctx, case, book, readings, explain=True) -> dict:
     """One result over every reading of the uncertain years: explanations are built once per consequence,
     from the first reading in which it holds."""
-    shown = [_shown_matches(book, run_) for _, run_ in outcomes]
-    unknown = sorted({y for vector, _ in outcomes for y in vector.unknown_years})
-    varying = _varying_features(outcomes)
+    unknown = sorted({y for vector, _ in readings for y in vector.unknown_years})
+    varying = _varying_features(readings)
+    memos = [{} for _ in readings]  # facts explained so far, per reading: shared by its consequences
     consequences = []
-    for key in sorted({key for one in shown for key in one}):
-        first = next(i for i, one in enumerate(shown) if key in one)
-        vector, run_ = outcomes[first]
-        entry = consequence(ctx, case, book, vector, run_, shown[first][key])
-        held = sum(1 for one in shown if key in one)
-        consequences.append(_with_status(entry, held == len(shown), unknown, varying))
-    effective = sorted({run_.derived(EFFECTIVE) for _, run_ in outcomes}, key=str)
-    opened = sorted({d for _, run_ in outcomes for d in opened_decisions(run_, book)})
+    for key in sorted({key for _, ran in readings for key in ran.shown}):
+        first = next(i for i, (_, ran) in enumerate(readings) if key in ran.shown)
+        vector, ran = readings[first]
+        entry = consequence(ctx, case, book, vector, ran.run, ran.shown[key], explain, memos[first])
+        held = sum(1 for _, r in readings if key in r.shown)
+        consequences.append(_with_status(entry, held == len(readings), unknown, varying))
+    effective = sorted({ran.effective for _, ran in readings}, key=str)
+    opened = sorted({d for _, ran in readings for d in ran.opened})
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
               "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in opened],
-              "features": _feature_values(outcomes)}
-    if len(outcomes) > 1:
+              "features": _feature_values(readings)}
+    if len(readings) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = unknown
     assumptions = _assumptions(case, book)
@@ -247,6 +313,8 @@ def _merged(ctx, case, book, outcomes) -> dict:
 
 def _assumptions(case, book) -> list:
     """Assumptions behind the placements the features read: a list taken as complete by option."""
+    if not any(p.assumed for p in case.history.values()):
+        return []
     years = {y for spec in book.features.values()
              for y in evidence_years(spec, {y: p.tier for y, p in case.history.items()}, case.year)}
     return [{"year": y, "assumed": list(case.history[y].assumed)}
@@ -283,7 +351,7 @@ def _feature_values(outcomes) -> dict:
 
 def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dict:
     entry["status"] = "certain" if certain else "indeterminate"
-    if varying and _mentions(entry["because"], varying):
+    if varying and "because" in entry and _mentions(entry["because"], varying):
         note = {"fact": "unknown_placements", "years": unknown,
                 "note": "the facts below are one reading of these years, known only in part or not at all"}
         entry["because"] = [note] + entry["because"]
@@ -329,12 +397,25 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
         if decision["settled_by"] != "default":
             continue
         for option, entry in decision["options"].items():
-            other = evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
-            entry["effective_tier"] = other["effective_tier"]
-            entry["consequences"] = sorted(consequence_ids(other))
+            other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
+            entry["effective_tier"] = other.effective
+            entry["consequences"] = sorted(other.consequence_ids())
 
 
-def placement_decisions(book) -> set:
+def _per_book(compute):
+    """`compute(book)` once per compiled book (by digest): a pure function of the book."""
+    done: dict = {}
+
+    def once(book):
+        if book.digest not in done:
+            done[book.digest] = compute(book)
+        return done[book.digest]
+    once.__doc__ = compute.__doc__
+    return once
+
+
+@_per_book
+def placement_decisions(book) -> frozenset:
     """Decisions that rules deriving the effective tier test or take their value from."""
     found = set()
     for item in book.rules:
@@ -344,37 +425,45 @@ def placement_decisions(book) -> set:
         found |= {atom.ref.partition(".")[2] for atom in item.rule.when if atom.ref.startswith("decision.")}
         if isinstance(derives[EFFECTIVE], dict) and "decision" in derives[EFFECTIVE]:
             found.add(derives[EFFECTIVE]["decision"])
-    return found
+    return frozenset(found)
 
 
-def transforming_rules(book) -> set:
+@_per_book
+def transforming_rules(book) -> frozenset:
     """Rules that can give an effective tier other than the proposed one (not the default rule)."""
-    return {item.rule.id for item in book.rules
-            if EFFECTIVE in dict(item.rule.then.derive) and not item.rule.then.default}
+    return frozenset(item.rule.id for item in book.rules
+                     if EFFECTIVE in dict(item.rule.then.derive) and not item.rule.then.default)
 
 
-def fit_decisions(ctx: Context, case: Case, by: str = "record", why: str | None = None) -> tuple[Case, dict]:
+def fit_decisions(ctx: Context, case: Case, by: str = "record", why: str | None = None,
+                  explain: bool = True) -> tuple[Case, dict]:
     """Choose values of the open decisions that shape the placement so that the law gives the proposed tier.
 
     Defaults first, then each combination of options. record_fits_law is True if some choice gives the
     proposed tier for certain, None if that depends on uncertain years, False if no choice can give it.
     The chosen values are settled `by` (record: inferred from a published list; needed: a forward step)."""
-    result = evaluate_case(ctx, case)
+    trial, found, fits = fitted(ctx, case, by, why)
+    return trial, dict(found.result(ctx, explain), record_fits_law=fits)
+
+
+def fitted(ctx: Context, case: Case, by: str = "record", why: str | None = None) -> tuple[Case, "Evaluation", object]:
+    """fit_decisions before any result is built: (case as settled, its Evaluation, record_fits_law)."""
+    first = evaluation(ctx, case)
     shaping = placement_decisions(ctx.book(case.year, case.on, case.set_aside))
-    open_ids = [d["id"] for d in result["decisions"] if d["id"] not in case.decisions and d["id"] in shaping]
+    open_ids = [d for d in first.opened() if d not in case.decisions and d in shaping]
     choices = [list(ctx.rulebook.decisions[d].options) for d in open_ids]
     maybe = None
     for combo in itertools.chain([()], itertools.product(*choices)):
         values = dict(zip(open_ids, combo))
         trial = with_decisions(case, values, by, {d: why for d in values} if why else None) if combo else case
-        trial_result = evaluate_case(ctx, trial) if combo else result
-        if trial_result["effective_tier"] == case.proposed.tier:
-            return trial, dict(trial_result, record_fits_law=True)
-        if maybe is None and case.proposed.tier in trial_result.get("effective_tier_possible", ()):
-            maybe = (trial, trial_result)
+        found = evaluation(ctx, trial) if combo else first
+        if found.effective == case.proposed.tier:
+            return trial, found, True
+        if maybe is None and case.proposed.tier in found.possible():
+            maybe = (trial, found)
     if maybe:
-        return maybe[0], dict(maybe[1], record_fits_law=None)
-    return case, dict(result, record_fits_law=False)
+        return maybe[0], maybe[1], None
+    return case, first, False
 
 
 def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
@@ -395,24 +484,37 @@ def with_recorded_decisions(ctx: Context, case: Case) -> Case:
     return with_decisions(case, values, "record", sources) if values else case
 
 
-def published(ctx: Context, case: Case) -> tuple[Case, dict, dict]:
+@attrs.frozen
+class Law:
+    """What the law in force gives for a placement: the case as settled, its evaluation, record_fits_law."""
+
+    case: Case
+    evaluation: Evaluation
+    fits: object  # True, None (depends on uncertain years) or False
+
+    def result(self, ctx: Context, explain: bool = True) -> dict:
+        return dict(self.evaluation.result(ctx, explain), record_fits_law=self.fits)
+
+
+def published(ctx: Context, case: Case, explain: bool = True) -> tuple[Case, dict, Law]:
     """A recorded placement carries the consequences of the list it was published on.
 
     Returns (case as evaluated, result, law): `law` is what the law in force gave for the placement (its
-    record_fits_law says whether the record fits it); `result` follows the published list: where the law
-    would give another tier, the rules that give it are set aside (`set_aside`) and the record stands."""
+    `fits` says whether the record fits it); `result` follows the published list: where the law would give
+    another tier, the rules that give it are set aside (`set_aside`) and the record stands. Without
+    `explain`, its consequences carry no derivation."""
     case = with_recorded_decisions(ctx, case)
     why = f"inferred from the published {case.proposed.tier} placement" if case.proposed.origin == "record" else None
-    trial, law = fit_decisions(ctx, case, "record", why)
-    result, set_aside = law, frozenset()
+    law = Law(*fitted(ctx, case, "record", why))
+    trial, found, fits, set_aside = law.case, law.evaluation, law.fits, frozenset()
     every = transforming_rules(ctx.book(case.year, case.on))
-    while result["record_fits_law"] is not True:
-        fired = {c["rule"] for c in result["consequences"]} & every
+    while fits is not True:
+        fired = {rule for _, rule in found.consequence_keys()} & every
         set_aside |= fired if fired - set_aside else every
-        trial, result = fit_decisions(ctx, attrs.evolve(case, set_aside=frozenset(set_aside)), "record", why)
+        trial, found, fits = fitted(ctx, attrs.evolve(case, set_aside=frozenset(set_aside)), "record", why)
         if set_aside == every:
             break
-    result = dict(result, record_fits_law=law["record_fits_law"])
+    result = dict(found.result(ctx, explain), record_fits_law=law.fits)
     if set_aside:
         result["set_aside"] = sorted(set_aside)
     _mark_unrecorded(ctx, trial, result)
@@ -429,7 +531,7 @@ def _mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
         decision.pop("assumed", None)
         decision["unrecorded"] = True
         for option in decision["options"]:
-            other = consequence_ids(evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if")))
+            other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if")).consequence_ids()
             for entry in result["consequences"]:
                 if entry["id"] not in other and decision["id"] not in entry.get("depends_on_decisions", []):
                     entry.setdefault("depends_on_decisions", []).append(decision["id"])
@@ -647,7 +749,7 @@ def _options_opening(ctx: Context, case: Case, decision: str) -> list:
     """Single changes of an interpretation option under which a rule would open the decision."""
     found = []
     for name, choice, other in ctx.alternative_options():
-        if decision in {d["id"] for d in evaluate_case(other, case)["decisions"]}:
+        if decision in evaluation(other, case).opened():
             found.append(f"{name}={choice}")
     return found
 

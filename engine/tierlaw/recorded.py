@@ -10,20 +10,21 @@ import datetime as dt
 import attrs
 
 from .model import Placement
-from .queries import (Case, Context, evaluate_case, fit_decisions, placement_decisions, published,
+from .queries import (Case, Context, _per_book, evaluation, fitted, placement_decisions, published,
                       transforming_rules, with_decisions, with_recorded_decisions)
 
 
-def judged(ctx: Context, case: Case) -> dict:
-    """RESULT of a recorded placement (consequences of the published list) with its `findings`."""
-    evaluated, result, law = published(ctx, case)
+def judged(ctx: Context, case: Case, explain: bool = True) -> dict:
+    """RESULT of a recorded placement (consequences of the published list) with its `findings`; without
+    `explain`, no consequence or finding carries its derivation (`because`)."""
+    evaluated, result, law = published(ctx, case, explain)
     _attach_documents(ctx, evaluated, result)
     case = with_recorded_decisions(ctx, case)  # the law's own view: nothing set aside
-    findings = required_or_chosen(ctx, case)
-    if law["record_fits_law"] is False:
-        findings.append(conflict(ctx, case, law))
-    if law["record_fits_law"] is None:
-        findings.append(gap(ctx, case, law))
+    findings = required_or_chosen(ctx, case, explain)
+    if law.fits is False:
+        findings.append(conflict(ctx, case, law.result(ctx, explain)))
+    if law.fits is None:
+        findings.append(gap(ctx, case, law.result(ctx, explain=False)))
     return dict(result, findings=findings)
 
 
@@ -32,7 +33,11 @@ def judged(ctx: Context, case: Case) -> dict:
 
 def transforming_proposals(ctx: Context, year: int) -> list:
     """Proposed tiers that some rule in force can turn into a different effective tier."""
-    book = ctx.book(year, None)
+    return _transforming_proposals(ctx.book(year, None))
+
+
+@_per_book
+def _transforming_proposals(book) -> list:
     changing = transforming_rules(book)
     found = set()
     for item in book.rules:
@@ -43,7 +48,7 @@ def transforming_proposals(ctx: Context, year: int) -> list:
     return sorted(found)
 
 
-def required_or_chosen(ctx: Context, case: Case) -> list:
+def required_or_chosen(ctx: Context, case: Case, explain: bool = True) -> list:
     """For each other proposal the law would have turned into the recorded tier: was the recorded tier
     required (no decision could keep that proposal), or a choice the law allowed?"""
     findings = []
@@ -53,11 +58,12 @@ def required_or_chosen(ctx: Context, case: Case) -> list:
             continue
         trial = attrs.evolve(case, proposed=Placement(case.year, proposal, origin="proposed"), decisions={},
                              settled_by={}, sources={}, set_aside=frozenset())
-        result = evaluate_case(ctx, trial)
-        if result["effective_tier"] != tier:
+        found = evaluation(ctx, trial)
+        if found.effective != tier:
             continue
-        kept, standing = fit_decisions(ctx, trial, by="needed")
-        kind = "chosen" if standing["record_fits_law"] is True else "required"
+        result = found.result(ctx, explain)
+        kept, _, fits = fitted(ctx, trial, by="needed")
+        kind = "chosen" if fits is True else "required"
         for c in _deriving_effective(ctx, case.year, result):
             entry = dict(c, audit=kind, instead_of=proposal, open_decisions=[d["id"] for d in result["decisions"]])
             if kind == "chosen":
@@ -79,12 +85,10 @@ def conflict(ctx: Context, case: Case, law: dict) -> dict:
     blocking = _deriving_effective(ctx, case.year, law)
     cite = blocking[0]["cite"] if blocking else None
     label = ctx.rulebook.tiers.get(case.proposed.tier, case.proposed.tier).split(" - ")[0]
-    fits = {f"{name}={choice}": fit_decisions(other, case)[1]["record_fits_law"]
-            for name, choice, other in ctx.alternative_options()}
+    fits = {f"{name}={choice}": fitted(other, case)[2] for name, choice, other in ctx.alternative_options()}
     fitting = sorted(k for k, v in fits.items() if v is True)
     if not fitting:  # no single change of reading: try two together
-        fits.update({"+".join(names): fit_decisions(other, case)[1]["record_fits_law"]
-                     for names, other in ctx.alternative_option_pairs()})
+        fits.update({"+".join(names): fitted(other, case)[2] for names, other in ctx.alternative_option_pairs()})
         fitting = sorted(k for k, v in fits.items() if v is True and "+" in k)
     readings = _readings(ctx, fitting)
     if readings:
@@ -106,8 +110,8 @@ def _allowed_tiers(ctx, case, law) -> list:
     for decision in law["decisions"]:
         if decision["id"] in shaping and decision["settled_by"] == "default":
             for option in decision["options"]:
-                other = evaluate_case(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
-                found |= set(other.get("effective_tier_possible") or [other["effective_tier"]])
+                other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
+                found |= set(other.possible() or [other.effective])
     return sorted(t for t in found if t is not None)
 
 

@@ -7,7 +7,6 @@ terminal's width."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import textwrap
@@ -16,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import summary
+from . import jsontext, summary
 
 _labels: dict = {}
 _groups: dict = {}
@@ -44,7 +43,8 @@ def width() -> int:
 
 
 def as_json(result: dict) -> str:
-    return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    """The contract's JSON text (indented, keys sorted); jsontext writes the same bytes, faster."""
+    return jsontext.dumps(result)
 
 
 def tier_name(tier) -> str:

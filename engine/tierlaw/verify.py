@@ -10,6 +10,7 @@ their kinds, not the law. Breadth-first order makes the first violation found a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import shlex
 import time
@@ -18,8 +19,10 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError, RulebookConflict
-from .evaluate import base_fact, opened_decisions, run
+from .evaluate import base_fact
+from .cache import ran, reading_class
 from .features import build, possible_vectors
+from .parallel import ordered
 from .queries import EFFECTIVE, Context
 
 BACKGROUND = "2"  # placements before a window: on no list the features count (Tier 2)
@@ -205,11 +208,10 @@ class Explorer:
         if key not in self.vectors:
             book = self.ctx.book(year, None)
             vectors = possible_vectors(book.features, self.history(prefix), year, tuple(self.ctx.rulebook.tiers))
-            tests = _feature_tests(book)
             classes = {}
             for vector in vectors:
-                classes.setdefault(tuple((n, _outcomes(v, tests.get(n, ()))) for n, v in vector.values), vector)
-            self.vectors[key] = (list(classes.values()), tuple(sorted(classes, key=repr)))
+                classes.setdefault(reading_class(book, vector.values), vector)
+            self.vectors[key] = (list(classes.items()), tuple(sorted(classes, key=repr)))
         return self.vectors[key]
 
     def consequence_in_force(self, year, consequence) -> bool:
@@ -229,9 +231,14 @@ class Explorer:
         self.evaluations += 1
         decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
         country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
-        summaries = [self._one(self.ctx.backend, book, proposal, decisions, country, v) for v in vectors]
+        visible = (proposal, tuple(sorted(decisions.items())), tuple(country.items()))
+        summaries = []
+        for seen, vector in vectors:  # runs come from the context's cache: other windows and options share them
+            make_base = functools.partial(base_fact, proposal, vector.values, decisions, country)
+            summaries.append(_summary(self.ctx.cache.ran(self.ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
         if self.other is not None:
-            again = [self._one(self.other, book, proposal, decisions, country, v) for v in vectors]
+            again = [_summary(ran(self.other, book, base_fact(proposal, v.values, decisions, country), EFFECTIVE))
+                     for _, v in vectors]
             if again != summaries:
                 raise VerificationFailure("backends disagree", None)
         effective = {s[0] for s in summaries}
@@ -239,14 +246,6 @@ class Explorer:
         fired = frozenset.union(*(s[2] for s in summaries))
         opened = tuple(sorted(set().union(*(s[3] for s in summaries))))
         return Summary(next(iter(effective)) if len(effective) == 1 else None, present, fired, opened)
-
-    @staticmethod
-    def _one(backend, book, proposal, decisions, country, vector):
-        result = run(backend, book, base_fact(proposal, vector.values, decisions, country))
-        rules = {item.rule.id: item.rule for item in book.rules}
-        shown = frozenset(rules[m.rule_id].consequence for m in result.fired if rules[m.rule_id].then.show)
-        return (result.derived(EFFECTIVE), shown, frozenset(m.rule_id for m in result.fired),
-                frozenset(opened_decisions(result, book)))
 
     def branches(self, year, proposal, prefix, settled=()):
         """(settled decisions, Summary) for every combination of the decisions the law opens."""
@@ -259,24 +258,10 @@ class Explorer:
             yield from self.branches(year, proposal, prefix, tuple(sorted(settled + ((open_now[0], option),))))
 
 
-_tests_by_book: dict = {}
-
-
-def _feature_tests(book) -> dict:
-    """feature name -> the (operator, value) comparisons the book's rules make on it."""
-    if book.digest not in _tests_by_book:
-        tests: dict = {}
-        for item in book.rules:
-            for atom, value, _ in item.atoms:
-                if atom.ref.startswith("feature."):
-                    tests.setdefault(atom.ref.partition(".")[2], set()).add((atom.op, value))
-        _tests_by_book[book.digest] = {name: tuple(sorted(found, key=repr)) for name, found in tests.items()}
-    return _tests_by_book[book.digest]
-
-
-def _outcomes(value, tests) -> tuple:
-    from .backends.reference import COMPARE
-    return tuple(COMPARE[op](value, operand) for op, operand in tests)
+def _summary(ran_) -> tuple:
+    """(effective tier, consequences shown, rules fired, decisions opened) of one run."""
+    return (ran_.effective, frozenset(consequence for consequence, _ in ran_.shown),
+            frozenset(m.rule_id for m in ran_.run.fired), frozenset(ran_.opened))
 
 
 class VerificationFailure(Exception):
@@ -310,8 +295,9 @@ LONGEST_HORIZON = 10
 
 
 def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all_options: bool = True,
-               progress=None) -> dict:
-    """Explore every history of `years` reports from each law version under each option set.
+               progress=None, jobs: int = 1) -> dict:
+    """Explore every history of `years` reports from each law version under each option set; the
+    explorations are split across `jobs` processes and combined in the order one process takes them.
 
     A rule that fires in none of them is looked for again in longer histories (up to
     LONGEST_HORIZON reports, only for those rules, stopping as soon as they fire): one found there is
@@ -324,20 +310,28 @@ def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all
         other = get_backend("reference" if ctx.backend.NAME == "durable" else "durable")
     sets = option_sets(ctx) if all_options else [ctx.options]
     windows = law_windows(ctx, years)
-    totals = {"histories": 0, "evaluations": 0, "windows": windows, "option_sets": len(sets)}
-    fired, violations, found_in = set(), [], None
-    for explorer in _explorers(ctx, sets, windows, years, progress, other):
-        if found_in is not None and explorer.ctx.options != found_in:
-            break  # the option set with a violation is explored to its end, for the shortest one
-        violation = explore(explorer)
-        totals["histories"] += explorer.histories
-        totals["evaluations"] += explorer.evaluations
-        fired |= explorer.fired
-        if violation:
-            violations.append(violation)
-            found_in = explorer.ctx.options
-    if found_in is not None:
-        totals["option_sets"] = sets.index(found_in) + 1
+    sets = option_sets(ctx) if all_options else [ctx.options]
+    windows = law_windows(ctx, years)
+    plan = _plan(ctx, windows, years, sets)
+    tasks = [task for option_set in plan for task in option_set]
+    explored = ordered(lambda task: _explored(ctx, years, other, *task), tasks, jobs)
+    totals = {"histories": 0, "evaluations": 0, "windows": windows, "option_sets": 0}
+    fired, violations, done = set(), [], 0
+    for number, option_set in enumerate(plan, start=1):
+        totals["option_sets"] += 1
+        for options, start in option_set:
+            histories, evaluations, found, violation = next(explored)
+            done += 1
+            if progress:
+                progress(done, len(tasks), f"options {number}/{len(plan)}, law of {start}")
+            totals["histories"] += histories
+            totals["evaluations"] += evaluations
+            fired |= found
+            if violation:
+                violations.append(violation)
+        if violations:
+            explored.close()  # the first option set with a violation ends the search
+            break
     violations = sorted(violations, key=lambda v: (v["year"] - v["window_start"], v["command"]))[:1]
     unfired = [] if violations else [r for r in ctx.rulebook.rules if r.id not in fired]
     needs = _horizons_needed(ctx, sets, unfired, years, progress) if unfired else {}
@@ -349,24 +343,29 @@ def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all
     return totals
 
 
-def _explorers(ctx, sets, windows, years, progress, other=None, targets=None):
-    """An Explorer for each option set and law window whose law differs from one already explored
-    (and, looking for `targets`, in which one of them is in force); with `progress`, told how far
-    the work has come."""
-    seen_books, total, done = set(), len(sets) * len(windows), 0
-    for number, options in enumerate(sets, start=1):
+def _plan(ctx: Context, windows: list, years: int, option_sets_: list, targets=None) -> list:
+    """For each option set, the (options, window start) explorations it adds: the same law under an
+    earlier option set has nothing new to explore (nor, looking for `targets`, a law in which none of
+    them is in force)."""
+    plan, seen_books = [], set()
+    for options in option_sets_:
         octx = ctx.with_options(options)
+        tasks = []
         for start in windows:
-            done += 1
             books = tuple(octx.book(y, None) for y in range(start, start + years))
-            if (start, tuple(b.digest for b in books)) in seen_books or not _in_force(books, targets):
-                continue  # the same law under another option set, or none of the targets: nothing new to explore
-            seen_books.add((start, tuple(b.digest for b in books)))
-            where = f"options {number}/{len(sets)}, law of {start}"
-            note = (lambda text, d=done - 1, w=where: progress(d, total, f"{w}, {text}")) if progress else None
-            yield Explorer(octx, start, years, other if options == ctx.options else None, targets, note)
-            if progress:
-                progress(done, total, where)
+            key = (start, tuple(b.digest for b in books))
+            if key not in seen_books and _in_force(books, targets):
+                seen_books.add(key)
+                tasks.append((options, start))
+        plan.append(tasks)
+    return plan
+
+
+def _explored(ctx: Context, years: int, other, options: dict, start: int) -> tuple:
+    """(histories, distinct cases, rules fired, violation or None) of one law version under one option set."""
+    explorer = Explorer(ctx.with_options(options), start, years, other if options == ctx.options else None)
+    violation = explore(explorer)
+    return explorer.histories, explorer.evaluations, explorer.fired, violation
 
 
 def _horizons_needed(ctx, sets, rules, years, progress) -> dict:
@@ -383,9 +382,13 @@ def _horizons_needed(ctx, sets, rules, years, progress) -> dict:
         targets = frozenset(r for r, found in needs.items() if found is None)
         if not targets:
             break
-        label = (lambda done, total, text: progress(done, total, f"longer histories: {text}")) if progress else None
+        tasks = [task for option_set in _plan(ctx, law_windows(ctx, horizon), horizon, sets, targets)
+                 for task in option_set]
         fired: set = set()
-        for explorer in _explorers(ctx, sets, law_windows(ctx, horizon), horizon, label, targets=targets):
+        for done, (options, start) in enumerate(tasks, start=1):
+            if progress:
+                progress(done, len(tasks), f"longer histories of {horizon} reports: law of {start}")
+            explorer = Explorer(ctx.with_options(options), start, horizon, targets=targets)
             explore(explorer)
             fired |= explorer.fired & targets
             if fired == targets:

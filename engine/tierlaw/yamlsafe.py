@@ -33,6 +33,12 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that builds Mapping objects and refuses duplicate keys."""
 
 
+# libyaml's parser where PyYAML was built with it (the same nodes, several times faster); construction
+# stays in Python. A document it refuses is parsed again by the pure-Python parser, whose messages the
+# errors quote.
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader, _Loader), {}) if yaml.__with_libyaml__ else _Loader
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     loader.flatten_mapping(node)
     mapping = Mapping()
@@ -66,6 +72,10 @@ _Loader.add_constructor(_TIMESTAMP_TAG, _construct_timestamp)
 def parse_yaml(text: str, name: str):
     """Parse YAML text safely; any problem becomes an InputError naming `name` and the line."""
     try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - both loaders derive from SafeLoader
+    except (yaml.YAMLError, _DuplicateKey, RecursionError):
+        pass  # said again below, in the pure-Python parser's words
+    try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except _DuplicateKey as dup:
         raise InputError(f"duplicate key {dup.key!r}", f"{name}:{dup.line}") from None
@@ -94,6 +104,8 @@ def read_text(path: Path) -> str:
         raise InputError(f"not UTF-8 text (byte {err.start})", str(path)) from None
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", str(path)) from None
+    except ValueError as err:  # a path no file can have, such as one holding a null byte
+        raise InputError(f"not a file name: {err}", repr(str(path))) from None
 
 
 def load_yaml(path: Path):

@@ -1,0 +1,160 @@
+"""Each case the law can tell apart is evaluated once.
+
+A run of the rules (which rules fired, on which facts) depends only on what the rules can see: the
+compiled rules in force (after options, report year, date window and any rules set aside have chosen
+them and resolved their parameters), the proposed tier, the decisions, the country's facts and, for
+each feature, the outcome of each comparison those rules make on it; not the feature's value itself (a
+streak of 4 and one of 5 fail and pass the same tests). Runs are kept under that key, on the backend
+that made them, and so are the feature vectors a history allows. Explanations are built per case from
+the case's own placements, feature values, decisions and sources (explain.py), so a cached result reads
+exactly as a fresh one. `Cache(enabled=False)` evaluates every case afresh (`--no-cache`)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import attrs
+
+from .evaluate import Run, opened_decisions, run
+from .explain import book_rule
+from .features import horizon, possible_vectors
+
+LIMIT = 100_000  # entries a table keeps before it starts afresh (bounds a long-running server's memory)
+
+
+@attrs.frozen
+class Ran:
+    """One reading's run, with what a merged result reads of it."""
+
+    run: Run
+    effective: object  # the derived effective tier, or None
+    shown: dict  # (consequence id, rule id) -> Match, for the rules of the run that are shown
+    opened: tuple  # decisions a fired rule opens or tests
+
+
+def ran(backend, book, base: dict, effective_kind: str) -> Ran:
+    """Run the book on one input fact and summarise the run."""
+    run_ = run(backend, book, base)
+    shown = {}
+    for match in run_.fired:
+        rule = book_rule(book, match.rule_id).rule
+        if rule.then.show:
+            shown[(rule.consequence, match.rule_id)] = match
+    return Ran(run_, run_.derived(effective_kind), shown, tuple(opened_decisions(run_, book)))
+
+
+_tests_by_book: dict = {}
+
+
+def feature_tests(book) -> dict:
+    """feature name -> the (operator, value) comparisons the book's rules make on it."""
+    if book.digest not in _tests_by_book:
+        tests: dict = {}
+        for item in book.rules:
+            for atom, value, _ in item.atoms:
+                if atom.ref.startswith("feature."):
+                    tests.setdefault(atom.ref.partition(".")[2], set()).add((atom.op, value))
+        _tests_by_book[book.digest] = {name: tuple(sorted(found, key=repr)) for name, found in tests.items()}
+    return _tests_by_book[book.digest]
+
+
+def outcomes(value, tests) -> tuple:
+    from .backends.reference import COMPARE
+    return tuple(COMPARE[op](value, operand) for op, operand in tests)
+
+
+def reading_class(book, values: tuple) -> tuple:
+    """What the book's rules can see of a feature vector: each feature's outcome on every comparison."""
+    tests = feature_tests(book)
+    return tuple((name, outcomes(value, tests.get(name, ()))) for name, value in values)
+
+
+_laws: dict = {}
+
+
+def law_key(book) -> str:
+    """What a run reads of a compiled book: its rules (ids, resolved patterns, strata). Not the report year,
+    dates or options as such: years and option sets that compile to the same rules run alike."""
+    if book.digest not in _laws:
+        rules = [(item.rule.id, repr(item.patterns), item.stratum, repr(item.rule.then)) for item in book.rules]
+        _laws[book.digest] = hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()
+    return _laws[book.digest]
+
+
+_features_keys: dict = {}
+
+
+def _features_key(book) -> str:
+    """The book's resolved feature specs as a key (books of several years or dates may share them)."""
+    if book.digest not in _features_keys:
+        _features_keys[book.digest] = repr(sorted(book.features.items()))
+    return _features_keys[book.digest]
+
+
+class Cache:
+    """Runs by what the law can see, and feature vectors by history; shared by every context made from
+    one (`Context.with_options`), so option changes, decision branches and repeated questions reuse them."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self._runs: dict = {}
+        self._vectors: dict = {}
+        self._classes: dict = {}
+        self._horizons: dict = {}
+        self.runs_made = 0  # backend runs, for the benchmark
+        self.runs_reused = 0
+
+    def readings(self, book, history: dict, year: int, every: tuple) -> list:
+        """[(FeatureVector, what the rules see of it)] for every reading of the history's uncertain years."""
+        if not self.enabled:
+            tiers = {y: p.tiers(every) for y, p in history.items()}
+            return [(v, reading_class(book, v.values)) for v in possible_vectors(book.features, tiers, year, every)]
+        first = self._horizon(book, year)  # earlier years cannot change a feature: not part of the key
+        tiers = {y: history[y].tiers(every) for y in sorted(history) if first <= y < year}
+        key = (_features_key(book), year, every, tuple(tiers.items()))
+        vectors = self._vectors.get(key)
+        if vectors is None:
+            vectors = possible_vectors(book.features, tiers, year, every)
+            self._keep(self._vectors, key, vectors)
+        return [(v, self._class(book, v.values)) for v in vectors]
+
+    def _horizon(self, book, year: int) -> int:
+        key = (_features_key(book), year)
+        found = self._horizons.get(key)
+        if found is None:
+            found = self._horizons[key] = horizon(book.features, year)
+        return found
+
+    def _class(self, book, values: tuple) -> tuple:
+        key = (book.digest, values)
+        found = self._classes.get(key)
+        if found is None:
+            found = reading_class(book, values)
+            self._keep(self._classes, key, found)
+        return found
+
+    def ran(self, backend, book, visible: tuple, seen: tuple, make_base, effective_kind: str) -> Ran:
+        """The run of `book` on a case the rules see as `visible` (proposed tier, decisions, country facts)
+        and `seen` (the outcome of their feature comparisons); `make_base()` gives its input fact. A run
+        from the cache is the run of the first such case: its input fact holds that case's feature values,
+        so explanations read a case's facts from the case itself (explain.py), never from the run."""
+        if not self.enabled:
+            return ran(backend, book, make_base(), effective_kind)
+        key = (backend.NAME, law_key(book), visible, seen)
+        found = self._runs.get(key)
+        if found is None:
+            self.runs_made += 1
+            found = ran(backend, book, make_base(), effective_kind)
+            self._keep(self._runs, key, found)
+        else:
+            self.runs_reused += 1
+        return found
+
+    @staticmethod
+    def _keep(table: dict, key, value) -> None:
+        if len(table) >= LIMIT:
+            table.clear()
+        table[key] = value
+
+
+__all__ = ["Cache", "Ran", "feature_tests", "outcomes", "reading_class"]
