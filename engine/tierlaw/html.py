@@ -250,7 +250,7 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
 
 
 def audit_html(report: dict, histories: dict, authority: list) -> str:
-    body = [f"<h1>Audit of the record</h1>", lines_html(report["summary"]), LEGEND]
+    body = ["<h1>Audit of the record</h1>", lines_html(report["summary"]), LEGEND]
     notable = render.notable_rows(report)
     for code in dict.fromkeys(r["country"] for r in notable):
         marked = _history_rows(histories.get(code, []))

@@ -466,11 +466,6 @@ def fitted(ctx: Context, case: Case, by: str = "record", why: str | None = None)
     return case, first, False
 
 
-def settle_to_record(ctx: Context, case: Case) -> tuple[Case, dict]:
-    """The decisions under which the law gives a proposal (see fit_decisions), settled as needed."""
-    return fit_decisions(ctx, case, by="record")
-
-
 # ---------------------------------------------------------------- recorded placements
 
 

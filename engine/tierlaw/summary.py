@@ -38,7 +38,7 @@ def _mark(part: dict) -> str:
 
 
 def dates_text(entry: dict, previous: dict | None = None) -> str:
-    """An entry's dates in words: "2015-07-27 to 2016-02-24", "due by 2016-02-01", "FY2016"."""
+    """An entry's dates in words: "FROM to UNTIL", "due by DATE", "for FYnnnn"."""
     parts = []
     if "holds" in entry:
         holds = entry["holds"]

@@ -740,7 +740,7 @@ def _details(outcome: Outcome) -> list:
 
 
 def _text_of(value) -> str:
-    """A value as one line of JSON; mapping keys of mixed types (2019 and "x") are written as text."""
+    """A value as one line of JSON; mapping keys of mixed types (a number and a text) are written as text."""
     return value if isinstance(value, str) else json.dumps(_text_keys(value), sort_keys=True, default=str)
 
 
