@@ -155,12 +155,11 @@ def cli(*words) -> list:
 
 
 STDLIB = """
-import json, sys
-from tierlaw.audit import audit
-from tierlaw.parallel import cores
-from tierlaw.queries import Context
-document = audit(Context(backend=sys.argv[1]), [], None, None, jobs=cores())
-sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + chr(10))
+import sys
+import tierlaw.jsontext
+tierlaw.jsontext.orjson = None  # the same command through the standard library's writer
+from tierlaw.cli import main
+main(["audit", "--format", "json", "--backend", sys.argv[1]])
 """
 
 
