@@ -100,8 +100,10 @@ def test_trade_mentions_the_us_withdrawal_from_the_tpp(capsys):
     code, out, _ = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2017-06-01", "--backend", "reference")
     assert code == 0
     assert "TPP: the United States withdrew from the agreement on 2017-01-23" in words(out)
+    # after the withdrawal no TPP implementing bill can come: the headline itself says the answer is moot
+    assert words(out.split("\nTPP:")[0]).endswith("moot since 2017-01-23: the United States withdrew from the agreement")
     code, out, _ = run_cli(capsys, "trade", "--agreement", "TPP", "--on", "2015-10-05", "--backend", "reference")
-    assert "withdrew" not in out and "TPP: negotiations concluded on 2015-10-05" in words(out)
+    assert "withdrew" not in out and "moot" not in out and "TPP: negotiations concluded on 2015-10-05" in words(out)
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])

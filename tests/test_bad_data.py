@@ -32,6 +32,8 @@ BROKEN_DATA = [
     ("agreements.yaml", "partners: [AUS, BRN, CAN, CHL, JPN, MYS, MEX, NZL, PER, SGP, VNM]", "partners: AUS",
      ["agreements.yaml:7", "partners must be a list of text"]),
     ("agreements.yaml", "signed: {date: 2016-02-04,", "signed: {date: soon,", ["agreements.yaml:10", "'signed' needs"]),
+    ("agreements.yaml", "closes: true}", "closes: yes please}", ["agreements.yaml:11", "'us_withdrawal' needs",
+                                                               "closes: true or false"]),
     ("countries.yaml", "  SWZ: [Swaziland]", "  SWZ: Swaziland", ["countries.yaml:11", "aliases of 'SWZ'"]),
     ("countries.yaml", "  SWZ: [Swaziland]", "  SWX: [Swaziland]", ["countries.yaml:11", "'SWX' is not a code in the record"]),
     ("countries.yaml", "Kosovo: XKX", "Kosovo: [XKX]", ["countries.yaml:4", "three-letter code"]),

@@ -440,8 +440,9 @@ def _agreements(path: Path, countries: dict) -> dict:
 
 def _agreement_dates(check: Checker, dates: Mapping, what: str) -> None:
     for event, entry in dates.items():
-        shaped = isinstance(entry, Mapping) and {"date", "source"} <= set(entry) <= {"date", "source", "what"}
+        shaped = isinstance(entry, Mapping) and {"date", "source"} <= set(entry) <= {"date", "source", "what", "closes"}
         day = entry.get("date") if shaped else None
         if not isinstance(day, dt.date) or not isinstance(entry["source"], str) or \
-                not isinstance(entry.get("what", ""), str):
-            check.fail(dates, event, f"{what}: date {event!r} needs {{date: YYYY-MM-DD, source: text, what: text}}")
+                not isinstance(entry.get("what", ""), str) or not isinstance(entry.get("closes", False), bool):
+            check.fail(dates, event, f"{what}: date {event!r} needs {{date: YYYY-MM-DD, source: text, what: text}}"
+                                     " and optionally closes: true or false")

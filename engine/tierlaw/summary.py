@@ -276,4 +276,5 @@ def trade_summary(report: dict) -> str:
         reasons.append(f"blocked by {', '.join(report['blocking'])}")
     if report["open"]:
         reasons.append(f"open for {', '.join(report['open'])}")
+    reasons += [f"moot since {m['date']}: {m['what']}" for m in report.get("milestones", []) if m.get("closes")]
     return f"On {report['on']}, fast-track for {what} is {verdict}" + ("; " + "; ".join(reasons) if reasons else "")

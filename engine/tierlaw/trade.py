@@ -161,12 +161,14 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
 
 
 def _milestones(ctx, agreement, on) -> list:
-    """The agreement's dated events on or before `on` (concluded, signed, a withdrawal), from the data."""
+    """The agreement's dated events on or before `on` (concluded, signed, a withdrawal), from the data; an event
+    that `closes` the agreement (no implementing bill can follow) makes the fast-track answer moot."""
     if not agreement:
         return []
     dates = ctx.record.agreements[agreement].get("dates") or {}
     found = sorted((entry["date"], event, entry) for event, entry in dates.items() if entry["date"] <= on)
-    return [{"event": event, "date": day.isoformat(), "source": entry["source"],
+    return [{"event": event, "date": day.isoformat(), "source": entry["source"], "what": entry.get("what", event),
+             "closes": entry.get("closes", False),
              "text": f"{agreement}: {entry.get('what', event)} on {day.isoformat()} ({entry['source']})"}
             for day, event, entry in found]
 
