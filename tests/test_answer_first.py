@@ -106,6 +106,16 @@ def test_trade_mentions_the_us_withdrawal_from_the_tpp(capsys):
     assert "withdrew" not in out and "moot" not in out and "TPP: negotiations concluded on 2015-10-05" in words(out)
 
 
+def test_a_partner_known_only_as_a_set_is_said_so(capsys):
+    # Australia is absent from the 2016 report's Tier 3 list, which the record knows complete, and has no row of
+    # its own for 2016: its tier is one of the others, none of which bars fast-track (19 U.S.C. 4205(b)(6)(A))
+    code, out, _ = run_cli(capsys, "trade", "AUS", "--on", "2017-06-01", "--backend", "reference")
+    assert code == 0
+    assert ("AUS Australia: available - known only as one of Tier 1, Tier 2, Tier 2 Watch List or Special case "
+            "in the 2016 report") in words(out)
+    assert "no placement" not in out
+
+
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
 def test_trade_has_every_format_and_writes_files(capsys, tmp_path, fmt):
     target = tmp_path / f"tpp.{fmt}"

@@ -53,6 +53,9 @@ def api_error(response) -> str:
     (["audit", "MYS", "THA", "--from", "2012", "--to", "2016"], "/api/audit?country=MYS&country=THA&from=2012&to=2016"),
     (["trade", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?agreement=TPP&on=2015-10-05"),
     (["trade", "Malaysia", "JPN", "--on", "2016-03-01"], "/api/trade?partner=Malaysia&partner=JPN&on=2016-03-01"),
+    (["trade", "MYS", "VNM", "--on", "2016-03-01", "--set", "MYS:2015=3", "--decide", "MYS:trade_letter=submitted"],
+     "/api/trade?" + urlencode([("partner", "MYS"), ("partner", "VNM"), ("on", "2016-03-01"), ("set", "MYS:2015=3"),
+                                ("decide", "MYS:trade_letter=submitted")])),
     (["run", str(SCENARIO)], "/api/run?scenario=malaysia-2015-tpp"),
 ])
 def test_the_api_answers_with_the_cli_json_byte_for_byte(client, argv, path):
@@ -110,6 +113,9 @@ def test_the_openapi_document_describes_every_endpoint(client):
     (["audit", "--from", "2016", "--to", "2012"], "/api/audit?from=2016&to=2012"),
     (["trade", "MYS", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?partner=MYS&agreement=TPP&on=2015-10-05"),
     (["trade", "--agreement", "XYZ", "--on", "2015-10-05"], "/api/trade?agreement=XYZ&on=2015-10-05"),
+    (["trade", "MYS", "--on", "2015-10-05", "--set", "MYS:2015=9"], "/api/trade?partner=MYS&on=2015-10-05&set=MYS:2015=9"),
+    (["trade", "MYS", "--on", "2015-10-05", "--decide", "MYS:nothing=at_all"],
+     "/api/trade?partner=MYS&on=2015-10-05&decide=MYS:nothing=at_all"),
 ])
 def test_bad_input_is_a_400_with_the_cli_message(client, capsys, argv, path):
     code, out, err = run_cli(capsys, *argv, "--backend", "reference")
@@ -289,6 +295,22 @@ def test_the_trade_page_gives_each_partner_its_status(client):
     malaysia = re.search(r'<tr id="partner-MYS".*?</tr>', page, re.S).group(0)
     assert "Tier 2 Watch List" in malaysia and '<td class="status">available</td>' in malaysia
     assert page.count('<tr id="partner-') == 11
+
+
+def test_the_trade_page_supposes_a_partner_placement(client):
+    # Malaysia on Tier 3 in the 2015 report (released 2015-07-27): on 2015-10-05 TPA-2015 is in force and
+    # 19 U.S.C. 4205(b)(6)(A) bars fast-track; the (B) letter route did not exist before 2016-02-24
+    page = client.get("/trade?agreement=TPP&on=2015-10-05&set=MYS:2015=3").text
+    malaysia = re.search(r'<tr id="partner-MYS".*?</tr>', page, re.S).group(0)
+    assert "Tier 3" in malaysia and '<td class="status">NOT available</td>' in malaysia
+    assert "blocked by MYS" in page and 'name="set" value="MYS:2015=3"' in page
+
+
+def test_a_partner_known_only_as_a_set_links_to_every_tier_side_by_side(client):
+    page = client.get("/trade?partner=AUS&on=2017-06-01").text
+    australia = re.search(r'<tr id="partner-AUS".*?</tr>', page, re.S).group(0)
+    assert 'href="/whatif?country=AUS&amp;year=2016&amp;tier=all&amp;on=2017-06-01"' in australia
+    assert client.get("/whatif?country=AUS&year=2016&tier=all&on=2017-06-01").status_code == 200
 
 
 def test_each_rule_of_the_law_page_links_to_a_whatif_that_shows_it(client):

@@ -59,7 +59,8 @@ def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisi
     period = _period_words(ctx, year)
     if len(verdicts) == 1:
         verdict, because, _, words = readings[0]
-        tier = summary.tier_words(placement.tier, ctx.rulebook.tiers)
+        tier = summary.tier_words(placement.tier if placement.known else list(placement.possible), ctx.rulebook.tiers)
+        tier = tier if placement.known else f"known only as one of {tier}"
         return dict(entry, bar=_bar(verdict), tpa_available=verdict, because=because,
                     status=f"{tier} in the {year} report ({period}): {words}")
     tiers = summary.tier_words(list(placement.possible), ctx.rulebook.tiers)

@@ -66,13 +66,17 @@ async def api_audit(request: Request,
     return _document(await _engine(request).json(question, keep=bool(country)))
 
 
-@router.get("/trade", responses={200: DOCUMENT}, summary="tierlaw trade (COUNTRY... | --agreement NAME) --on DATE --format json")
+@router.get("/trade", responses={200: DOCUMENT}, summary="tierlaw trade (COUNTRY... | --agreement NAME) --on DATE [--set ...] [--decide ...] --format json")
 async def api_trade(request: Request,
                     partner: list[str] = Query([], description="Partner countries (or agreement)."),
                     agreement: str | None = Query(None, description="An agreement of the record (TPP)."),
                     on: str = Query(..., description="Date YYYY-MM-DD on which the implementing bill is considered."),
+                    set_: list[str] = Query([], alias="set", description="COUNTRY:YEAR=TIER placement of a partner."),
+                    decide: list[str] = Query([], description="COUNTRY:DECISION=OPTION for a partner's placement "
+                                                               "in the report most recent on the date."),
                     option: list[str] = OPTION) -> Response:
-    question = Trade(option=tuple(option), partners=tuple(partner), agreement=agreement, on=on)
+    question = Trade(option=tuple(option), partners=tuple(partner), agreement=agreement, on=on, set_=tuple(set_),
+                     decide=tuple(decide))
     return _document(await _engine(request).json(question))
 
 

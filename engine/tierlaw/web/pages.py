@@ -226,8 +226,10 @@ def comparison(report: dict) -> dict:
 @cached_page
 async def trade_page(request: Request):
     question = Trade(option=_many(request, "option"), partners=_many(request, "partner"),
-                     agreement=_one(request, "agreement"), on=_one(request, "on") or "")
-    form = {"partner": list(question.partners), "agreement": question.agreement or "", "on": question.on}
+                     agreement=_one(request, "agreement"), on=_one(request, "on") or "",
+                     set_=_many(request, "set"), decide=_many(request, "decide"))
+    form = {"partner": list(question.partners), "agreement": question.agreement or "", "on": question.on,
+            "set": list(question.set_), "decide": list(question.decide)}
     if not (question.on or question.partners or question.agreement):
         return _page(request, "trade.html", title="Trade check", form=form, report=None)
     try:

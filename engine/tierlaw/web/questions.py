@@ -112,15 +112,20 @@ class Trade(Question):
     partners: tuple = ()
     agreement: str | None = None
     on: str = ""
+    set_: tuple = ()  # COUNTRY:YEAR=TIER, as --set
+    decide: tuple = ()  # COUNTRY:DECISION=OPTION, as --decide
 
     def compute(self, ctx) -> dict:
-        from ..trade import trade
+        from ..trade import parse_partner_decisions, parse_partner_sets, trade
         if not self.on:
             raise InputError("give the date YYYY-MM-DD on which the implementing bill is considered", "--on")
-        return trade(ctx, list(self.partners), self.agreement, cli._date(self.on))
+        day = cli._date(self.on)
+        return trade(ctx, list(self.partners), self.agreement, day, parse_partner_sets(ctx, list(self.set_)),
+                     parse_partner_decisions(ctx, list(self.decide), day))
 
     def fields(self) -> dict:
-        return {"partner": self.partners, "agreement": self.agreement, "on": self.on}
+        return {"partner": self.partners, "agreement": self.agreement, "on": self.on, "set_": self.set_,
+                "decide": self.decide}
 
 
 def scenario_text(body: bytes, name: str) -> str:
