@@ -63,6 +63,17 @@ def test_history_shows_the_recorded_determination_and_an_unrecorded_one(ctx):
     assert aid["status"] == "depends_on_decision"
 
 
+def test_an_unrecorded_outcome_names_the_years_determination_without_claiming_it_decided(capsys):
+    # Eritrea, Tier 3 in 2012: determination 2012-16 of 2012-09-14 exists (22 U.S.C. 7107 note) but the record
+    # holds no outcome for Eritrea in it. The report came out on 2012-06-19, so the (c) window is 45 to 90 days
+    # later: 2012-08-03 to 2012-09-17.
+    code, out, _ = run_cli(capsys, "history", "ERI", "--backend", "reference")
+    line = " ".join(out.split("\n2012 ")[1].split("\n2013 ")[0].split())
+    assert code == 0 and "presidential_determination = d1_sanctions: not recorded" in line
+    assert "the year's determination was 2012-16 of 2012-09-14, inside the window 2012-08-03 to 2012-09-17" in line
+    assert "made by determination 2012-16" not in line
+
+
 def test_the_next_watch_list_question_is_answered_for_nearly_every_country(ctx):
     # docs/data.md: `whatif C 2026 --tier 2WL` gives a determinate effective tier for every one of the
     # 188 countries with an ISO code (42 before the 2016-2025 findings and the list coverage). The 2025

@@ -163,7 +163,7 @@ def decision_items(result: dict, explain: bool = False) -> list:
         if d.get("unrecorded"):
             how = "not recorded; the default is shown and what depends on it says so"
         source = f" [{d['source']}]" if d.get("source") else ""
-        made = _made_text(d.get("made_by"))
+        made = _made_text(d.get("made_by"), "the year's determination was" if d.get("unrecorded") else "made by determination")
         by = f", {d['decided_by']}" if d.get("decided_by") else ""
         text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}{by})"
         options = []
@@ -180,12 +180,14 @@ def _options_of(decision: dict) -> list:
     return list(found.items()) if isinstance(found, dict) else [(name, {}) for name in found]
 
 
-def _made_text(made) -> str:
+def _made_text(made, words: str) -> str:
+    """The presidential determination document of the year; where the country's outcome in it is not
+    recorded, only that the document exists (`words` says which)."""
     if not made:
         return ""
     inside = {True: "inside", False: "outside"}.get(made.get("within_window"))
     window = f", {inside} the window {made['window']['from']} to {made['window']['to']}" if inside else ""
-    return f"; made by determination {made['number']} of {made['date']}{window}"
+    return f"; {words} {made['number']} of {made['date']}{window}"
 
 
 def receipt_line(receipt: dict) -> str:
