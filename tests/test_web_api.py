@@ -306,6 +306,17 @@ def test_the_trade_page_supposes_a_partner_placement(client):
     assert "blocked by MYS" in page and 'name="set" value="MYS:2015=3"' in page
 
 
+def test_the_forward_clock_on_a_page_says_what_the_headline_says(client):
+    # Thailand: Watch List 2016-2017 and 2021, Tier 2 2022-2024, 2025 known only as one of Tier 1, 2, 3 or special
+    # (absent from the complete Watch List). Had 2025 been Tier 3, a downgrade after its earlier Watch List runs,
+    # (F) would allow one Watch List year: forced off in 2027. Otherwise (D)(i): Watch List 2026-2027, the one
+    # waiver year of the 2019 law in 2028, Tier 3 in 2029.
+    page = client.get("/whatif?country=THA&year=2026&tier=2WL").text
+    clock = page.split("<h2>Forward clock</h2>")[1].split("</p>")[0]
+    assert "forced off in 2027 or 2029, depending on 2025" in " ".join(clock.split())
+    assert "none within" not in page
+
+
 def test_a_partner_known_only_as_a_set_links_to_every_tier_side_by_side(client):
     page = client.get("/trade?partner=AUS&on=2017-06-01").text
     australia = re.search(r'<tr id="partner-AUS".*?</tr>', page, re.S).group(0)

@@ -128,3 +128,13 @@ def test_a_country_page_opened_by_its_address(server, browser, tmp_path):
     assert "Tier 3" in row.text and "kelley_cho" in row.text  # 2014: Tier 3 after four Watch List years
     assert console_errors(browser) == []
     screenshot(browser, tmp_path, "country-malaysia")
+
+
+def test_a_settled_decision_page_fits_the_window(server, browser, tmp_path):
+    # settling a decision opens the form's options, whose long choices once made the page twice the window's width
+    browser.get(f"{server}/whatif?country=MYS&year=2015&tier=3&decide=presidential_determination%3Dd4_full_waiver")
+    wait_for(browser, "#headline")
+    window = browser.execute_script("return window.innerWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= window
+    assert console_errors(browser) == []
+    screenshot(browser, tmp_path, "whatif-settled-decision")

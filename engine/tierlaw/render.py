@@ -47,6 +47,11 @@ def as_json(result: dict) -> str:
     return jsontext.dumps(result)
 
 
+def forward_words(forward) -> list:
+    """The forward clock's one-line answer (the summary's "Next years"), with the default tier labels."""
+    return summary.forward_lines(forward, _labels)
+
+
 def tier_name(tier) -> str:
     """A tier's short label; a list of tiers (a year known only in part) reads "Tier 1, Tier 2 or Tier 3"."""
     return summary.tier_words(tier, _labels) if tier is not None else "unknown"

@@ -147,7 +147,7 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
     if len(sections) == 1:
         sections[0][1].append("No consequence changes against the record" if base else
                               "No consequence in the headline groups")
-    forward = _forward_lines(report.get("forward"), labels)
+    forward = forward_lines(report.get("forward"), labels)
     return sections + ([("Next years", forward)] if forward else [])
 
 
@@ -192,7 +192,9 @@ def _unavailable_lines(result) -> list:
     return lines
 
 
-def _forward_lines(forward, labels) -> list:
+def forward_lines(forward, labels) -> list:
+    """The forward clock in one line: the year it forces a change, the years it may (and on what), or that
+    the proposal stands through its last year."""
     if not forward:
         return []
     proposing = tier_words(forward["proposing"], labels)
@@ -258,7 +260,7 @@ def history_summary(report: dict, labels: dict) -> list:
     decided = [f"{r['year']} ({', '.join(_settled(r))})" for r in exact if _settled(r)]
     if decided:
         lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
-    return lines + [f"Next years: {line}" for line in _forward_lines(report.get("forward"), labels)]
+    return lines + [f"Next years: {line}" for line in forward_lines(report.get("forward"), labels)]
 
 
 def _settled(row: dict) -> list:
