@@ -145,3 +145,13 @@ def test_the_cli_shows_the_baseline_listing_and_the_trade_answer(capsys):
     assert base["effective_tier"] == "2WL" and not ids(base) & TIER3_MEASURES
     code, out, err = run_cli(capsys, "trade", "MYS", "--on", "2019-07-01", "--backend", "reference")
     assert code == 0 and "MYS Malaysia: available" in out
+
+
+def test_the_audit_says_how_many_placements_it_leaves_aside_as_known_in_part(ctx):
+    from tierlaw.audit import audit
+    # docs/data.md: years known only as a set, by report year: 2016: 76, 2017: 64, 2018: 57, 2019: 53, 2020: 5,
+    # 2021: 2, 2022: 103, 2023: 6, 2024: 102, 2025: 118 (586 in all); the audit judges recorded placements only
+    first = audit(ctx, [], 2025, 2025)["summary"][0]
+    assert "; 118 more known only as one of several tiers" in first and "are not judged" in first
+    assert "; 586 more known only as one of several tiers" in audit(ctx, [], None, None)["summary"][0]
+    assert "not judged" not in audit(ctx, ["MYS"], 2001, 2015)["summary"][0]  # no list coverage before 2016

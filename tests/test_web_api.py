@@ -324,6 +324,13 @@ def test_a_partner_known_only_as_a_set_links_to_every_tier_side_by_side(client):
     assert client.get("/whatif?country=AUS&year=2016&tier=all&on=2017-06-01").status_code == 200
 
 
+def test_the_law_page_gives_an_open_ended_window_as_from_a_date(client):
+    # 22 U.S.C. 2656k was enacted by P.L. 117-81 (2021-12-27) and has no end
+    page = client.get("/law").text
+    row = re.search(r'<tr id="rule-athletics.covered_country">.*?</tr>', page, re.S).group(0)
+    assert "from 2021-12-27" in row and "(excl.)" not in row
+
+
 def test_each_rule_of_the_law_page_links_to_a_whatif_that_shows_it(client):
     page = client.get("/law").text
     rows = re.findall(r'<tr id="rule-([^"]+)">(.*?)</tr>', page, re.S)
@@ -416,3 +423,12 @@ def test_the_command_line_does_not_load_the_web_framework(tmp_path):
     probe = subprocess.run([sys.executable, "-c", "import sys, tierlaw.cli; print(sorted(m for m in ('fastapi', "
                             "'uvicorn', 'jinja2', 'starlette') if m in sys.modules))"], capture_output=True, text=True)
     assert probe.stdout.strip() == "[]"
+
+
+def test_the_countries_page_lists_every_country_of_the_record_by_name(client):
+    page = client.get("/country").text
+    listed = re.findall(r'<li><a href="/country/(\w+)">([^<]+)</a>', page)
+    assert [name for _, name in listed] == sorted(name for _, name in listed)
+    # the record's placements name 190 codes: 188 countries with an ISO code, Kosovo (XKX) and the Netherlands
+    # Antilles (ANT) (docs/data.md)
+    assert {code for code, _ in listed} >= {"XKX", "ANT", "MYS"} and len(listed) == 190

@@ -104,13 +104,21 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
     with collector_paused(ctx.backend.NAME == "reference"):
         rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     report = {"rows": filter_rows(rows, only), "options": ctx.options, "receipt": ctx.receipt()}
-    report["summary"] = summary.audit_summary({"rows": rows})
+    report["summary"] = summary.audit_summary({"rows": rows, "known_in_part": _known_in_part(ctx, codes, first, last)})
     if only:
         report["only"] = only
         report["summary"].append(f"Showing only {only} ({FILTERS[only][0]}): {len(report['rows'])} row(s)")
     if not explain:
         report["rows"] = [compact_row(row) for row in report["rows"]]
     return report
+
+
+def _known_in_part(ctx: Context, codes: list, first, last) -> int:
+    """Placements in the range known only as one of several tiers (absent from a list the record knows
+    complete): the audit judges recorded placements only, and says how many it leaves aside."""
+    years = [y for y in ctx.record.years() if (first is None or y >= first) and (last is None or y <= last)]
+    return sum(1 for code in codes for year in years
+               if year not in ctx.record.history(code) and ctx.record.knowledge(code, year, ctx.options).possible)
 
 
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:

@@ -558,19 +558,26 @@ def run_markdown(report: dict, explain: bool = False) -> str:
 # ---------------------------------------------------------------- the law map
 
 
+def in_force_text(window) -> str:
+    """A rule's in-force window in words: its reports (both ends included) and its dates (the end excluded)."""
+    get = window.get if isinstance(window, dict) else (lambda key: getattr(window, key, None))
+    parts = []
+    first, until = get("from_report"), get("until_report")
+    if first or until:
+        parts.append(f"reports {first or ''}–{until - 1 if until else ''}")
+    start, end = get("from_date"), get("until_date")
+    if start or end:
+        parts.append(f"dates {start} to {end} (excl.)" if start and end else
+                     f"from {start}" if start else f"before {end}")
+    return "; ".join(parts)
+
+
 def law_map(book) -> str:
     """docs/law-map.md, generated from the rulebook: one row per rule."""
-    def window(f):
-        parts = []
-        if f.from_report or f.until_report:
-            parts.append(f"reports {f.from_report or ''}–{f.until_report - 1 if f.until_report else ''}")
-        if f.from_date or f.until_date:
-            parts.append(f"dates {f.from_date or ''} to {f.until_date or ''} (excl.)")
-        return "; ".join(parts)
     lines = ["# Law map", "", "Generated from `rules/` by `tierlaw lawmap`; CI fails when it is out of date.", "",
              "| rule | title | cite | enacted by | in force | confidence | file |", "|---|---|---|---|---|---|---|"]
     for rule in sorted(book.rules, key=lambda r: (r.file, r.line)):
         lines.append("| " + " | ".join(_md(x) for x in (rule.id, rule.title, rule.cite, rule.enacted_by,
-                                                          window(rule.in_force), rule.confidence,
+                                                          in_force_text(rule.in_force), rule.confidence,
                                                           f"{rule.file}:{rule.line}")) + " |")
     return "\n".join(lines) + "\n"

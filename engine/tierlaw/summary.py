@@ -237,10 +237,13 @@ def audit_counts(rows: list) -> dict:
 def audit_summary(report: dict) -> list:
     rows = report["rows"]
     counts = audit_counts(rows)
-    line = (f"{len(rows)} recorded placements: {counts['conflict']} conflict with the law as read, "
-            f"{counts['required']} required by it, {counts['chosen']} chosen where the law allowed another, "
-            f"{counts['decision']} rest on a recorded or inferred decision, {counts['gap']} cannot be judged "
-            f"fully for gaps in the record")
+    line = (f"{len(rows)} recorded placement{'' if len(rows) == 1 else 's'}: {counts['conflict']} conflict with "
+            f"the law as read, {counts['required']} required by it, {counts['chosen']} chosen where the law allowed "
+            f"another, {counts['decision']} rest on a recorded or inferred decision, {counts['gap']} cannot be "
+            f"judged fully for gaps in the record")
+    if report.get("known_in_part"):
+        line += (f"; {report['known_in_part']} more known only as one of several tiers (absent from a list the "
+                 f"record knows complete) are not judged")
     conflicts = [f"{r['country']} {r['year']}" for r in rows if "conflict" in row_kinds(r)]
     return [line] + ([f"Conflicts: {', '.join(conflicts)}"] if conflicts else [])
 

@@ -23,7 +23,8 @@ from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, Wh
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals.update(
     tier_name=render.tier_name, when_text=render.when_text, because_text=render.because_text,
-    step_text=render.step_text, forward_words=render.forward_words, receipt_line=render.receipt_line, row_judgment=render.row_judgment,
+    step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text,
+    receipt_line=render.receipt_line, row_judgment=render.row_judgment,
     set_off_text=lambda row: "; ".join(render.set_off_items(row)),
     features_text=lambda features: ", ".join(f"{name}={value}" for name, value in features.items()),
     partner_reason=lambda partner: partner["status"],
@@ -112,7 +113,7 @@ async def _recorded(request: Request, code: str, option: tuple) -> list:
 
 @router.get("/")
 async def home(request: Request):
-    return _page(request, "home.html", title="tierlaw", scenarios=list(shipped_scenarios()))
+    return _page(request, "home.html", title="TIP tier ratings and the law", scenarios=list(shipped_scenarios()))
 
 
 @router.get("/country")
