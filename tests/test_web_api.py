@@ -331,6 +331,19 @@ def test_the_law_page_gives_an_open_ended_window_as_from_a_date(client):
     assert "from 2021-12-27" in row and "(excl.)" not in row
 
 
+def test_the_law_pages_examples_show_their_rule_for_certain():
+    # an example whose rule holds only "in some readings" of unknown years (Aruba, before) explains little
+    from tierlaw.queries import Context, whatif
+    from tierlaw.web.examples import find_examples
+    ctx = Context(backend="reference")
+    examples = find_examples(ctx)
+    assert examples.keys() == {rule.id for rule in ctx.rulebook.rules if rule.then.show}
+    for rule_id, example in examples.items():
+        shown = [c for c in whatif(ctx, example.country, example.year, example.tier, [], list(example.decide),
+                                   None, forward_years=0)["hypothetical"]["consequences"] if c["rule"] == rule_id]
+        assert shown and not shown[0].get("depends_on_unknown_years"), (rule_id, example)
+
+
 def test_each_rule_of_the_law_page_links_to_a_whatif_that_shows_it(client):
     page = client.get("/law").text
     rows = re.findall(r'<tr id="rule-([^"]+)">(.*?)</tr>', page, re.S)
