@@ -155,3 +155,12 @@ def test_the_whole_record_audit_json_stays_compact(capsys):
     assert '"because"' not in out and len(report["rows"]) == 3645
     row = next(r for r in report["rows"] if r["country"] == "MYS" and r["year"] == 2014)
     assert {"tier3.full_waiver", "tier3.determination_due"} <= {s["id"] for s in row["set_off"]}
+
+
+def test_an_open_trade_answer_says_what_it_hangs_on(capsys):
+    # Thailand: Tier 3 in the 2015 report. From 2016-02-24 (P.L. 114-125 §914(e)) the bar of 19 U.S.C.
+    # 4205(b)(6)(A) lifts if the President sends the (B) letter; the record holds none, so it is open.
+    code, out, _ = run_cli(capsys, "trade", "THA", "VNM", "--on", "2016-03-01", "--backend", "reference")
+    assert code == 0
+    assert words(out).startswith("On 2016-03-01, fast-track for an implementing bill is undecided; open for THA: "
+                                 "barred on that date unless the President sends the (B) letter (none recorded)")

@@ -280,6 +280,8 @@ def trade_summary(report: dict) -> str:
     if report["blocking"]:
         reasons.append(f"blocked by {', '.join(report['blocking'])}")
     if report["open"]:
-        reasons.append(f"open for {', '.join(report['open'])}")
+        why = {p["country"]: p.get("reason") for p in report.get("partners", [])}
+        reasons.append("open for " + "; ".join(f"{code}: {why[code]}" if why.get(code) else code
+                                               for code in report["open"]))
     reasons += [f"moot since {m['date']}: {m['what']}" for m in report.get("milestones", []) if m.get("closes")]
     return f"On {report['on']}, fast-track for {what} is {verdict}" + ("; " + "; ".join(reasons) if reasons else "")

@@ -50,7 +50,7 @@ def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisi
              "report_year": year, "tier": _tier_value(placement)}
     if placement is None or not (placement.known or placement.possible):
         reason = f"no placement known for {code} in the {year} report" if year else "no report yet on this date"
-        return dict(entry, bar=None, tpa_available=None, because=[reason], status=reason)
+        return dict(entry, bar=None, tpa_available=None, because=[reason], status=reason, reason=reason)
     readings = [_reading(ctx, code, on, own, decisions, Placement(year, tier, placement.sources, origin=placement.origin))
                 for tier in placement.tiers(())]
     verdicts = {verdict for verdict, _, _, _ in readings}
@@ -61,12 +61,13 @@ def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisi
         verdict, because, _, words = readings[0]
         tier = summary.tier_words(placement.tier if placement.known else list(placement.possible), ctx.rulebook.tiers)
         tier = tier if placement.known else f"known only as one of {tier}"
-        return dict(entry, bar=_bar(verdict), tpa_available=verdict, because=because,
+        return dict(entry, bar=_bar(verdict), tpa_available=verdict, because=because, reason=words,
                     status=f"{tier} in the {year} report ({period}): {words}")
     tiers = summary.tier_words(list(placement.possible), ctx.rulebook.tiers)
     return dict(entry, bar=None, tpa_available=None, basis=placement.basis,
                 because=[f"depends on the {year} placement, known only as one of {', '.join(placement.possible)} "
                          f"({placement.basis})"],
+                reason="barred in some readings",
                 status=f"known only as one of {tiers} in the {year} report ({period}): barred in some readings")
 
 
