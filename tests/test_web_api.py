@@ -445,3 +445,10 @@ def test_the_countries_page_lists_every_country_of_the_record_by_name(client):
     # the record's placements name 190 codes: 188 countries with an ISO code, Kosovo (XKX) and the Netherlands
     # Antilles (ANT) (docs/data.md)
     assert {code for code, _ in listed} >= {"XKX", "ANT", "MYS"} and len(listed) == 190
+
+
+def test_a_timeline_labels_its_last_year(client):
+    # the record runs to the 2025 report; the axis once stopped at 2023 with dots running on to 2025
+    page = client.get("/country/MYS").text
+    svg = page.split('<svg', 1)[1].split('</svg>', 1)[0]
+    assert re.findall(r'>(\d{4})</text>', svg)[-1] == "2025"

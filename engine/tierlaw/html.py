@@ -59,7 +59,7 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
         label = "no data" if tier == "gap" else render.tier_name(tier)
         parts.append(f'<text x="4" y="{_y(tier) + 4}">{html.escape(label)}</text>')
     for year in range(first, last + 1):
-        if (year - first) % 2 == 0:
+        if (last - year) % 2 == 0:  # the last year always labelled: where the timeline ends
             parts.append(f'<text x="{_x(year, first) - 12}" y="{height - 8}">{year}</text>')
     parts += _runs(rows, first)
     for row in rows:
