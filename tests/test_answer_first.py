@@ -164,3 +164,15 @@ def test_an_open_trade_answer_says_what_it_hangs_on(capsys):
     assert code == 0
     assert words(out).startswith("On 2016-03-01, fast-track for an implementing bill is undecided; open for THA: "
                                  "barred on that date unless the President sends the (B) letter (none recorded)")
+
+
+def test_the_forward_clock_speaks_in_words_and_counts_only_with_explain(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--backend", "reference")
+    clock = words(out.split("Forward clock:")[1].split("receipt:")[0])
+    # the duties by their titles (22 U.S.C. 7107(b)(2)(A)/(B): the special watch list and the interim assessment)
+    assert "duties: Interim assessment of its progress to Congress (2027-02-01)" in clock
+    assert "swl.interim_assessment" not in clock and "wl_streak_before" not in clock
+    # 2028 is the Watch List in both readings of 2025; one of them needs the waiver: never " or Tier 2 Watch List"
+    assert "2028: Tier 2 Watch List in every reading of 2025 (with autodowngrade_waiver=granted where a reading" in clock
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--explain", "--backend", "reference")
+    assert "wl_streak_before=" in out.split("Forward clock:")[1]

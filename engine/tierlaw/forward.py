@@ -16,7 +16,7 @@ from .queries import Case, Context, fit_decisions, history_for, transforming_rul
 
 
 def _duties(result: dict) -> list:
-    return [{"id": c["id"], "cite": c["cite"], "status": c["status"],
+    return [{"id": c["id"], "headline": c.get("headline") or c["title"], "cite": c["cite"], "status": c["status"],
              **{k: c[k] for k in ("due", "window", "fiscal_year") if k in c}}
             for c in result["consequences"] if "due" in c or "window" in c]
 

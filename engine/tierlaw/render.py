@@ -210,24 +210,28 @@ def _period_line(period: dict) -> str:
 # ---------------------------------------------------------------- forward clock
 
 
-def forward_items(forward) -> list:
+def forward_items(forward, explain: bool = False) -> list:
     if not forward:
         return []
-    return [(step_text(step), []) for step in forward["steps"]]
+    return [(step_text(step, explain), []) for step in forward["steps"]]
 
 
-def step_text(step: dict) -> str:
-    counted = ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
+def step_text(step: dict, explain: bool = False) -> str:
+    """One year of the forward clock: whether the proposal stands, and the dated duties it sets off; with
+    `explain`, what the law counted that year."""
+    counted = explain and ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
     if step["stands"] is False:
         forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
         verdict = f"becomes {tier_name(step['effective'])}: {forced}"
     elif step["stands"] is None:
-        possible = tier_name(step.get("effective_possible") or [])
+        possible = step.get("effective_possible") or []
         years = ", ".join(map(str, step.get("depends_on_years") or step.get("unknown_years") or []))
-        verdict = f"{possible}, depending on {years}" if step.get("effective_possible") else f"depends on {years}"
+        needs = f" (with {', '.join(step['needs'])} where a reading needs it)" if step["needs"] else ""
+        verdict = (f"{tier_name(possible[0])} in every reading of {years}{needs}" if len(possible) == 1 else
+                   f"{tier_name(possible)}, depending on {years}" if possible else f"depends on {years}")
     else:
         verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
-    duties = ", ".join(f"{d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
+    duties = "; ".join(f"{d.get('headline') or d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
                        for d in step["duties"])
     return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
 
@@ -254,7 +258,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
     if explain:
         lines += ["", "What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items())]
     if report.get("forward"):
-        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
+        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
     return lines + [""] + _wrap(receipt_line(report["receipt"]))
 
 
@@ -271,7 +275,7 @@ def whatif_markdown(report: dict, explain: bool = False) -> str:
     if hyp["decisions"]:
         lines += ["", "### Decisions it rests on", "", *[f"- {_md(t)}" for t, _ in decision_items(hyp, explain)]]
     if report.get("forward"):
-        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"])]]
+        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
@@ -355,7 +359,7 @@ def history_table(report: dict, explain: bool = False) -> str:
         for detail in details:
             lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
-        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"]))
+        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
     return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
@@ -368,7 +372,7 @@ def history_markdown(report: dict, explain: bool = False) -> str:
             "; ".join(set_off_items(row) + [f"decision {t}" for t, _ in decision_items(row)]),
             "; ".join(row["sources"]))) + " |")
     if report.get("forward"):
-        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"])]]
+        lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
     return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
 
 
@@ -537,7 +541,7 @@ def run_table(report: dict, explain: bool = False) -> str:
     for question in report["trade"]:
         lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
-        lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_))
+        lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_, explain))
     return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
 
 
@@ -551,7 +555,7 @@ def run_markdown(report: dict, explain: bool = False) -> str:
                   *sections_markdown(scenario_sections(item)), *consequences_markdown(item["scenario"], explain), ""]
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",
-                  *[f"- {_md(t)}" for t, _ in forward_items(clock_)], ""]
+                  *[f"- {_md(t)}" for t, _ in forward_items(clock_, explain)], ""]
     return "\n".join(lines + [f"_{receipt_line(report['receipt'])}_", ""])
 
 

@@ -129,7 +129,7 @@ def _cite_key(cite: str) -> tuple:
 def tier_words(tier, labels: dict) -> str:
     if isinstance(tier, list):
         names = [tier_words(t, labels) for t in tier]
-        return ", ".join(names[:-1]) + " or " + names[-1]
+        return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
     return "no placement" if tier is None else labels.get(tier, str(tier)).split(" - ")[0]
 
 
