@@ -46,6 +46,7 @@ def test_the_waiver_question_that_cannot_be_granted_is_answered_at_the_command_l
     (unavailable,) = report["hypothetical"]["unavailable_decisions"]
     assert "waiver_years_used is 2, not lt 2" in unavailable["why"][0]["reason"]
     assert report["summary"][1].startswith("autodowngrade_waiver=granted is not available")
+    assert report["summary"][0].startswith("ZZB (hypothetical), 2013 report")  # not "ZZB (ZZB)"
 
 
 def test_the_united_states_is_ranked_but_no_measure_reaches_it(ctx):

@@ -197,7 +197,7 @@ def _forward(report) -> str:
 def history_html(report: dict, authority: list) -> str:
     rows = _history_rows(report["rows"])
     first, last = _span(rows)
-    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']})</h1>", lines_html(report["summary"]),
+    body = [f"<h1>{html.escape(summary.country_label(report['country_name'], report['country']))}</h1>", lines_html(report["summary"]),
             timeline(rows, first, last, authority), LEGEND, f"<table>{YEAR_HEADER}{_year_rows(report['rows'])}</table>",
             _forward(report)]
     return _page(f"{report['country_name']}: placements and the law", body, report["receipt"])
@@ -211,7 +211,7 @@ def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
             overlay[step["year"]] = step["effective"]
     rows = _history_rows(recorded_rows)
     first, last = _span(rows, overlay)
-    body = [f"<h1>{html.escape(report['country_name'])} ({report['country']}), report {report['year']}</h1>",
+    body = [f"<h1>{html.escape(summary.country_label(report['country_name'], report['country']))}, report {report['year']}</h1>",
             summary_html(summary.whatif_sections(report, render._groups, render._labels)),
             f"<p>{html.escape(render._period_line(report['period']))}</p>",
             timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Every consequence</h2>", _consequences(hyp),
@@ -239,7 +239,7 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         rows = _history_rows(recorded.get(code, []))
         overlay = {i["year"]: i["scenario"]["effective_tier"] for i in items if i["scenario"]["effective_tier"]}
         first, last = _span(rows, overlay)
-        body.append(f"<h2>{html.escape(items[0]['country_name'])} ({code})</h2>")
+        body.append(f"<h2>{html.escape(summary.country_label(items[0]['country_name'], code))}</h2>")
         body.append(timeline(rows, first, last, authority, overlay))
         for item in items:
             body.append(summary_html(render.scenario_sections(item)) + _consequences(item["scenario"]))

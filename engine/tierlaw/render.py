@@ -269,7 +269,7 @@ def whatif_table(report: dict, explain: bool = False) -> str:
 def whatif_markdown(report: dict, explain: bool = False) -> str:
     hyp = report["hypothetical"]
     lines = sections_markdown(summary.whatif_sections(report, _groups, _labels))
-    lines += [_md(_period_line(report["period"])), "", f"## {report['country_name']} ({report['country']}), "
+    lines += [_md(_period_line(report["period"])), "", f"## {summary.country_label(report['country_name'], report['country'])}, "
               f"report {report['year']}: every consequence", ""]
     lines += consequences_markdown(hyp, explain)
     if hyp["decisions"]:
@@ -448,7 +448,7 @@ def _rich(renderable) -> str:
 
 def tiers_markdown(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
-    lines = [f"**{report['country_name']} ({report['country']}), report {report['year']}: which tier changes what.**",
+    lines = [f"**{summary.country_label(report['country_name'], report['country'])}, report {report['year']}: which tier changes what.**",
              "", *[f"- {_md(x)}" for x in report["summary"]], "",
              "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
@@ -551,7 +551,7 @@ def run_markdown(report: dict, explain: bool = False) -> str:
     if report["description"]:
         lines += [report["description"].strip(), ""]
     for item in report["results"]:
-        lines += [f"### {item['country_name']} ({item['country']}) {item['year']}", "",
+        lines += [f"### {summary.country_label(item['country_name'], item['country'])} {item['year']}", "",
                   *sections_markdown(scenario_sections(item)), *consequences_markdown(item["scenario"], explain), ""]
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",

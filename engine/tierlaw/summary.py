@@ -126,6 +126,11 @@ def _cite_key(cite: str) -> tuple:
 # ---------------------------------------------------------------- documents
 
 
+def country_label(name: str, code: str) -> str:
+    """"Malaysia (MYS)"; a code the record does not know (a hypothetical country) reads "ZZB (hypothetical)"."""
+    return f"{code} (hypothetical)" if name == code else f"{name} ({code})"
+
+
 def tier_words(tier, labels: dict) -> str:
     if isinstance(tier, list):
         names = [tier_words(t, labels) for t in tier]
@@ -167,7 +172,7 @@ def _question_line(report, hyp, base, labels) -> str:
         recorded = "as recorded"
     else:
         recorded = f"instead of the recorded {tier_words(base['proposed_tier'], labels)}"
-    line = (f"{report['country_name']} ({report['country']}), {report['year']} report: "
+    line = (f"{country_label(report['country_name'], report['country'])}, {report['year']} report: "
             f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
     effective = hyp["effective_tier"]
     if effective is None and hyp.get("effective_tier_possible"):
@@ -253,7 +258,7 @@ def history_summary(report: dict, labels: dict) -> list:
     exact = [r for r in rows if isinstance(r["tier"], str)]
     partial = [r for r in rows if isinstance(r["tier"], list)]
     gaps = [r for r in rows if r["tier"] is None]
-    lines = [f"{report['country_name']} ({report['country']}): {len(exact)} placements recorded, "
+    lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placements recorded, "
              f"{len(partial)} known only in part, {len(gaps)} unknown"]
     for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
                         ("chosen", "Chosen where the law allowed another placement")):

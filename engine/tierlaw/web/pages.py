@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from .. import cli, html, render
+from .. import cli, html, render, summary
 from ..errors import InputError
 from .engine import Engine
 from .examples import RuleExamples
@@ -23,7 +23,7 @@ from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, Wh
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals.update(
     tier_name=render.tier_name, when_text=render.when_text, because_text=render.because_text,
-    step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text,
+    step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text, country_label=summary.country_label,
     receipt_line=render.receipt_line, row_judgment=render.row_judgment,
     set_off_text=lambda row: "; ".join(render.set_off_items(row)),
     features_text=lambda features: ", ".join(f"{name}={value}" for name, value in features.items()),
