@@ -176,3 +176,11 @@ def test_the_forward_clock_speaks_in_words_and_counts_only_with_explain(capsys):
     assert "2028: Tier 2 Watch List in every reading of 2025 (with autodowngrade_waiver=granted where a reading" in clock
     code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--explain", "--backend", "reference")
     assert "wl_streak_before=" in out.split("Forward clock:")[1]
+
+
+def test_a_question_on_one_date_says_on_that_date(capsys):
+    # --on 2016-02-04: the 2015 report (Malaysia on Tier 3 in this what-if) is the most recent; TPA-2015 is in force
+    # and the (B) letter route opens only on 2016-02-24, so the bar holds on that date - not "2016-02-04 to 2016-02-05"
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--on", "2016-02-04", "--backend", "reference")
+    assert code == 0 and "No fast-track for trade agreements with this country: on 2016-02-04 (19 U.S.C." in words(out)
+    assert "2016-02-05" not in out

@@ -6,6 +6,8 @@ Which groups come first and what they are called is the rulebook's `groups:`; th
 
 from __future__ import annotations
 
+import datetime as dt
+
 ESTIMATED = " (est.)"  # a date taken from a statutory deadline: the release date is not known
 
 
@@ -43,7 +45,9 @@ def dates_text(entry: dict, previous: dict | None = None) -> str:
     if "holds" in entry:
         holds = entry["holds"]
         joined = previous is not None and previous.get("holds", {}).get("until") == holds["from"]
-        parts.append(f"to {holds['until']}{_mark(holds)}" if joined else
+        one_day = dt.date.fromisoformat(str(holds["until"])) - dt.date.fromisoformat(str(holds["from"])) == dt.timedelta(1)
+        parts.append(f"on {holds['from']}{_mark(holds)}" if one_day and not joined else  # a question --on a date
+                     f"to {holds['until']}{_mark(holds)}" if joined else
                      f"{holds['from']} to {holds['until']}{_mark(holds)}")
     if "window" in entry:
         parts.append(f"due {entry['window']['from']} to {entry['window']['to']}{_mark(entry['window'])}")
