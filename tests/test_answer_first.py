@@ -184,3 +184,12 @@ def test_a_question_on_one_date_says_on_that_date(capsys):
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--on", "2016-02-04", "--backend", "reference")
     assert code == 0 and "No fast-track for trade agreements with this country: on 2016-02-04 (19 U.S.C." in words(out)
     assert "2016-02-05" not in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_reading_chosen_against_its_default_is_named_in_the_text(capsys, fmt):
+    argv = ["whatif", "VNM", "2026", "--tier", "2WL", "--format", fmt, "--backend", "reference"]
+    code, out, _ = run_cli(capsys, *argv, "--option", "special_rule_f_reach=next_stint_only")
+    assert code == 0 and "Read with special_rule_f_reach=next_stint_only (every other open reading at its default" in words(out)
+    code, out, _ = run_cli(capsys, *argv)
+    assert "Read with" not in out  # the defaults are the documented readings (docs/rules.md)

@@ -87,7 +87,7 @@ def _context(rules, data, backend, options, output=None, no_cache=False):
     from .queries import Context  # lazy: keeps `tierlaw --help` fast
     _output[0] = output
     ctx = Context(rules, data, backend, _options(options), cache=not no_cache)
-    render.use_rulebook(ctx.rulebook)
+    render.use_rulebook(ctx.rulebook, ctx.all_options)
     return ctx
 
 

@@ -20,17 +20,21 @@ from . import jsontext, summary
 _labels: dict = {}
 _groups: dict = {}
 _rules: dict = {}
+_defaults: dict = {}  # option -> its default choice
 DEFAULT_WIDTH = 100  # when the output is not a terminal and COLUMNS is not set
 
 
-def use_rulebook(book) -> None:
-    """Tier labels ("Tier 1 - list (1)(A)" -> "Tier 1") and headline groups of the rulebook in use."""
+def use_rulebook(book, options: dict | None = None) -> None:
+    """Tier labels ("Tier 1 - list (1)(A)" -> "Tier 1") and headline groups of the rulebook in use, and the
+    defaults of its `options` (the rulebook's and the record's: Context.all_options; default: the book's)."""
     _labels.clear()
     _labels.update({tier: label.split(" - ")[0] for tier, label in book.tiers.items()})
     _groups.clear()
     _groups.update(book.groups)
     _rules.clear()
     _rules.update({rule.id: rule for rule in book.rules})
+    _defaults.clear()
+    _defaults.update({name: option.default for name, option in (options or book.options).items()})
 
 
 def width() -> int:
@@ -195,8 +199,12 @@ def _made_text(made, words: str) -> str:
     return f"; {words} {made['number']} of {made['date']}{window}"
 
 
-def receipt_line(receipt: dict) -> str:
-    return (f"receipt: tierlaw {receipt['tierlaw']}, backend {receipt['backend']}, "
+def receipt_line(receipt: dict, options: dict | None = None) -> str:
+    """What produced the answer; first, any reading of the statute chosen against its default (--option)."""
+    chosen = [f"{name}={value}" for name, value in sorted((options or {}).items()) if _defaults.get(name, value) != value]
+    readings = (f"Read with {', '.join(chosen)} (every other open reading at its default: docs/rules.md). "
+                if chosen else "")
+    return readings + (f"receipt: tierlaw {receipt['tierlaw']}, backend {receipt['backend']}, "
             f"rulebook {receipt['rulebook'][:19]}…, data {receipt['data'][:19]}…")
 
 
@@ -259,7 +267,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
         lines += ["", "What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items())]
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
-    return lines + [""] + _wrap(receipt_line(report["receipt"]))
+    return lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))
 
 
 def whatif_table(report: dict, explain: bool = False) -> str:
@@ -276,7 +284,7 @@ def whatif_markdown(report: dict, explain: bool = False) -> str:
         lines += ["", "### Decisions it rests on", "", *[f"- {_md(t)}" for t, _ in decision_items(hyp, explain)]]
     if report.get("forward"):
         lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 def consequences_markdown(result: dict, explain: bool = False) -> list:
@@ -360,7 +368,7 @@ def history_table(report: dict, explain: bool = False) -> str:
             lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
 def history_markdown(report: dict, explain: bool = False) -> str:
@@ -373,7 +381,7 @@ def history_markdown(report: dict, explain: bool = False) -> str:
             "; ".join(row["sources"]))) + " |")
     if report.get("forward"):
         lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 def notable_rows(report: dict) -> list:
@@ -390,7 +398,7 @@ def audit_table(report: dict, explain: bool = False) -> str:
         lines += _wrap(f"{row['country']} {head}", "", "      ")
         for detail in details if explain else []:
             lines += _wrap(detail, "      ", "        ")
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
 def audit_markdown(report: dict, explain: bool = False) -> str:
@@ -398,7 +406,7 @@ def audit_markdown(report: dict, explain: bool = False) -> str:
              "| country | year | tier | what the law said |", "|---|---|---|---|"]
     lines += ["| " + " | ".join(_md(x) for x in (r["country"], r["year"], tier_name(r["tier"]), row_judgment(r))) + " |"
               for r in notable_rows(report)]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 # ---------------------------------------------------------------- every tier side by side
@@ -434,7 +442,7 @@ def tiers_table(report: dict, explain: bool = False) -> str:
     for headline, cite, marks in rows:
         table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
     lines = [line for item in report["summary"] for line in _wrap(item)]
-    return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(receipt_line(report["receipt"]))) + "\n"
+    return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
 def _rich(renderable) -> str:
@@ -453,7 +461,7 @@ def tiers_markdown(report: dict, explain: bool = False) -> str:
              "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
     lines += ["| " + " | ".join([_md(c), _md(cite), *marks]) + " |" for c, cite, marks in rows]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 # ---------------------------------------------------------------- trade
@@ -488,7 +496,7 @@ def trade_table(report: dict, explain: bool = False) -> str:
     if explain:
         for partner in report["partners"]:
             lines += [f"{partner['country']}:"] + [line for item in _reasons(partner) for line in bullet(item)]
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
 def _reasons(partner: dict) -> list:
@@ -509,7 +517,7 @@ def trade_markdown(report: dict, explain: bool = False) -> str:
     lines += ["| " + " | ".join(_md(x) for x in (p["country"], p["name"], p["report_year"], tier_name(p["tier"]),
                                                    _verdict(p["tpa_available"]), p["status"])) + " |"
               for p in report["partners"]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 # ---------------------------------------------------------------- scenarios
@@ -542,7 +550,7 @@ def run_table(report: dict, explain: bool = False) -> str:
         lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
         lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_, explain))
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"]))) + "\n"
+    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
 def run_markdown(report: dict, explain: bool = False) -> str:
@@ -556,7 +564,7 @@ def run_markdown(report: dict, explain: bool = False) -> str:
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",
                   *[f"- {_md(t)}" for t, _ in forward_items(clock_, explain)], ""]
-    return "\n".join(lines + [f"_{receipt_line(report['receipt'])}_", ""])
+    return "\n".join(lines + [f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
 
 
 # ---------------------------------------------------------------- the law map

@@ -58,7 +58,7 @@ class Engine:
     def __init__(self, rules=None, data=None, backend: str | None = None, options: dict | None = None,
                  timeout: float = 20.0, workers: int = 4):
         self.base = Context(rules, data, backend or SERVER_BACKEND, options or {})
-        render.use_rulebook(self.base.rulebook)
+        render.use_rulebook(self.base.rulebook, self.base.all_options)
         self.server_options = dict(options or {})
         self.timeout = timeout
         self.thread_safe = self.base.backend.NAME == "reference"
