@@ -193,3 +193,15 @@ def test_a_reading_chosen_against_its_default_is_named_in_the_text(capsys, fmt):
     assert code == 0 and "Read with special_rule_f_reach=next_stint_only (every other open reading at its default" in words(out)
     code, out, _ = run_cli(capsys, *argv)
     assert "Read with" not in out  # the defaults are the documented readings (docs/rules.md)
+
+
+def test_trade_marks_what_the_user_supposed_and_refuses_what_it_cannot_use(capsys):
+    code, out, _ = run_cli(capsys, "trade", "MYS", "VNM", "--on", "2016-03-01", "--set", "MYS:2015=3", "--decide",
+                           "MYS:trade_letter=submitted", "--backend", "reference")
+    # Tier 3 as supposed; from 2016-02-24 the (B) letter lifts the bar of 19 U.S.C. 4205(b)(6)(A)
+    assert code == 0 and "MYS Malaysia: available - Tier 3 (as you set it) in the 2015 report" in words(out)
+    assert "no bar (Presidential letter on concrete actions taken on the report's principal recommendations: " \
+           "submitted, as you decided)" in words(out)
+    code, out, err = run_cli(capsys, "trade", "MYS", "--on", "2016-03-01", "--set", "VNM:2015=3")
+    assert code == 2 and out == "" and err == ("tierlaw: error: --set: VNM is not a partner in this question "
+                                               "(partners: MYS)\n")

@@ -205,7 +205,7 @@ def trade(
     ctx = _context(rules, data, backend, option, output, no_cache)
     day = _date(on)
     report = run_trade(ctx, list(countries or []), agreement, day, parse_partner_sets(ctx, set_),
-                       parse_partner_decisions(ctx, decide, day))
+                       parse_partner_decisions(ctx, decide, day), partners_only=True)
     from .html import trade_html
     _show(report, fmt, render.trade_table, render.trade_markdown, lambda r: trade_html(r, _authority(ctx)), explain)
 

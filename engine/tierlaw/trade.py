@@ -61,6 +61,7 @@ def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisi
         verdict, because, _, words = readings[0]
         tier = summary.tier_words(placement.tier if placement.known else list(placement.possible), ctx.rulebook.tiers)
         tier = tier if placement.known else f"known only as one of {tier}"
+        tier += " (as you set it)" if year in own else ""
         return dict(entry, bar=_bar(verdict), tpa_available=verdict, because=because, reason=words,
                     status=f"{tier} in the {year} report ({period}): {words}")
     tiers = summary.tier_words(list(placement.possible), ctx.rulebook.tiers)
@@ -93,6 +94,9 @@ def _tier_value(placement):
     return placement.tier if placement.known else (list(placement.possible) if placement.possible else None)
 
 
+SETTLED_BY = {"user": "as you decided", "record": "recorded", "scenario": "as the scenario decides"}
+
+
 def _reading(ctx, code, on, own, decisions, placement) -> tuple:
     """(fast-track available, because, effective tier, in words) for one reading of the partner's placement:
     the consequences of the list it was published on."""
@@ -107,11 +111,13 @@ def _reading(ctx, code, on, own, decisions, placement) -> tuple:
     ignored = sorted(set(case.decisions) - {d["id"] for d in result["decisions"]})
     if not bars:
         note = f" ({', '.join(ignored)}: no rule opens it for this placement)" if ignored else ""
+        if exception and exception["settled_by"] in SETTLED_BY and exception["applied"] != exception.get("default"):
+            note = f" ({exception['title']}: {exception['applied']}, {SETTLED_BY[exception['settled_by']]})" + note
         return True, [f"{spec['bar']} does not apply to the {year} placement"], effective, "no bar" + note
     if any(b["status"] == "indeterminate" for b in bars):
         return None, bars, effective, "barred only in some readings of the years before"
     condition = "; ".join(filter(None, (summary.hinge(b, summary.decisions_by_id(result)) for b in bars)))
-    if exception and exception["settled_by"] not in ("user", "record", "scenario"):
+    if exception and exception["settled_by"] not in SETTLED_BY:
         return None, bars + [exception], effective, f"barred on that date {condition}".strip()
     return False, bars + ([exception] if exception else []), effective, "barred on that date"
 
@@ -127,11 +133,13 @@ def exception_route(ctx: Context, on: dt.date) -> dict:
 
 
 def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date | str | None = None,
-          overrides: dict | None = None, decisions: dict | None = None) -> dict:
+          overrides: dict | None = None, decisions: dict | None = None, partners_only: bool = False) -> dict:
     """Whether an implementing bill for an agreement with `partners` (codes or names), or with the
     partners of `agreement` (a short name in the record's agreements, such as "TPP"), can use
     fast-track procedures on the date `on` (a date or "YYYY-MM-DD"). `overrides` ({code: {year: tier}})
-    and `decisions` ({code: {year: {decision: option}}}) stand in for the record, as a scenario's do.
+    and `decisions` ({code: {year: {decision: option}}}) stand in for the record, as a scenario's do;
+    with `partners_only` (the command line's --set and --decide), one given for a country that is not a
+    partner is an error rather than unused.
     Returns the dictionary `tierlaw trade --format json` prints: `tpa_available` (True, False, or
     None when it hangs on an open decision or unknown data), the trade authority in force, and each
     partner's status with its reasons."""
@@ -144,6 +152,11 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
         known = ", ".join(sorted(ctx.record.agreements)) or "none"
         raise InputError(f"unknown agreement {agreement!r} (known: {known})", "agreement")
     codes = ctx.record.agreements[agreement]["partners"] if agreement else [ctx.record.lookup(p).code for p in partners]
+    for given, flag in ((overrides or {}, "sets"), (decisions or {}, "decide")) if partners_only else ():
+        strangers = sorted(set(given) - set(codes))
+        if strangers:  # never silently ignored
+            raise InputError(f"{', '.join(strangers)} is not a partner in this question (partners: "
+                             f"{', '.join(codes)})", flag)
     spec = _spec(ctx)
     authority = _authority(spec, on)
     found = [partner_status(ctx, code, on, overrides or {}, decisions or {}) for code in codes]

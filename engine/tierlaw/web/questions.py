@@ -121,7 +121,7 @@ class Trade(Question):
             raise InputError("give the date YYYY-MM-DD on which the implementing bill is considered", "--on")
         day = cli._date(self.on)
         return trade(ctx, list(self.partners), self.agreement, day, parse_partner_sets(ctx, list(self.set_)),
-                     parse_partner_decisions(ctx, list(self.decide), day))
+                     parse_partner_decisions(ctx, list(self.decide), day), partners_only=True)
 
     def fields(self) -> dict:
         return {"partner": self.partners, "agreement": self.agreement, "on": self.on, "set_": self.set_,
