@@ -220,3 +220,16 @@ def test_errors_stay_one_line_with_exit_code_2(capsys):
                  ["whatif", "MYS", "2015", "--tier", "3", "--set", "2016-2020=2wl"]):
         code, out, err = run_cli(capsys, *argv)
         assert_one_line_error(code, out, err)
+
+
+def test_a_year_too_far_ahead_names_the_years_allowed(capsys):
+    import datetime as dt
+    last = dt.date.today().year + 1  # next year's report is the furthest a what-if can ask about
+    code, out, err = run_cli(capsys, "whatif", "MYS", str(last + 1), "--tier", "3", "--backend", "reference")
+    assert (code, out) == (2, "") and err == (f"tierlaw: error: YEAR: {last + 1} is too far ahead: report years run "
+                                              f"from 2001 to {last} (next year's report)\n")
+
+
+def test_an_agreement_is_found_whatever_its_case(capsys):
+    code, out, _ = run_cli(capsys, "trade", "--agreement", "tpp", "--on", "2015-10-05", "--backend", "reference")
+    assert code == 0 and out.startswith("On 2015-10-05, fast-track for the TPP implementing bill is available")

@@ -157,7 +157,9 @@ class Context:
         if year < self.first_year:
             raise InputError(f"{year} is before the first report ({self.first_year})", what)
         if year not in self.possible_years():
-            raise InputError(f"{year} is in the future", what)
+            last = self.possible_years()[-1]
+            raise InputError(f"{year} is too far ahead: report years run from {self.first_year} to {last} "
+                             f"(next year's report)", what)
 
     def check_tier(self, tier, what: str) -> str:
         """The rulebook's name of `tier` in any usual spelling ("2wl", "Tier 3", 3); InputError if none."""

@@ -93,7 +93,7 @@ def conflict(ctx: Context, case: Case, law: dict) -> dict:
     readings = _readings(ctx, fitting)
     if readings:
         title = (f"The published {label} placement conflicts with {cite} as read under "
-                 f"{'; '.join(readings)}; it fits the law under {', '.join(fitting)}")
+                 f"{'; '.join(readings)}; it fits the law under {', '.join(k.replace('+', ' with ') for k in fitting)}")
     else:
         title = (f"{label} is not allowed here under {cite} as encoded, under every choice of the open "
                  f"decisions; the record is shown as published")

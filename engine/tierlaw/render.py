@@ -264,7 +264,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
         lines += ["", "Decisions it rests on (settle one with --decide NAME=OPTION):"]
         lines += items_text(decision_items(hyp, explain))
     if explain:
-        lines += ["", "What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items())]
+        lines += [""] + _wrap("What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items()))
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
     return lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))

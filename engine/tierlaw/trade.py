@@ -148,6 +148,8 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
         raise InputError("give the date on which the implementing bill is considered", "on")
     if bool(partners) == bool(agreement):
         raise InputError(f"give either partner countries or an agreement ({arg('agreement')})", "partners/agreement")
+    if agreement:  # named as the record spells it, whatever the case typed ("tpp")
+        agreement = next((name for name in ctx.record.agreements if name.lower() == agreement.strip().lower()), agreement)
     if agreement and agreement not in ctx.record.agreements:
         known = ", ".join(sorted(ctx.record.agreements)) or "none"
         raise InputError(f"unknown agreement {agreement!r} (known: {known})", "agreement")
