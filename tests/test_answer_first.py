@@ -205,3 +205,12 @@ def test_trade_marks_what_the_user_supposed_and_refuses_what_it_cannot_use(capsy
     code, out, err = run_cli(capsys, "trade", "MYS", "--on", "2016-03-01", "--set", "VNM:2015=3")
     assert code == 2 and out == "" and err == ("tierlaw: error: --set: VNM is not a partner in this question "
                                                "(partners: MYS)\n")
+
+
+def test_the_audits_rows_say_which_recorded_decision_they_rest_on(capsys):
+    # Malaysia: Watch List 2010-2013; under the 2008 law (D)(i) requires Tier 3 in a third consecutive Watch List
+    # year unless waived, so the published 2012 Watch List rests on a waiver inferred from that placement
+    code, out, _ = run_cli(capsys, "audit", "MYS", "--only", "waivers", "--backend", "reference")
+    assert code == 0
+    assert "MYS 2012 Tier 2 Watch List [SECONDARY]: allowed as published; rests on autodowngrade_waiver=granted" \
+        in words(out)

@@ -395,6 +395,8 @@ def audit_table(report: dict, explain: bool = False) -> str:
     lines = [line for item in report["summary"] for line in _wrap(item)] + [""]
     for row in notable_rows(report):
         head, details = history_row_items(row, explain)
+        settled = summary.settled_decisions(row)
+        head += f"; rests on {', '.join(settled)}" if settled and not explain else ""  # --explain: the details say
         lines += _wrap(f"{row['country']} {head}", "", "      ")
         for detail in details if explain else []:
             lines += _wrap(detail, "      ", "        ")

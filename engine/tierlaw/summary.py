@@ -269,14 +269,14 @@ def history_summary(report: dict, labels: dict) -> list:
         years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
         if years:
             lines.append(f"{words}: {', '.join(years)}")
-    decided = [f"{r['year']} ({', '.join(_settled(r))})" for r in exact if _settled(r)]
+    decided = [f"{r['year']} ({', '.join(settled_decisions(r))})" for r in exact if settled_decisions(r)]
     if decided:
         lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
     return lines + [f"Next years: {line}" for line in forward_lines(report.get("forward"), labels)]
 
 
-def _settled(row: dict) -> list:
-    """The decisions the record settles for a recorded year, as NAME=OPTION."""
+def settled_decisions(row: dict) -> list:
+    """The decisions the record settles for a recorded year (recorded or inferred), as NAME=OPTION."""
     return [f"{d['id']}={d['applied']}" for d in row["decisions"] if d["settled_by"] == "record"]
 
 
