@@ -214,3 +214,15 @@ def test_the_audits_rows_say_which_recorded_decision_they_rest_on(capsys):
     assert code == 0
     assert "MYS 2012 Tier 2 Watch List [SECONDARY]: allowed as published; rests on autodowngrade_waiver=granted" \
         in words(out)
+
+
+def test_the_headline_says_when_the_tier_the_law_gives_rests_on_a_default(capsys):
+    # (D)(i): a third consecutive Watch List year is Tier 3 unless the President waives it under (D)(ii)
+    code, out, _ = run_cli(capsys, "whatif", "ZZB", "2013", "--tier", "2WL", "--set", "2009-2010=2", "--set",
+                           "2011-2012=2WL", "--backend", "reference")
+    assert words(out).startswith("ZZB (hypothetical), 2013 report: Tier 2 Watch List with no placement recorded; "
+                                 "the law gives Tier 3 unless the President waives the downgrade")
+    # Malaysia 2014: Watch List 2010-2013, the two waiver years of the 2008 law used in 2012 and 2013: no "unless"
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2014", "--tier", "2WL", "--backend", "reference")
+    first = words(out).split(" Aid and sanctions")[0]
+    assert first.endswith("the law gives Tier 3") and "unless" not in first

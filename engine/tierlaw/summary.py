@@ -183,8 +183,16 @@ def _question_line(report, hyp, base, labels) -> str:
         years = ", ".join(map(str, hyp.get("unknown_years", [])))
         return f"{line}; the law gives {tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
     if effective != hyp["proposed_tier"]:
-        return f"{line}; the law gives {tier_words(effective, labels)}"
+        return f"{line}; the law gives {tier_words(effective, labels)}" + "".join(
+            f" {d['hangs_on']}" for d in _keeping(hyp, hyp["proposed_tier"]))
     return line
+
+
+def _keeping(result: dict, tier: str) -> list:
+    """The decisions left at their default under which another option would keep `tier` (a waiver)."""
+    return [d for d in result.get("decisions", []) if d["settled_by"] == "default" and d.get("hangs_on")
+            and isinstance(d["options"], dict)
+            and any(isinstance(e, dict) and e.get("effective_tier") == tier for e in d["options"].values())]
 
 
 def _period_lines(report) -> list:
