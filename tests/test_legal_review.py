@@ -44,7 +44,7 @@ def test_the_waiver_question_that_cannot_be_granted_is_answered_at_the_command_l
     report = json.loads(out)
     assert report["hypothetical"]["effective_tier"] == "3"
     (unavailable,) = report["hypothetical"]["unavailable_decisions"]
-    assert "waiver_years_used is 2, not lt 2" in unavailable["why"][0]["reason"]
+    assert "waiver_years_used is 2; it must be less than 2" in unavailable["why"][0]["reason"]
     assert report["summary"][1].startswith("autodowngrade_waiver=granted is not available")
     assert report["summary"][0].startswith("ZZB (hypothetical), 2013 report")  # not "ZZB (ZZB)"
 

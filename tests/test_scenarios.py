@@ -112,7 +112,7 @@ def test_a_settled_decision_no_rule_opens_is_answered_not_refused(ctx, tmp_path)
     (unavailable,) = item["scenario"]["unavailable_decisions"]
     assert unavailable["id"] == "autodowngrade_waiver" and unavailable["available"] is False
     reasons = " ".join(r["reason"] for r in unavailable["why"])
-    assert "proposed_tier is 3, not eq 2WL" in reasons
+    assert "proposed_tier is 3; it must be 2WL" in reasons
     assert item["scenario"]["effective_tier"] == "3"
 
 

@@ -733,10 +733,15 @@ def _compares(compare, left, right) -> bool:
         return False
 
 
+NEEDED = {"eq": "", "ne": "other than", "gte": "at least", "gt": "more than", "lte": "at most", "lt": "less than",
+          "in": "one of", "not_in": "none of"}  # a comparison of the rules' `when`, in words
+
+
 def _atom_text(atom, value, param, book, case, result) -> str:
     shown = list(value) if isinstance(value, tuple) else value
     values = _atom_values(atom, case, result)
-    text = f"{atom.ref.partition('.')[2] or atom.ref} is {values[0] if len(values) == 1 else values}, not {atom.op} {shown}"
+    text = (f"{atom.ref.partition('.')[2] or atom.ref} is {values[0] if len(values) == 1 else values}; "
+            f"it must be {' '.join(filter(None, (NEEDED[atom.op], str(shown))))}")
     if param:
         text += f" ({param} = {book.parameters[param][0]}: {book.parameters[param][1]})"
     return text
