@@ -226,3 +226,17 @@ def test_the_headline_says_when_the_tier_the_law_gives_rests_on_a_default(capsys
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2014", "--tier", "2WL", "--backend", "reference")
     first = words(out).split(" Aid and sanctions")[0]
     assert first.endswith("the law gives Tier 3") and "unless" not in first
+
+
+def test_every_tier_side_by_side_says_what_each_tier_changes(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "all", "--format", "json", "--backend", "reference")
+    lines = json.loads(out)["summary"]
+    assert lines[0] == "Malaysia (MYS), 2015 report, every tier side by side (recorded: Tier 2 Watch List)"
+    by_tier = {line.partition(":")[0]: line for line in lines[1:]}
+    assert by_tier["Tier 2 Watch List"] == "Tier 2 Watch List: as recorded"
+    # Tier 3 in 2015: the fast-track bar (19 U.S.C. 4205(b)(6)(A)) and the (d)(1) measures come; the Watch List's
+    # special watch list entries and the (C) justification of a move up from Tier 3 go
+    assert "adds: No fast-track for trade agreements with this country; No nonhumanitarian" in by_tier["Tier 3"]
+    assert "removes: The President must justify the move from Tier 3 to the Watch List" in by_tier["Tier 3"]
+    # Tier 2 after Tier 3 in 2014 stays on the special watch list as moved up from Tier 3 ((A)(ii))
+    assert "On the special watch list (moved up from Tier 3)" not in by_tier["Tier 2"]

@@ -656,7 +656,7 @@ def whatif_all(ctx: Context, country: str, year: int | str, sets=(), decide=(),
     return {"country": first["country"], "country_name": first["country_name"], "year": first["year"],
             "on": first["on"], "period": first["period"], "baseline": first["baseline"],
             "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
-            "summary": [report["summary"][0] for report in reports.values()],
+            "summary": summary.every_tier_summary(reports, ctx.rulebook.groups, ctx.rulebook.tiers),
             "options": ctx.options, "receipt": ctx.receipt()}
 
 

@@ -443,7 +443,7 @@ def tiers_table(report: dict, explain: bool = False) -> str:
                   *[Text(str(report["tiers"][t]["effective_tier"] or "?")) for t in tiers])
     for headline, cite, marks in rows:
         table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
-    lines = [line for item in report["summary"] for line in _wrap(item)]
+    lines = _wrap(report["summary"][0]) + [line for item in report["summary"][1:] for line in bullet(item)] + [""]
     return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
 
 
@@ -458,8 +458,7 @@ def _rich(renderable) -> str:
 
 def tiers_markdown(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
-    lines = [f"**{summary.country_label(report['country_name'], report['country'])}, report {report['year']}: which tier changes what.**",
-             "", *[f"- {_md(x)}" for x in report["summary"]], "",
+    lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
              "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
     lines += ["| " + " | ".join([_md(c), _md(cite), *marks]) + " |" for c, cite, marks in rows]

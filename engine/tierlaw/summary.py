@@ -165,6 +165,30 @@ def flat(sections: list) -> list:
     return [f"{heading}: {line}" if heading else line for heading, lines in sections for line in lines]
 
 
+def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
+    """`whatif --tier all` in words: the question, then a line per tier with the tier the law gives (where it
+    differs) and what it adds to and removes from the record's consequences in the headline groups."""
+    first = next(iter(reports.values()))
+    base = first["baseline"]
+    recorded = f"recorded: {tier_words(base['proposed_tier'], labels)}" if base else "no placement recorded"
+    lines = [f"{country_label(first['country_name'], first['country'])}, {first['year']} report, every tier side by "
+             f"side ({recorded})"]
+    before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
+    for tier, report in reports.items():
+        hyp = report["hypothetical"]
+        after = {r["id"]: r for r in merged(hyp["consequences"])}
+        added = [r["headline"] for _, rows in grouped([r for i, r in after.items() if i not in before], groups)
+                 for r in rows]
+        removed = [r["headline"] for _, rows in grouped([r for i, r in before.items() if i not in after], groups)
+                   for r in rows]
+        changes = " - ".join(filter(None, (f"adds: {'; '.join(added)}" if added else "",
+                                           f"removes: {'; '.join(removed)}" if removed else "")))
+        gives = _question_line(report, hyp, report["baseline"], labels).partition("; the law gives ")[2]
+        lines.append(f"{tier_words(tier, labels)}{f' (the law gives {gives})' if gives else ''}: "
+                     f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}")
+    return lines
+
+
 def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
     return flat(whatif_sections(report, groups, labels))
 
