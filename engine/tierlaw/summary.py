@@ -324,5 +324,9 @@ def trade_summary(report: dict) -> str:
         why = {p["country"]: p.get("reason") for p in report.get("partners", [])}
         reasons.append("open for " + "; ".join(f"{code}: {why[code]}" if why.get(code) else code
                                                for code in report["open"]))
-    reasons += [f"moot since {m['date']}: {m['what']}" for m in report.get("milestones", []) if m.get("closes")]
+    closed = [m for m in report.get("milestones", []) if m.get("closes")]
+    if closed:  # no implementing bill can come: say so first, then what the law would otherwise say
+        ended = closed[0]
+        return (f"On {report['on']}, the question is moot: {ended['what']} on {ended['date']}; fast-track for {what} "
+                f"would otherwise be {verdict}" + ("; " + "; ".join(reasons) if reasons else ""))
     return f"On {report['on']}, fast-track for {what} is {verdict}" + ("; " + "; ".join(reasons) if reasons else "")
