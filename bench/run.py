@@ -126,7 +126,7 @@ print(done.returncode, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 def whole(label: str, argv: list, tree: Path, repeats: int, keep: Path | None = None) -> dict:
     """`argv` as a whole process, start to exit (an intermediate process isolates its CPU time and peak
     memory: the largest of the process and of any worker it started). Output kept in `keep` if given."""
-    times, cpus, peaks, digests = [], [], [], set()
+    times, cpus, peaks, digests, judgments = [], [], [], set(), set()
     for _ in range(repeats):
         out = keep or Path(f"/tmp/tierlaw-bench-{os.getpid()}.out")
         done = subprocess.run([sys.executable, "-c", WHOLE, str(out), *argv], capture_output=True, text=True,
@@ -138,10 +138,24 @@ def whole(label: str, argv: list, tree: Path, repeats: int, keep: Path | None = 
         cpus.append(float(cpu))
         peaks.append(float(peak))
         digests.add(hashlib.sha256(_masked(out.read_bytes())).hexdigest()[:16])
+        judgments.add(_judgments(out.read_bytes()))
         if keep is None:
             out.unlink()
     return {"name": label, "seconds": statistics.median(times), "cpu": statistics.median(cpus),
-            "peak_mib": round(max(peaks), 1), "runs": repeats, "payload": {"output": sorted(digests)}}
+            "peak_mib": round(max(peaks), 1), "runs": repeats,
+            "payload": {"output": sorted(digests), "judgments": sorted(j for j in judgments if j)}}
+
+
+def _judgments(output: bytes) -> str | None:
+    """The digest of what an audit decides for each placement (fits the law or not, its findings' ids and
+    kinds, its decisions), leaving out the words: a baseline from before a change of wording still agrees."""
+    try:
+        rows = json.loads(output)["rows"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    decided = [(r["country"], r["year"], r["record_fits_law"], sorted((f["id"], f["audit"]) for f in r["findings"]),
+                sorted((d["id"], d["applied"], d["settled_by"]) for d in r["decisions"])) for r in rows]
+    return hashlib.sha256(json.dumps(decided, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _masked(output: bytes) -> bytes:
@@ -207,6 +221,10 @@ def machine() -> str:
             f"Python {platform.python_version()}, load average {load:.1f} at the start")
 
 
+def _compared(payload: dict, key: str | None):
+    return payload.get(key) if key else payload
+
+
 def agreement(results: dict) -> list:
     """Problems: answers that differ where they must not."""
     problems = []
@@ -218,10 +236,13 @@ def agreement(results: dict) -> list:
              ("audit-reference-uncached", "audit-reference-uncached-jobs1", "the audit differs in one process and two"),
              ("audit-reference", "audit-reference-stdlib", "the audit's JSON differs with the standard library's writer"),
              ("exhaustive-jobs1", "exhaustive-jobs2", "check --exhaustive says other things in two processes"),
-             ("audit-reference", "baseline-audit-reference", "the audit differs from the baseline's"),
+             ("audit-reference", "baseline-audit-reference", "the audit decides otherwise than the baseline's"),
              ("effective-reference", "baseline-effective-reference", "effective tiers differ from the baseline's")]
     for first, second, problem in pairs:
-        if first in results and second in results and results[first]["payload"] != results[second]["payload"]:
+        # against the baseline, what the audit decides must agree; its wording may have changed since
+        key = "judgments" if second.startswith("baseline-audit") else None
+        if first in results and second in results and \
+                _compared(results[first]["payload"], key) != _compared(results[second]["payload"], key):
             problems.append(problem)
     floor, reference = results["floor"]["payload"], results["effective-reference"]["payload"]
     compared = [k for k in reference if reference[k] is not None and floor.get(k) is not None]
