@@ -315,6 +315,8 @@ def test_the_forward_clock_on_a_page_says_what_the_headline_says(client):
     clock = page.split("<h2>Forward clock</h2>")[1].split("</p>")[0]
     assert "forced off in 2027 or 2029, depending on 2025" in " ".join(clock.split())
     assert "none within" not in page
+    # the Watch List in 2026 whatever 2025 was: one tier, not "one of 2WL"
+    assert "(in every reading of the unknown years 2025)" in page and "one of 2WL" not in page
 
 
 def test_a_partner_known_only_as_a_set_links_to_every_tier_side_by_side(client):
@@ -329,6 +331,10 @@ def test_the_law_page_gives_an_open_ended_window_as_from_a_date(client):
     page = client.get("/law").text
     row = re.search(r'<tr id="rule-athletics.covered_country">.*?</tr>', page, re.S).group(0)
     assert "from 2021-12-27" in row and "(excl.)" not in row
+    # P.L. 114-125 §914(e): the (C) description for the 2015 report alone, then for every report from 2016
+    once = re.search(r'<tr id="rule-trade.special_rule_report.2015">.*?</tr>', page, re.S).group(0)
+    after = re.search(r'<tr id="rule-trade.special_rule_report">.*?</tr>', page, re.S).group(0)
+    assert "<td>report 2015</td>" in once and "<td>reports from 2016</td>" in after
 
 
 def test_the_law_pages_examples_show_their_rule_for_certain():

@@ -576,8 +576,12 @@ def in_force_text(window) -> str:
     get = window.get if isinstance(window, dict) else (lambda key: getattr(window, key, None))
     parts = []
     first, until = get("from_report"), get("until_report")
-    if first or until:
-        parts.append(f"reports {first or ''}–{until - 1 if until else ''}")
+    last = until - 1 if until else None
+    if first and last == first:
+        parts.append(f"report {first}")
+    elif first or last:
+        parts.append(f"reports {first}–{last}" if first and last else
+                     f"reports from {first}" if first else f"reports to {last}")
     start, end = get("from_date"), get("until_date")
     if start or end:
         parts.append(f"dates {start} to {end} (excl.)" if start and end else
