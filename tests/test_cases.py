@@ -175,3 +175,15 @@ def test_mutated_test_files_never_crash(capsys, tmp_path_factory, mutation):
     assert code in (0, 1, 2) and "Traceback" not in err and "internal error" not in out + err, out + err
     if code == 2:
         assert err.count("\n") == 1 and out == "", err
+
+
+def test_a_local_rules_directory_not_in_use_is_pointed_out(capsys, tmp_path, monkeypatch):
+    # after `pip install .` the rulebook in use is the installed copy: an edited ./rules would go untested
+    copy_rules(tmp_path)  # tmp_path/rules
+    cases = Path(__file__).parent / "cases" / "trade.yaml"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "test", str(cases), "--backend", "reference")
+    assert code == 0 and "passed" in out
+    assert err.startswith("tierlaw: note: testing the installed rulebook") and "give --rules rules" in err
+    code, out, err = run_cli(capsys, "test", str(cases), "--rules", "rules", "--backend", "reference")
+    assert code == 0 and err == ""

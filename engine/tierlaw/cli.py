@@ -298,10 +298,20 @@ def test_cases(
     """Run YAML test cases of the law against the rulebook: passed, failed (with a diff) and errors."""
     from .testcases import run_paths  # lazy: keeps `tierlaw --help` fast
     ctx = _context(rules, data, backend, option, None, no_cache)
+    _note_local_rules(rules)
     text, passed = run_paths(ctx, paths, match)
     _emit(text)
     if not passed:
         raise SystemExit(1)
+
+
+def _note_local_rules(rules: Optional[Path]) -> None:
+    """A `rules/` here that is not the rulebook in use (an install copies the rulebook): say how to test it."""
+    from .paths import default_rules_dir
+    here = Path("rules")
+    if rules is None and here.is_dir() and here.resolve() != default_rules_dir().resolve():
+        sys.stderr.write(f"tierlaw: note: testing the installed rulebook ({default_rules_dir()}); "
+                         f"give --rules rules to test ./rules\n")
 
 
 @app.command()
