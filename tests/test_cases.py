@@ -178,12 +178,16 @@ def test_mutated_test_files_never_crash(capsys, tmp_path_factory, mutation):
 
 
 def test_a_local_rules_directory_not_in_use_is_pointed_out(capsys, tmp_path, monkeypatch):
-    # after `pip install .` the rulebook in use is the installed copy: an edited ./rules would go untested
-    copy_rules(tmp_path)  # tmp_path/rules
+    # after `pip install .` the rulebook in use is the installed copy: an edit of ./rules would go untested
+    local = copy_rules(tmp_path)  # tmp_path/rules, the same files as the rulebook in use
     cases = Path(__file__).parent / "cases" / "trade.yaml"
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(capsys, "test", str(cases), "--backend", "reference")
+    assert code == 0 and "passed" in out and err == ""  # the same rulebook: nothing to say
+    with open(local / "tiers.yaml", "a") as edited:
+        edited.write("# an edit\n")
+    code, out, err = run_cli(capsys, "test", str(cases), "--backend", "reference")
     assert code == 0 and "passed" in out
-    assert err.startswith("tierlaw: note: testing the installed rulebook") and "give --rules rules" in err
+    assert err.startswith("tierlaw: note: ./rules differs from the rulebook in use") and "give --rules rules" in err
     code, out, err = run_cli(capsys, "test", str(cases), "--rules", "rules", "--backend", "reference")
     assert code == 0 and err == ""

@@ -298,20 +298,28 @@ def test_cases(
     """Run YAML test cases of the law against the rulebook: passed, failed (with a diff) and errors."""
     from .testcases import run_paths  # lazy: keeps `tierlaw --help` fast
     ctx = _context(rules, data, backend, option, None, no_cache)
-    _note_local_rules(rules)
+    _note_local_rules(rules, ctx.rulebook.digest)
     text, passed = run_paths(ctx, paths, match)
     _emit(text)
     if not passed:
         raise SystemExit(1)
 
 
-def _note_local_rules(rules: Optional[Path]) -> None:
-    """A `rules/` here that is not the rulebook in use (an install copies the rulebook): say how to test it."""
+def _note_local_rules(rules: Optional[Path], in_use: str) -> None:
+    """A `rules/` here that differs from the rulebook in use (an install copies the rulebook, and an edit of the
+    checkout is not in the copy): say how to test it."""
     from .paths import default_rules_dir
+    from .rulebook import rulebook_digest
     here = Path("rules")
-    if rules is None and here.is_dir() and here.resolve() != default_rules_dir().resolve():
-        sys.stderr.write(f"tierlaw: note: testing the installed rulebook ({default_rules_dir()}); "
-                         f"give --rules rules to test ./rules\n")
+    if rules is not None or not here.is_dir() or here.resolve() == default_rules_dir().resolve():
+        return
+    try:
+        differs = rulebook_digest(here) != in_use
+    except (InputError, OSError):  # not a rulebook at all: nothing to point out
+        return
+    if differs:
+        sys.stderr.write(f"tierlaw: note: ./rules differs from the rulebook in use ({default_rules_dir()}); "
+                         f"give --rules rules to test it\n")
 
 
 @app.command()

@@ -56,14 +56,24 @@ def load_rulebook(directory: Path) -> Rulebook:
     parts = {key: {} for key in ("tiers", "parameters", "features", "decisions", "options", "queries", "invariants",
                                  "country_facts", "groups")}
     raw_rules = []
-    digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         _collect(path, load_yaml(path), parts, raw_rules)
     book_parts = _validated_parts(parts)
     rules = tuple(_rule(where, node, book_parts) for where, node in raw_rules)
     _check_rules_together(rules, raw_rules, book_parts)
-    return Rulebook(rules=rules, digest="sha256:" + digest.hexdigest(), source=str(directory), **book_parts)
+    return Rulebook(rules=rules, digest=_digest(files), source=str(directory), **book_parts)
+
+
+def rulebook_digest(directory: Path) -> str:
+    """The digest a rulebook loaded from `directory` would have (its files' names and bytes), without loading it."""
+    return _digest(_rule_files(directory))
+
+
+def _digest(files: list) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
 
 
 def _rule_files(directory: Path) -> list[Path]:
