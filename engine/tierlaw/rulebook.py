@@ -394,8 +394,8 @@ def _check_ref(where, item, ref, rule_id, parts):
 
 def _check_operand(where, item, ref, op, value, rule_id, parts):
     if op in {"in", "not_in"}:
-        if not isinstance(value, list) or not value:
-            where.fail(item, ref, f"{op} needs a non-empty list", rule_id)
+        if not isinstance(value, list) or not value or not all(isinstance(v, (str, int, bool)) for v in value):
+            where.fail(item, ref, f"{op} needs a non-empty list of values (text, whole numbers or true/false)", rule_id)
         return
     if isinstance(value, Mapping):
         _check_expression(where, item, ref, value, rule_id, parts)
