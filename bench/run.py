@@ -137,8 +137,9 @@ def whole(label: str, argv: list, tree: Path, repeats: int, keep: Path | None = 
         times.append(float(seconds))
         cpus.append(float(cpu))
         peaks.append(float(peak))
-        digests.add(hashlib.sha256(_masked(out.read_bytes())).hexdigest()[:16])
-        judgments.add(_judgments(out.read_bytes()))
+        output = out.read_bytes()
+        digests.add(hashlib.sha256(_masked(output)).hexdigest()[:16])
+        judgments.add(_judgments(output))
         if keep is None:
             out.unlink()
     return {"name": label, "seconds": statistics.median(times), "cpu": statistics.median(cpus),

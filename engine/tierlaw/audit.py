@@ -118,7 +118,7 @@ def _known_in_part(ctx: Context, codes: list, first, last) -> int:
     complete): the audit judges recorded placements only, and says how many it leaves aside."""
     years = [y for y in ctx.record.years() if (first is None or y >= first) and (last is None or y <= last)]
     return sum(1 for code in codes for year in years
-               if year not in ctx.record.history(code) and ctx.record.knowledge(code, year, ctx.options).possible)
+               if year not in ctx.record.history(code) and ctx.knowledge(code, year).possible)
 
 
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:

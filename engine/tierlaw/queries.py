@@ -156,9 +156,9 @@ class Context:
         """An InputError (named `what`) unless a placement can have report year `year`."""
         if year < self.first_year:
             raise InputError(f"{year} is before the first report ({self.first_year})", what)
-        if year not in self.possible_years():
-            last = self.possible_years()[-1]
-            raise InputError(f"{year} is too far ahead: report years run from {self.first_year} to {last} "
+        possible = self.possible_years()
+        if year not in possible:
+            raise InputError(f"{year} is too far ahead: report years run from {self.first_year} to {possible[-1]} "
                              f"(next year's report)", what)
 
     def check_tier(self, tier, what: str) -> str:

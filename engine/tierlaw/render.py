@@ -208,6 +208,11 @@ def receipt_line(receipt: dict, options: dict | None = None) -> str:
             f"rulebook {receipt['rulebook'][:19]}…, data {receipt['data'][:19]}…")
 
 
+def closing_line(report: dict) -> str:
+    """The receipt of a report, with the readings it was asked under."""
+    return receipt_line(report["receipt"], report.get("options"))
+
+
 def _period_line(period: dict) -> str:
     mark = summary.ESTIMATED if period.get("estimated") else ""
     line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
@@ -267,7 +272,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
         lines += [""] + _wrap("What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items()))
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
-    return lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))
+    return lines + [""] + _wrap(closing_line(report))
 
 
 def whatif_table(report: dict, explain: bool = False) -> str:
@@ -284,7 +289,7 @@ def whatif_markdown(report: dict, explain: bool = False) -> str:
         lines += ["", "### Decisions it rests on", "", *[f"- {_md(t)}" for t, _ in decision_items(hyp, explain)]]
     if report.get("forward"):
         lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + ["", f"_{closing_line(report)}_", ""])
 
 
 def consequences_markdown(result: dict, explain: bool = False) -> list:
@@ -368,7 +373,7 @@ def history_table(report: dict, explain: bool = False) -> str:
             lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
+    return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 
 def history_markdown(report: dict, explain: bool = False) -> str:
@@ -381,7 +386,7 @@ def history_markdown(report: dict, explain: bool = False) -> str:
             "; ".join(row["sources"]))) + " |")
     if report.get("forward"):
         lines += ["", "### Forward clock", "", *[f"- {_md(t)}" for t, _ in forward_items(report["forward"], explain)]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + ["", f"_{closing_line(report)}_", ""])
 
 
 def notable_rows(report: dict) -> list:
@@ -400,7 +405,7 @@ def audit_table(report: dict, explain: bool = False) -> str:
         lines += _wrap(f"{row['country']} {head}", "", "      ")
         for detail in details if explain else []:
             lines += _wrap(detail, "      ", "        ")
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
+    return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 
 def audit_markdown(report: dict, explain: bool = False) -> str:
@@ -408,7 +413,7 @@ def audit_markdown(report: dict, explain: bool = False) -> str:
              "| country | year | tier | what the law said |", "|---|---|---|---|"]
     lines += ["| " + " | ".join(_md(x) for x in (r["country"], r["year"], tier_name(r["tier"]), row_judgment(r))) + " |"
               for r in notable_rows(report)]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + ["", f"_{closing_line(report)}_", ""])
 
 
 # ---------------------------------------------------------------- every tier side by side
@@ -444,7 +449,7 @@ def tiers_table(report: dict, explain: bool = False) -> str:
     for headline, cite, marks in rows:
         table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
     lines = _wrap(report["summary"][0]) + [line for item in report["summary"][1:] for line in bullet(item)] + [""]
-    return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
+    return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(closing_line(report))) + "\n"
 
 
 def _rich(renderable) -> str:
@@ -462,7 +467,7 @@ def tiers_markdown(report: dict, explain: bool = False) -> str:
              "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
     lines += ["| " + " | ".join([_md(c), _md(cite), *marks]) + " |" for c, cite, marks in rows]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + ["", f"_{closing_line(report)}_", ""])
 
 
 # ---------------------------------------------------------------- trade
@@ -497,7 +502,7 @@ def trade_table(report: dict, explain: bool = False) -> str:
     if explain:
         for partner in report["partners"]:
             lines += [f"{partner['country']}:"] + [line for item in _reasons(partner) for line in bullet(item)]
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
+    return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 
 def _reasons(partner: dict) -> list:
@@ -518,7 +523,7 @@ def trade_markdown(report: dict, explain: bool = False) -> str:
     lines += ["| " + " | ".join(_md(x) for x in (p["country"], p["name"], p["report_year"], tier_name(p["tier"]),
                                                    _verdict(p["tpa_available"]), p["status"])) + " |"
               for p in report["partners"]]
-    return "\n".join(lines + ["", f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + ["", f"_{closing_line(report)}_", ""])
 
 
 # ---------------------------------------------------------------- scenarios
@@ -551,7 +556,7 @@ def run_table(report: dict, explain: bool = False) -> str:
         lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
         lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_, explain))
-    return "\n".join(lines + [""] + _wrap(receipt_line(report["receipt"], report.get("options")))) + "\n"
+    return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 
 def run_markdown(report: dict, explain: bool = False) -> str:
@@ -565,7 +570,7 @@ def run_markdown(report: dict, explain: bool = False) -> str:
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",
                   *[f"- {_md(t)}" for t, _ in forward_items(clock_, explain)], ""]
-    return "\n".join(lines + [f"_{receipt_line(report['receipt'], report.get('options'))}_", ""])
+    return "\n".join(lines + [f"_{closing_line(report)}_", ""])
 
 
 # ---------------------------------------------------------------- the law map

@@ -44,11 +44,12 @@ def dates_text(entry: dict, previous: dict | None = None) -> str:
     parts = []
     if "holds" in entry:
         holds = entry["holds"]
-        joined = previous is not None and previous.get("holds", {}).get("until") == holds["from"]
-        one_day = dt.date.fromisoformat(str(holds["until"])) - dt.date.fromisoformat(str(holds["from"])) == dt.timedelta(1)
-        parts.append(f"on {holds['from']}{_mark(holds)}" if one_day and not joined else  # a question --on a date
-                     f"to {holds['until']}{_mark(holds)}" if joined else
-                     f"{holds['from']} to {holds['until']}{_mark(holds)}")
+        if previous is not None and previous.get("holds", {}).get("until") == holds["from"]:
+            parts.append(f"to {holds['until']}{_mark(holds)}")  # joined to the version before
+        elif _days(holds) == 1:  # a question on one date (--on)
+            parts.append(f"on {holds['from']}{_mark(holds)}")
+        else:
+            parts.append(f"{holds['from']} to {holds['until']}{_mark(holds)}")
     if "window" in entry:
         parts.append(f"due {entry['window']['from']} to {entry['window']['to']}{_mark(entry['window'])}")
     elif "due" in entry:
@@ -56,6 +57,10 @@ def dates_text(entry: dict, previous: dict | None = None) -> str:
     if "fiscal_year" in entry:
         parts.append(f"for FY{entry['fiscal_year']}")
     return ", ".join(parts)
+
+
+def _days(period: dict) -> int:
+    return (dt.date.fromisoformat(str(period["until"])) - dt.date.fromisoformat(str(period["from"]))).days
 
 
 def _decisions_used(facts: list) -> list:
@@ -183,7 +188,7 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
                    for r in rows]
         changes = " - ".join(filter(None, (f"adds: {'; '.join(added)}" if added else "",
                                            f"removes: {'; '.join(removed)}" if removed else "")))
-        gives = _question_line(report, hyp, report["baseline"], labels).partition("; the law gives ")[2]
+        gives = _law_gives(hyp, labels)
         lines.append(f"{tier_words(tier, labels)}{f' (the law gives {gives})' if gives else ''}: "
                      f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}")
     return lines
@@ -202,14 +207,19 @@ def _question_line(report, hyp, base, labels) -> str:
         recorded = f"instead of the recorded {tier_words(base['proposed_tier'], labels)}"
     line = (f"{country_label(report['country_name'], report['country'])}, {report['year']} report: "
             f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
+    gives = _law_gives(hyp, labels)
+    return f"{line}; the law gives {gives}" if gives else line
+
+
+def _law_gives(hyp: dict, labels: dict) -> str:
+    """The tier the law gives where it is not the one proposed (and what it hangs on), or ""."""
     effective = hyp["effective_tier"]
     if effective is None and hyp.get("effective_tier_possible"):
         years = ", ".join(map(str, hyp.get("unknown_years", [])))
-        return f"{line}; the law gives {tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
+        return f"{tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
     if effective != hyp["proposed_tier"]:
-        return f"{line}; the law gives {tier_words(effective, labels)}" + "".join(
-            f" {d['hangs_on']}" for d in _keeping(hyp, hyp["proposed_tier"]))
-    return line
+        return tier_words(effective, labels) + "".join(f" {d['hangs_on']}" for d in _keeping(hyp, hyp["proposed_tier"]))
+    return ""
 
 
 def _keeping(result: dict, tier: str) -> list:

@@ -26,7 +26,7 @@ class Example:
 def find_examples(ctx: Context, seconds: float = SECONDS) -> dict:
     """rule id -> Example for every shown rule met within the time allowed. Countries whose history is best
     known come first, and an example where the rule holds for certain beats one where it holds only in some
-    readings of unknown years (those read "... only in some readings of 2009, 2010, ...")."""
+    readings of unknown years (those read "... only in some readings of" the years it depends on)."""
     wanted = {rule.id for rule in ctx.rulebook.rules if rule.then.show}
     certain: dict = {}
     some: dict = {}
