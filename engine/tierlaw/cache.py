@@ -17,7 +17,7 @@ import attrs
 
 from .evaluate import Run, opened_decisions, run
 from .explain import book_rule
-from .features import horizon, possible_vectors
+from .features import Machines, horizon, possible_vectors
 
 LIMIT = 100_000  # entries a table keeps before it starts afresh (bounds a long-running server's memory)
 
@@ -41,6 +41,40 @@ def ran(backend, book, base: dict, effective_kind: str) -> Ran:
         if rule.then.show:
             shown[(rule.consequence, match.rule_id)] = match
     return Ran(run_, run_.derived(effective_kind), shown, tuple(opened_decisions(run_, book)))
+
+
+@attrs.frozen
+class Readings:
+    """The runs of every reading of a case's uncertain years, and what a result reads of them whatever the
+    case (which consequences show, in which readings; the effective tiers; the decisions opened)."""
+
+    each: tuple  # ((FeatureVector, Ran), ...)
+    shown: tuple  # ((consequence id, rule id), index of the first reading showing it, shown in all), sorted
+    effective: tuple  # the readings' effective tiers, sorted
+    opened: tuple  # decisions a fired rule opens or tests in some reading, sorted
+    unknown: tuple  # uncertain years that shaped some reading
+    varying: frozenset  # features whose value differs between readings
+    features: tuple  # ((name, value, or the sorted values of the readings), ...)
+
+    @classmethod
+    def of(cls, each: tuple) -> "Readings":
+        if len(each) == 1:  # a history known well enough for one reading: nothing varies
+            (vector, only), = each
+            return cls(each, tuple((key, 0, True) for key in sorted(only.shown)), (only.effective,),
+                       tuple(sorted(set(only.opened))), vector.unknown_years, frozenset(), vector.values)
+        keys = sorted({key for _, ran_ in each for key in ran_.shown})
+        shown = tuple((key, next(i for i, (_, r) in enumerate(each) if key in r.shown),
+                       all(key in r.shown for _, r in each)) for key in keys)
+        values: dict = {}
+        for vector, _ in each:
+            for name, value in vector.values:
+                values.setdefault(name, set()).add(value)
+        return cls(each, shown, tuple(sorted({r.effective for _, r in each}, key=str)),
+                   tuple(sorted({d for _, r in each for d in r.opened})),
+                   tuple(sorted({y for vector, _ in each for y in vector.unknown_years})),
+                   frozenset(name for name, seen in values.items() if len(seen) > 1),
+                   tuple((name, next(iter(v)) if len(v) == 1 else sorted(v, key=str))
+                         for name, v in sorted(values.items())))
 
 
 _tests_by_book: dict = {}
@@ -98,25 +132,92 @@ class Cache:
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self._runs: dict = {}
+        self._evaluated: dict = {}
+        self._readings_table: dict = {}
         self._vectors: dict = {}
+        self._prefixes: dict = {}
+        self._automata: dict = {}
         self._classes: dict = {}
         self._horizons: dict = {}
         self.runs_made = 0  # backend runs, for the benchmark
         self.runs_reused = 0
 
-    def readings(self, book, history: dict, year: int, every: tuple) -> list:
-        """[(FeatureVector, what the rules see of it)] for every reading of the history's uncertain years."""
+    def evaluated(self, backend, book, history: dict, year: int, every: tuple, visible: tuple, make_base,
+                  effective_kind: str) -> Readings:
+        """The runs of every reading of a case's history, for a case the rules see as `visible` (proposed
+        tier, decisions, country facts); `make_base(vector)` gives a reading's input fact."""
+        if not self.enabled:
+            return Readings.of(tuple((vector, ran(backend, book, make_base(vector), effective_kind))
+                                     for vector, _ in self.readings(book, history, year, every)))
+        tiers = self._tiers(book, history, year, every)
+        key = (backend.NAME, book.digest, year, tiers, visible)
+        found = self._evaluated.get(key)
+        if found is None:
+            found = Readings.of(tuple(
+                (vector, self.ran(backend, book, visible, seen, lambda: make_base(vector), effective_kind))
+                for vector, seen in self._readings(book, year, tiers)))
+            self._keep(self._evaluated, key, found)
+        return found
+
+    def readings(self, book, history: dict, year: int, every: tuple) -> tuple:
+        """((FeatureVector, what the rules see of it), ...) for every reading of the history's uncertain years."""
         if not self.enabled:
             tiers = {y: p.tiers(every) for y, p in history.items()}
-            return [(v, reading_class(book, v.values)) for v in possible_vectors(book.features, tiers, year, every)]
-        first = self._horizon(book, year)  # earlier years cannot change a feature: not part of the key
-        tiers = {y: history[y].tiers(every) for y in sorted(history) if first <= y < year}
-        key = (_features_key(book), year, every, tuple(tiers.items()))
+            return tuple((v, reading_class(book, v.values))
+                         for v in possible_vectors(book.features, tiers, year, every))
+        return self._readings(book, year, self._tiers(book, history, year, every))
+
+    def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
+        """((year, the tiers it may have had), ...) from the first year that can move a feature."""
+        first = self._horizon(book, year)
+        return tuple((y, history[y].tiers(every)) for y in range(first, year) if y in history)
+
+    def _readings(self, book, year: int, tiers: tuple) -> tuple:
+        key = (book.digest, year, tiers)
+        found = self._readings_table.get(key)
+        if found is None:
+            found = tuple((v, self._class(book, v.values)) for v in self._vectors_of(book, year, tiers))
+            self._keep(self._readings_table, key, found)
+        return found
+
+    def _vectors_of(self, book, year: int, tiers: tuple) -> list:
+        """The feature vectors of the history `tiers` ((year, possible tiers), ...) for report `year`."""
+        features_key = _features_key(book)
+        key = (features_key, year, tiers)
         vectors = self._vectors.get(key)
         if vectors is None:
-            vectors = possible_vectors(book.features, tiers, year, every)
+            machines = self._machines(book)
+            split = machines.question_from(year)
+            shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
+            states = self._states(machines, features_key, shared, year)
+            for y, options in tiers[len(shared):]:
+                states = machines.advance(states, y, options, year)
+            vectors = machines.vectors(states)
             self._keep(self._vectors, key, vectors)
-        return [(v, self._class(book, v.values)) for v in vectors]
+        return vectors
+
+    def _states(self, machines, features_key: str, shared: tuple, year: int) -> dict:
+        """The automata's states after `shared`, years whose steps read alike for every question year: a
+        country's report years share them, so each year of its history is read once, not once per year."""
+        known = len(shared)
+        states = None
+        while known and states is None:  # the longest part already read
+            states = self._prefixes.get((features_key, shared[:known]))
+            known -= states is None
+        if states is None:
+            states = machines.start(year)
+        for done in range(known, len(shared)):
+            y, options = shared[done]
+            states = machines.advance(states, y, options, year)
+            self._keep(self._prefixes, (features_key, shared[:done + 1]), states)
+        return states
+
+    def _machines(self, book) -> Machines:
+        key = _features_key(book)
+        found = self._automata.get(key)
+        if found is None:
+            found = self._automata[key] = Machines.of(book.features)
+        return found
 
     def _horizon(self, book, year: int) -> int:
         key = (_features_key(book), year)
@@ -157,4 +258,4 @@ class Cache:
         table[key] = value
 
 
-__all__ = ["Cache", "Ran", "feature_tests", "outcomes", "reading_class"]
+__all__ = ["Cache", "Ran", "Readings", "feature_tests", "outcomes", "reading_class"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .compile import date_of, parameter
-from .features import evidence_years
+from .features import build
+
+LIMIT = 100_000  # shared explanation parts a context keeps before it starts afresh
 
 
 def placement_entry(case, year: int) -> dict:
@@ -50,25 +52,25 @@ def _estimated(entry: dict, estimated: bool) -> dict:
     return dict(entry, estimated=True) if estimated else entry
 
 
-def _dates(ctx, case, item) -> dict:
+def _dates(ctx, year, item) -> dict:
     then, out = item.rule.then, {}
     if then.due and "anchor" in then.due:
-        start, basis, guess = _anchor_date(ctx, case.year, then.due["anchor"])
+        start, basis, guess = _anchor_date(ctx, year, then.due["anchor"])
         out["due"] = _estimated({"by": (start + dt.timedelta(days=then.due["days"])).isoformat(),
                                  "counted_from": start.isoformat(), "days": then.due["days"], "basis": basis}, guess)
     elif then.due:
-        due = dt.date(case.year + then.due["year_offset"], then.due["month"], then.due["day"])
+        due = dt.date(year + then.due["year_offset"], then.due["month"], then.due["day"])
         out["due"] = {"by": due.isoformat()}
     if then.window:
-        start, basis, guess = _anchor_date(ctx, case.year, then.window["anchor"])
+        start, basis, guess = _anchor_date(ctx, year, then.window["anchor"])
         out["window"] = _estimated({"from": (start + dt.timedelta(days=then.window["from_days"])).isoformat(),
                                     "to": (start + dt.timedelta(days=then.window["to_days"])).isoformat(),
                                     "basis": basis}, guess)
     if then.fiscal_year is not None:
-        out["fiscal_year"] = case.year + then.fiscal_year
+        out["fiscal_year"] = year + then.fiscal_year
     if item.holds:
         out["holds"] = _estimated({"from": item.holds[0].isoformat(), "until": item.holds[1].isoformat()},
-                                  _bound_estimated(ctx, case.year, item.holds))
+                                  _bound_estimated(ctx, year, item.holds))
     return out
 
 
@@ -82,22 +84,48 @@ def consequence(ctx, case, book, vector, run_, match, explain: bool = True, memo
     """A consequence of a case; with `explain`, its derivation (`because`) down to the case's own facts.
     `memo` holds the facts already explained for this case and reading: consequences that rest on the same
     facts share their entries."""
-    item = book_rule(book, match.rule_id)
-    rule = item.rule
-    entry = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
-             "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}"}
-    if rule.headline:
-        entry["headline"] = rule.headline
-    if rule.group:
-        entry["group"] = rule.group
+    head, tail = _frame(ctx, book, match.rule_id)
+    entry = dict(head)
     if explain:
         entry["because"] = because(ctx, case, book, vector, run_, match, {} if memo is None else memo)
-    if rule.note:
-        entry["note"] = rule.note
-    if rule.then.opens:
-        entry["opens_decision"] = rule.then.opens
-    entry.update(_dates(ctx, case, item))
+    entry.update(tail)
     return entry
+
+
+def _frame(ctx, book, rule_id) -> tuple:
+    """What a consequence says whatever the case: the rule's identity before its derivation, and its notes
+    and dates after it; once per context, compiled book (a report year, options and dates) and rule. The
+    dicts inside are shared by every result that shows the rule: read-only."""
+    return _kept(ctx, ("frame", book.digest, rule_id), lambda: _make_frame(ctx, book, rule_id))
+
+
+def _make_frame(ctx, book, rule_id) -> tuple:
+    item = book_rule(book, rule_id)
+    rule = item.rule
+    head = {"id": rule.consequence, "title": rule.title, "cite": rule.cite, "enacted_by": rule.enacted_by,
+            "rule": rule.id, "confidence": rule.confidence, "source": f"{rule.file}:{rule.line}"}
+    if rule.headline:
+        head["headline"] = rule.headline
+    if rule.group:
+        head["group"] = rule.group
+    tail = {}
+    if rule.note:
+        tail["note"] = rule.note
+    if rule.then.opens:
+        tail["opens_decision"] = rule.then.opens
+    tail.update(_dates(ctx, book.year, item))
+    return head, tail
+
+
+def _kept(ctx, key: tuple, make):
+    """ctx.explained[key], made by `make()` the first time (the table starts afresh when full: a long-running
+    server asks about ever new hypothetical placements)."""
+    found = ctx.explained.get(key)
+    if found is None:
+        if len(ctx.explained) >= LIMIT:
+            ctx.explained.clear()
+        found = ctx.explained[key] = make()
+    return found
 
 
 _by_id: dict = {}
@@ -111,23 +139,58 @@ def book_rule(book, rule_id):
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
     memo = {} if memo is None else memo
-    item = book_rule(book, match.rule_id)
-    facts = []
-    if not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive):
-        facts.append(dict(fact="placement", **_placement(case, case.year, memo)))
-    for atom, value, param in item.atoms:
-        key = id(atom)  # the atoms of the book's rules live as long as the book, and the memo less
-        if key not in memo:
-            memo[key] = _fact_used(ctx, case, book, vector, run_, atom, value, param, memo)
-        facts.append(memo[key])
+    proposed, tests = _plan(book, match.rule_id)
+    facts = [_proposed(ctx, case, memo)] if proposed else []
+    for key, kind, name, atom, value, param in tests:
+        fact = memo.get(key)
+        if fact is None:
+            fact = memo[key] = _fact_used(ctx, case, book, vector, run_, kind, name, atom, value, param, memo)
+        facts.append(fact)
     return facts
 
 
-def _placement(case, year: int, memo: dict) -> dict:
-    key = ("placement", year)
-    if key not in memo:
-        memo[key] = placement_entry(case, year)
-    return memo[key]
+_plans: dict = {}
+
+
+def _plan(book, rule_id) -> tuple:
+    """What a rule's derivation lists: whether the proposed placement (a rule that tests nothing, or derives
+    from the placement's own fields), and each fact it tested as (memo key, kind, name, atom, value, parameter)."""
+    key = (book.digest, rule_id)
+    found = _plans.get(key)
+    if found is None:
+        item = book_rule(book, rule_id)
+        proposed = not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive)
+        # the atoms of the book's rules live as long as the book, and a memo less: their ids are keys
+        tests = tuple((id(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
+        found = _plans[key] = proposed, tests
+    return found
+
+
+def _kind(ref: str) -> tuple:
+    """(kind, name) of what an atom tests: the proposed tier, a feature, a decision, a country fact, or else a
+    derived fact."""
+    if ref == "proposed_tier":
+        return "proposed", ref
+    head, _, name = ref.partition(".")
+    return (head if head in ("feature", "decision", "country") else "derived"), name
+
+
+def _proposed(ctx, case, memo: dict) -> dict:
+    if "proposed" not in memo:
+        memo["proposed"] = dict(fact="placement", **_placement(ctx, case, case.year))
+    return memo["proposed"]
+
+
+def _placement(ctx, case, year: int) -> dict:
+    """placement_entry, once per context and placement (a country's years are facts of all its later years'
+    cases): shared by the results that cite it, read-only."""
+    placement = case.proposed if year == case.year else case.history.get(year)
+    if placement is None:
+        return placement_entry(case, year)
+    kept, entry = _kept(ctx, ("placement", id(placement)), lambda: (placement, placement_entry(case, year)))
+    if kept is not placement:  # the id of a placement since forgotten (the pair holds it while kept)
+        kept, entry = ctx.explained[("placement", id(placement))] = placement, placement_entry(case, year)
+    return entry
 
 
 def _test_text(atom, value) -> str:
@@ -135,33 +198,75 @@ def _test_text(atom, value) -> str:
     return f"{atom.op} {shown}"
 
 
-def _fact_used(ctx, case, book, vector, run_, atom, value, param, memo) -> dict:
+def _fact_used(ctx, case, book, vector, run_, kind, name, atom, value, param, memo) -> dict:
     """One fact a rule tested, read from the case itself (a run from the cache may have been made for
     another case the law cannot tell apart from this one)."""
-    head, _, name = atom.ref.partition(".")
-    if atom.ref == "proposed_tier":
-        return dict(fact="placement", **_placement(case, case.year, memo))
-    if head == "feature":
-        entry = {"fact": "feature", "name": name, "value": dict(vector.values)[name], "test": _test_text(atom, value)}
-        if param:
-            entry["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
-        if "history" not in memo:
-            memo["history"] = {year: p.tier for year, p in case.history.items()}
-        entry["placements"] = [_placement(case, y, memo) for y in
-                               evidence_years(book.features[name], memo["history"], case.year) if y in case.history]
-        return entry
-    if head == "decision":
-        return {"fact": "decision", "id": name, "value": case.decisions.get(name, ctx.rulebook.decisions[name].default),
-                "settled_by": case.settled_by.get(name, "default")}
-    if head == "country":
-        own = name in ctx.record.facts.get(case.code, {})
-        return {"fact": "country", "name": name, "value": ctx.country_facts(case.code)[name],
-                "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
+    if kind == "proposed":
+        return _proposed(ctx, case, memo)
+    if kind == "feature":
+        return _feature_used(ctx, case, book, vector, name, atom, value, param, memo)
+    if kind == "decision":
+        return _decision_fact(ctx, name, case.decisions.get(name, ctx.rulebook.decisions[name].default),
+                              case.settled_by.get(name, "default"))
+    if kind == "country":
+        return _country_fact(ctx, case.code, name)
     return {"fact": "derived", "kind": name, "value": run_.facts[name]["value"],
             "derived_by": [_derivation(ctx, case, book, vector, run_, m, memo) for m in run_.justified_by[name]]}
 
 
+def _feature_used(ctx, case, book, vector, name, atom, value, param, memo) -> dict:
+    if "values" not in memo:
+        memo["values"] = dict(vector.values)
+        memo["history"] = {year: p.tier for year, p in case.history.items()}
+    entry = {"fact": "feature", "name": name, "value": memo["values"][name]}
+    entry.update(_feature_test(ctx, book, atom, value, param))
+    entry["placements"] = [_placement(ctx, case, y) for y in _evidence(book, name, memo["history"], case.year)
+                           if y in case.history]
+    return entry
+
+
+_machines: dict = {}
+
+
+def _evidence(book, name: str, history: dict, year: int) -> list:
+    """The report years a feature's value rests on (its automaton built once per compiled book)."""
+    key = (book.digest, name)
+    machine = _machines.get(key)
+    if machine is None:
+        machine = _machines[key] = build(book.features[name])
+    return machine.evidence(history, year)
+
+
+def _feature_test(ctx, book, atom, value, param) -> dict:
+    """The test a rule makes of a feature, with the parameter it reads: once per context and compiled book."""
+    def make():
+        test = {"test": _test_text(atom, value)}
+        if param:
+            test["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
+        return test
+    return _kept(ctx, ("test", book.digest, id(atom)), make)
+
+
+def _decision_fact(ctx, decision_id: str, value, settled_by: str) -> dict:
+    """A decision as a fact, the same for every case where it has this value: once per context, read-only."""
+    return _kept(ctx, ("decision", decision_id, value, settled_by),
+                 lambda: {"fact": "decision", "id": decision_id, "value": value, "settled_by": settled_by})
+
+
+def _country_fact(ctx, code: str, name: str) -> dict:
+    """A country's fact, the same in each of its cases: once per context, read-only."""
+    def make():
+        own = name in ctx.record.facts.get(code, {})
+        return {"fact": "country", "name": name, "value": ctx.country_facts(code)[name],
+                "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
+    return _kept(ctx, ("country", code, name), make)
+
+
 def _derivation(ctx, case, book, vector, run_, match, memo) -> dict:
-    rule = book_rule(book, match.rule_id).rule
-    return {"rule": rule.id, "cite": rule.cite, "enacted_by": rule.enacted_by,
-            "because": because(ctx, case, book, vector, run_, match, memo)}
+    head = _kept(ctx, ("derivation", book.digest, match.rule_id), lambda: _derivation_head(book, match.rule_id))
+    return dict(head, because=because(ctx, case, book, vector, run_, match, memo))
+
+
+def _derivation_head(book, rule_id) -> dict:
+    rule = book_rule(book, rule_id).rule
+    return {"rule": rule.id, "cite": rule.cite, "enacted_by": rule.enacted_by}

@@ -11,6 +11,13 @@ from __future__ import annotations
 import attrs
 
 
+class _Counting:
+    """A primitive whose steps never read the question year (it counts what it has seen so far)."""
+
+    def question_from(self, question_year):
+        return None
+
+
 @attrs.frozen
 class TierAt:
     """The placement `offset` years from the question year ("none" before the first report)."""
@@ -29,12 +36,15 @@ class TierAt:
     def horizon(self, question_year):
         return question_year + self.offset
 
+    def question_from(self, question_year):
+        return question_year + self.offset
+
     def evidence(self, history, question_year):
         return [question_year + self.offset]
 
 
 @attrs.frozen
-class RunLength:
+class RunLength(_Counting):
     """Consecutive years on `tiers` immediately before the question year, from `not_before`."""
 
     tiers: tuple
@@ -57,7 +67,7 @@ class RunLength:
 
 
 @attrs.frozen
-class RunBeyond:
+class RunBeyond(_Counting):
     """Years of the current run past its first `free_years`, counting only years from `count_from`."""
 
     tiers: tuple
@@ -85,7 +95,7 @@ class RunBeyond:
 
 
 @attrs.frozen
-class RunThen:
+class RunThen(_Counting):
     """Whether a run of at least `min_run` years on `run_tiers` was later followed by a move onto `then_tiers`.
 
     Run years count from `not_before`. The move is the first year of a stay on `then_tiers`, and it counts
@@ -128,7 +138,9 @@ class RunThen:
 
 
 # Each primitive's `horizon(question_year)` is the first report year whose placement can move it from its
-# start: before it, every step leaves (or puts) the automaton in its start state.
+# start: before it, every step leaves (or puts) the automaton in its start state. Its `question_from(
+# question_year)` is the first report year whose step depends on the question year (None: none does); its
+# start never does. Years before it read alike for every question year, so their states are shared.
 PRIMITIVES = {"tier_at": TierAt, "run_length": RunLength, "run_beyond": RunBeyond, "run_then": RunThen}
 
 
@@ -178,17 +190,53 @@ def possible_tiers(known, all_tiers: tuple) -> tuple:
 def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_tiers: tuple) -> list:
     """Every feature vector the history allows. `tiers_by_year` maps year -> a tier, a tuple of the tiers
     it may have had, or None if unknown."""
-    names = sorted(specs)
-    machines = [build(specs[name]) for name in names]
-    first = _horizon(machines, question_year)
-    states = {tuple(m.start(question_year) for m in machines): frozenset()}
+    machines = Machines.of(specs)
+    first = machines.horizon(question_year)
+    states = machines.start(question_year)
     for year in sorted(y for y in tiers_by_year if first <= y < question_year):
-        states = _advance(states, machines, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
-    vectors: dict = {}
-    for state, influence in states.items():
-        values = tuple((name, m.value(s)) for name, m, s in zip(names, machines, state))
-        vectors[values] = vectors.get(values, frozenset()) | influence
-    return [FeatureVector(values, tuple(sorted(years))) for values, years in sorted(vectors.items(), key=repr)]
+        states = machines.advance(states, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
+    return machines.vectors(states)
+
+
+@attrs.frozen
+class Machines:
+    """The automata of a set of features, by name; a state is a tuple of their states, and a dict of states
+    maps each to the uncertain years whose reading led to it."""
+
+    names: tuple
+    machines: tuple
+
+    @classmethod
+    def of(cls, specs: dict) -> "Machines":
+        names = tuple(sorted(specs))
+        return cls(names, tuple(build(specs[name]) for name in names))
+
+    def horizon(self, question_year) -> int:
+        return _horizon(self.machines, question_year)
+
+    def question_from(self, question_year):
+        """The first year whose step reads the question year (None: no year does)."""
+        return min((y for m in self.machines if (y := m.question_from(question_year)) is not None), default=None)
+
+    def start(self, question_year) -> dict:
+        return {tuple(m.start(question_year) for m in self.machines): frozenset()}
+
+    def advance(self, states: dict, year: int, options: tuple, question_year: int) -> dict:
+        """The states one report year further, on each tier it may have had."""
+        return _advance(states, self.machines, year, options, question_year)
+
+    def vectors(self, states: dict) -> list:
+        """The feature vectors of these states, each with the uncertain years that shaped it."""
+        vectors: dict = {}
+        for state, influence in states.items():
+            values = tuple(zip(self.names, map(_value, self.machines, state)))
+            vectors[values] = vectors.get(values, frozenset()) | influence
+        ordered = sorted(vectors.items(), key=repr) if len(vectors) > 1 else vectors.items()
+        return [FeatureVector(values, tuple(sorted(years))) for values, years in ordered]
+
+
+def _value(machine, state):
+    return machine.value(state)
 
 
 def horizon(specs: dict, question_year: int) -> int:

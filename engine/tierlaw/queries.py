@@ -11,7 +11,7 @@ import attrs
 
 from . import __version__, summary
 from .backends import get_backend
-from .cache import Cache
+from .cache import Cache, Readings
 from .compile import compile_book, parameter
 from .errors import InputError, arg
 from .evaluate import base_fact
@@ -81,6 +81,8 @@ class Context:
         self._books: dict = {}
         self._periods: dict = {}
         self._knowledge: dict = {}
+        self._rows: dict = {}
+        self.explained: dict = {}  # parts of explanations shared by the cases that cite them (explain.py)
 
     def with_options(self, options: dict) -> "Context":
         """The same rulebook, record and backend under other interpretation options."""
@@ -139,6 +141,14 @@ class Context:
         if found is None:
             found = self._knowledge[key] = self.record.knowledge(code, year, self.options)
         return found
+
+    def known_years(self, code: str, until: int) -> list:
+        """What the record knows of a country's report years from the first to `until` (excluded), in order."""
+        row = self._rows.get(code)
+        if row is None or len(row) < until - self.first_year:
+            last = max(until, self.possible_years().stop)
+            row = self._rows[code] = [self.knowledge(code, y) for y in range(self.first_year, last)]
+        return row
 
     def country_facts(self, code: str) -> dict:
         """The facts of a country the rules may test, from the record where it differs from the default."""
@@ -208,12 +218,10 @@ def history_for(ctx: Context, code: str, year: int, overrides: dict) -> dict:
     """Every report year before `year`: what the record knows (a tier, a set, or nothing), overridden by
     `--set` placements. An override may itself be a set of tiers (a tuple), e.g. a forward step whose
     outcome depends on a gap."""
-    history = {}
-    for y in range(ctx.first_year, year):
-        if y in overrides:
+    history = dict(zip(range(ctx.first_year, year), ctx.known_years(code, year)))
+    for y in overrides:
+        if ctx.first_year <= y < year:
             history[y] = _override(y, overrides[y])
-        else:
-            history[y] = ctx.knowledge(code, y)
     return history
 
 
@@ -238,11 +246,12 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     book = ctx.book(case.year, case.on, case.set_aside)
     decisions, country = _decisions_in_force(ctx, case), ctx.country_facts(case.code)
     visible = (case.proposed.tier, tuple(sorted(decisions.items())), tuple(country.items()))
-    readings = []
-    for vector, seen in ctx.cache.readings(book, case.history, case.year, ctx.every_tier):
-        make_base = functools.partial(base_fact, case.proposed.tier, vector.values, decisions, country)
-        readings.append((vector, ctx.cache.ran(ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
-    return Evaluation(case, book, tuple(readings))
+
+    def make_base(vector):
+        return base_fact(case.proposed.tier, vector.values, decisions, country)
+    readings = ctx.cache.evaluated(ctx.backend, book, case.history, case.year, ctx.every_tier, visible,
+                                   make_base, EFFECTIVE)
+    return Evaluation(case, book, readings)
 
 
 def _decisions_in_force(ctx: Context, case: Case) -> dict:
@@ -252,59 +261,55 @@ def _decisions_in_force(ctx: Context, case: Case) -> dict:
 
 @attrs.frozen
 class Evaluation:
-    """A case and the run of each reading of its uncertain years (FeatureVector, cache.Ran)."""
+    """A case and the runs of the readings of its uncertain years (cache.Readings)."""
 
     case: Case
     book: object
-    readings: tuple
+    readings: Readings
 
     def effective_tiers(self) -> list:
-        return sorted({ran.effective for _, ran in self.readings}, key=str)
+        return list(self.readings.effective)
 
     @property
     def effective(self):
         """The effective tier, or None where the readings differ (RESULT.effective_tier)."""
-        tiers = self.effective_tiers()
+        tiers = self.readings.effective
         return tiers[0] if len(tiers) == 1 else None
 
     def possible(self) -> list:
         """RESULT.effective_tier_possible: the effective tiers of the readings, where there are several."""
-        return self.effective_tiers() if len(self.readings) > 1 else []
+        return self.effective_tiers() if len(self.readings.each) > 1 else []
 
     def consequence_keys(self) -> set:
         """(consequence id, rule id) of every consequence shown in some reading."""
-        return {key for _, ran in self.readings for key in ran.shown}
+        return {key for key, _, _ in self.readings.shown}
 
     def consequence_ids(self) -> set:
-        return {consequence_id for consequence_id, _ in self.consequence_keys()}
+        return {consequence_id for (consequence_id, _), _, _ in self.readings.shown}
 
     def opened(self) -> list:
         """Decisions that shaped the result (RESULT.decisions, by id)."""
-        return sorted({d for _, ran in self.readings for d in ran.opened})
+        return list(self.readings.opened)
 
     def result(self, ctx: Context, explain: bool = True) -> dict:
         return _merged(ctx, self.case, self.book, self.readings, explain)
 
 
-def _merged(ctx, case, book, readings, explain=True) -> dict:
+def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     """One result over every reading of the uncertain years: explanations are built once per consequence,
     from the first reading in which it holds."""
-    unknown = sorted({y for vector, _ in readings for y in vector.unknown_years})
-    varying = _varying_features(readings)
-    memos = [{} for _ in readings]  # facts explained so far, per reading: shared by its consequences
+    unknown = list(readings.unknown)
+    memos = [{} for _ in readings.each]  # facts explained so far, per reading: shared by its consequences
     consequences = []
-    for key in sorted({key for _, ran in readings for key in ran.shown}):
-        first = next(i for i, (_, ran) in enumerate(readings) if key in ran.shown)
-        vector, ran = readings[first]
+    for key, first, certain in readings.shown:
+        vector, ran = readings.each[first]
         entry = consequence(ctx, case, book, vector, ran.run, ran.shown[key], explain, memos[first])
-        held = sum(1 for _, r in readings if key in r.shown)
-        consequences.append(_with_status(entry, held == len(readings), unknown, varying))
-    effective = sorted({ran.effective for _, ran in readings}, key=str)
-    opened = sorted({d for _, ran in readings for d in ran.opened})
+        consequences.append(_with_status(entry, certain, unknown, readings.varying))
+    effective = list(readings.effective)
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
-              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in opened],
-              "features": _feature_values(readings)}
-    if len(readings) > 1:
+              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in readings.opened],
+              "features": dict(readings.features)}
+    if len(readings.each) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = unknown
     assumptions = _assumptions(case, book)
@@ -323,20 +328,7 @@ def _assumptions(case, book) -> list:
             for y in sorted(years) if y in case.history and case.history[y].assumed]
 
 
-def _feature_sets(outcomes) -> dict:
-    """Each feature's set of values over the readings of the unknown years."""
-    seen: dict = {}
-    for vector, _ in outcomes:
-        for name, value in vector.values:
-            seen.setdefault(name, set()).add(value)
-    return seen
-
-
-def _varying_features(outcomes) -> set:
-    return {name for name, seen in _feature_sets(outcomes).items() if len(seen) > 1}
-
-
-def _mentions(facts: list, names: set) -> bool:
+def _mentions(facts: list, names: frozenset) -> bool:
     for fact in facts:
         if fact["fact"] == "feature" and fact["name"] in names:
             return True
@@ -345,13 +337,7 @@ def _mentions(facts: list, names: set) -> bool:
     return False
 
 
-def _feature_values(outcomes) -> dict:
-    """Each feature's value, or the sorted list of values the unknown years allow."""
-    return {name: next(iter(v)) if len(v) == 1 else sorted(v, key=str)
-            for name, v in sorted(_feature_sets(outcomes).items())}
-
-
-def _with_status(entry: dict, certain: bool, unknown: list, varying: set) -> dict:
+def _with_status(entry: dict, certain: bool, unknown: list, varying: frozenset) -> dict:
     entry["status"] = "certain" if certain else "indeterminate"
     if varying and "because" in entry and _mentions(entry["because"], varying):
         note = {"fact": "unknown_placements", "years": unknown,
