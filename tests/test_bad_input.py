@@ -38,6 +38,9 @@ def assert_one_line_error(code, out, err, *fragments):
     (["whatif", "MYS", "2015", "--tier", "3", "--option", "waiver_transition=maybe"], ["--option", "no choice"]),
     (["whatif", "MYS", "2015", "--tier", "3", "--backend", "prolog"], ["--backend", "unknown backend"]),
     (["whatif", "MYS", "twenty", "--tier", "3"], ["year"]),
+    # in-process only (a real command line cannot carry one): typer's path check raised on it, no message
+    (["whatif", "MYS", "2015", "--tier", "3", "--data", "a\x00b"], ["argument 7", "null byte"]),
+    (["audit", "--rules", "\x00"], ["argument 3", "null byte"]),
 ])
 def test_bad_arguments(capsys, argv, fragments):
     assert_one_line_error(*run_cli(capsys, *argv), *fragments)

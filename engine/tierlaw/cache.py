@@ -17,7 +17,7 @@ import attrs
 
 from .evaluate import Run, opened_decisions, run
 from .explain import book_rule
-from .features import Machines, horizon, possible_vectors
+from .features import Machines, possible_vectors
 
 LIMIT = 100_000  # entries a table keeps before it starts afresh (bounds a long-running server's memory)
 
@@ -169,7 +169,7 @@ class Cache:
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
         """((year, the tiers it may have had), ...) from the first year that can move a feature."""
-        first = self._horizon(book, year)
+        first = self._bounds(book, year)[0]
         return tuple((y, history[y].tiers(every)) for y in range(first, year) if y in history)
 
     def _readings(self, book, year: int, tiers: tuple) -> tuple:
@@ -187,7 +187,7 @@ class Cache:
         vectors = self._vectors.get(key)
         if vectors is None:
             machines = self._machines(book)
-            split = machines.question_from(year)
+            split = self._bounds(book, year)[1]
             shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
             states = self._states(machines, features_key, shared, year)
             for y, options in tiers[len(shared):]:
@@ -219,11 +219,14 @@ class Cache:
             found = self._automata[key] = Machines.of(book.features)
         return found
 
-    def _horizon(self, book, year: int) -> int:
+    def _bounds(self, book, year: int) -> tuple:
+        """(the first year that can move a feature, the first whose step reads the question year) for the
+        book's features and report `year`: earlier years are not part of a key, or are shared by all years."""
         key = (_features_key(book), year)
         found = self._horizons.get(key)
         if found is None:
-            found = self._horizons[key] = horizon(book.features, year)
+            machines = self._machines(book)
+            found = self._horizons[key] = machines.horizon(year), machines.question_from(year)
         return found
 
     def _class(self, book, values: tuple) -> tuple:

@@ -351,6 +351,10 @@ def _fail(message: str, code: int) -> None:
 
 def main(argv: list | None = None) -> None:
     """Entry point: bad input is one line on stderr and exit 2; anything else exit 1, no traceback."""
+    given = sys.argv[1:] if argv is None else argv
+    held = next((i for i, word in enumerate(given, start=1) if "\x00" in str(word)), None)
+    if held is not None:  # no path holds one; typer's path check would stop on it without a message
+        _fail(f"error: argument {held} ({given[held - 1]!r}) holds a null byte", 2)
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
     except InputError as err:

@@ -212,6 +212,7 @@ class Machines:
         return cls(names, tuple(build(specs[name]) for name in names))
 
     def horizon(self, question_year) -> int:
+        """The first report year whose placement can change any of these features: earlier years cannot."""
         return _horizon(self.machines, question_year)
 
     def question_from(self, question_year):
@@ -237,11 +238,6 @@ class Machines:
 
 def _value(machine, state):
     return machine.value(state)
-
-
-def horizon(specs: dict, question_year: int) -> int:
-    """The first report year whose placement can change any of these features: earlier years cannot."""
-    return _horizon([build(spec) for spec in specs.values()], question_year)
 
 
 def _horizon(machines, question_year) -> int:

@@ -57,6 +57,8 @@ def _rank(grade: str, grades: list) -> int:
 
 
 def _one_year(code, year, claims, grades) -> tuple:
+    if len(claims) == 1 and len(claims[0].tiers) == 1:  # most years: one source's statement, nothing to settle
+        return _stated(year, claims), None
     exact = [c for c in claims if len(c.tiers) == 1]
     if not exact:
         return _set_placement(year, claims, grades), None
@@ -69,13 +71,17 @@ def _one_year(code, year, claims, grades) -> tuple:
             raise InputError(f"sources of the same grade disagree on {code} {year} "
                              f"({', '.join(sorted(stated))}); settle it in the data", where)
         conflict = Conflict(code, year, kept, why, tuple(sorted((c.tiers[0], c.sources, c.grade) for c in exact)))
-    agreeing = [c for c in exact if c.tiers[0] == kept]
     contradicted = [c for c in claims if len(c.tiers) > 1 and kept not in c.tiers]
     if contradicted and conflict is None:
         conflict = Conflict(code, year, kept, "a later narrative's move does not fit the stated tier; the stated "
                             "tier is kept", tuple((",".join(c.tiers), c.sources, c.grade) for c in contradicted))
-    return Placement(year=year, tier=kept, sources=_sources(agreeing), origin="record",
-                     confidence=_best(agreeing, grades), links=_links(agreeing)), conflict
+    return _stated(year, [c for c in exact if c.tiers[0] == kept], grades), conflict
+
+
+def _stated(year, agreeing: list, grades: list = ()) -> Placement:
+    """The placement the claims that state the kept tier give: their sources, their best grade."""
+    return Placement(year=year, tier=agreeing[0].tiers[0], sources=_sources(agreeing), origin="record",
+                     confidence=_best(agreeing, grades), links=_links(agreeing))
 
 
 def _settle(exact, grades) -> tuple:
@@ -114,6 +120,8 @@ def _links(claims) -> tuple:
 
 
 def _best(claims, grades) -> str:
+    if len(claims) == 1:
+        return claims[0].grade
     return min((c.grade for c in claims), key=lambda g: _rank(g, grades))
 
 

@@ -198,13 +198,15 @@ class _Rows:
 
     def claims(self, path: Path, graded: dict, grades: list, main=False) -> list:
         """Claims of the main file or the supplement: one row per country-year."""
-        found, seen = [], set()
+        found, seen, grade_of = [], set(), {}
         for code, year, row, where in self.rows(path, ["country", "iso3", "year", "tier", "source"]):
             if (code, year) in seen:
                 raise InputError(f"second row for {code} {year}", where)
             seen.add((code, year))
             sources = tuple(s for s in (row["source"] or "").split(";") if s)
-            found.append(Claim(code, year, (row["tier"],), sources, _grade(sources, graded, grades, where), where, main))
+            if sources not in grade_of:  # rows of one report share their sources
+                grade_of[sources] = _grade(sources, graded, grades, where)
+            found.append(Claim(code, year, (row["tier"],), sources, grade_of[sources], where, main))
         return found
 
     def found(self, path: Path, grades: list, next_year: dict) -> list:
