@@ -140,6 +140,13 @@ def test_real_process_prints_no_traceback(tmp_path):
     assert "Traceback" not in done.stderr and "missing 'cite'" in done.stderr
 
 
+def test_a_bare_command_prints_the_help_and_no_error():
+    done = subprocess.run([sys.executable, "-m", "tierlaw.cli"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: tierlaw" in done.stdout and "whatif" in done.stdout
+    assert done.stderr == ""  # it printed "tierlaw: error: " and nothing else after the help
+
+
 def test_a_failed_command_leaves_the_output_file_as_it_was(capsys, tmp_path):
     target = tmp_path / "report.json"
     target.write_text("the earlier report\n")

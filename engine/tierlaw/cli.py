@@ -369,6 +369,8 @@ def main(argv: list | None = None) -> None:
 
 
 def _fail_other(err: Exception) -> None:
+    if type(err).__name__ == "NoArgsIsHelpError":  # a bare `tierlaw`: the help is printed, it is the answer
+        raise SystemExit(0)
     # click (vendored by recent typer) signals usage errors with exit_code 2 and format_message()
     if hasattr(err, "format_message") and getattr(err, "exit_code", None) == 2:
         _fail(f"error: {err.format_message()}", 2)

@@ -96,7 +96,7 @@ def _frame(ctx, book, rule_id) -> tuple:
     """What a consequence says whatever the case: the rule's identity before its derivation, and its notes
     and dates after it; once per context, compiled book (a report year, options and dates) and rule. The
     dicts inside are shared by every result that shows the rule: read-only."""
-    return _kept(ctx, ("frame", book.digest, rule_id), lambda: _make_frame(ctx, book, rule_id))
+    return _kept(ctx, ("frame", book.digest, rule_id), _make_frame, ctx, book, rule_id)
 
 
 def _make_frame(ctx, book, rule_id) -> tuple:
@@ -117,14 +117,14 @@ def _make_frame(ctx, book, rule_id) -> tuple:
     return head, tail
 
 
-def _kept(ctx, key: tuple, make):
-    """ctx.explained[key], made by `make()` the first time (the table starts afresh when full: a long-running
-    server asks about ever new hypothetical placements)."""
+def _kept(ctx, key: tuple, make, *args):
+    """ctx.explained[key], made by `make(*args)` the first time (the table starts afresh when full: a
+    long-running server asks about ever new hypothetical placements)."""
     found = ctx.explained.get(key)
     if found is None:
         if len(ctx.explained) >= LIMIT:
             ctx.explained.clear()
-        found = ctx.explained[key] = make()
+        found = ctx.explained[key] = make(*args)
     return found
 
 
@@ -139,7 +139,7 @@ def book_rule(book, rule_id):
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
     memo = {} if memo is None else memo
-    proposed, tests = _plan(book, match.rule_id)
+    proposed, tests = _plans.get((book.digest, match.rule_id)) or _plan(book, match.rule_id)
     facts = [_proposed(ctx, case, memo)] if proposed else []
     for key, kind, name, atom, value, param in tests:
         fact = memo.get(key)
@@ -187,10 +187,15 @@ def _placement(ctx, case, year: int) -> dict:
     placement = case.proposed if year == case.year else case.history.get(year)
     if placement is None:
         return placement_entry(case, year)
-    kept, entry = _kept(ctx, ("placement", id(placement)), lambda: (placement, placement_entry(case, year)))
+    key = ("placement", id(placement))
+    kept, entry = _kept(ctx, key, _held_entry, case, year, placement)
     if kept is not placement:  # the id of a placement since forgotten (the pair holds it while kept)
-        kept, entry = ctx.explained[("placement", id(placement))] = placement, placement_entry(case, year)
+        kept, entry = ctx.explained[key] = _held_entry(case, year, placement)
     return entry
+
+
+def _held_entry(case, year: int, placement) -> tuple:
+    return placement, placement_entry(case, year)
 
 
 def _test_text(atom, value) -> str:
@@ -239,31 +244,38 @@ def _evidence(book, name: str, history: dict, year: int) -> list:
 
 def _feature_test(ctx, book, atom, value, param) -> dict:
     """The test a rule makes of a feature, with the parameter it reads: once per context and compiled book."""
-    def make():
-        test = {"test": _test_text(atom, value)}
-        if param:
-            test["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
-        return test
-    return _kept(ctx, ("test", book.digest, id(atom)), make)
+    return _kept(ctx, ("test", book.digest, id(atom)), _make_test, book, atom, value, param)
+
+
+def _make_test(book, atom, value, param) -> dict:
+    test = {"test": _test_text(atom, value)}
+    if param:
+        test["parameter"] = {"name": param, "value": book.parameters[param][0], "ref": book.parameters[param][1]}
+    return test
 
 
 def _decision_fact(ctx, decision_id: str, value, settled_by: str) -> dict:
     """A decision as a fact, the same for every case where it has this value: once per context, read-only."""
-    return _kept(ctx, ("decision", decision_id, value, settled_by),
-                 lambda: {"fact": "decision", "id": decision_id, "value": value, "settled_by": settled_by})
+    return _kept(ctx, ("decision", decision_id, value, settled_by), _make_decision, decision_id, value, settled_by)
+
+
+def _make_decision(decision_id: str, value, settled_by: str) -> dict:
+    return {"fact": "decision", "id": decision_id, "value": value, "settled_by": settled_by}
 
 
 def _country_fact(ctx, code: str, name: str) -> dict:
     """A country's fact, the same in each of its cases: once per context, read-only."""
-    def make():
-        own = name in ctx.record.facts.get(code, {})
-        return {"fact": "country", "name": name, "value": ctx.country_facts(code)[name],
-                "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
-    return _kept(ctx, ("country", code, name), make)
+    return _kept(ctx, ("country", code, name), _make_country, ctx, code, name)
+
+
+def _make_country(ctx, code: str, name: str) -> dict:
+    own = name in ctx.record.facts.get(code, {})
+    return {"fact": "country", "name": name, "value": ctx.country_facts(code)[name],
+            "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
 
 
 def _derivation(ctx, case, book, vector, run_, match, memo) -> dict:
-    head = _kept(ctx, ("derivation", book.digest, match.rule_id), lambda: _derivation_head(book, match.rule_id))
+    head = _kept(ctx, ("derivation", book.digest, match.rule_id), _derivation_head, book, match.rule_id)
     return dict(head, because=because(ctx, case, book, vector, run_, match, memo))
 
 

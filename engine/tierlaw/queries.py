@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import operator
 from pathlib import Path
 
 import attrs
@@ -318,9 +319,12 @@ def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     return result
 
 
+_ASSUMED = operator.attrgetter("assumed")
+
+
 def _assumptions(case, book) -> list:
     """Assumptions behind the placements the features read: a list taken as complete by option."""
-    if not any(p.assumed for p in case.history.values()):
+    if not any(map(_ASSUMED, case.history.values())):  # the usual case, looked at in C
         return []
     years = {y for spec in book.features.values()
              for y in evidence_years(spec, {y: p.tier for y, p in case.history.items()}, case.year)}
