@@ -106,17 +106,22 @@ def own_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(name: str, repeats: int, tree: Path = TREE) -> dict:
-    """Run `name` in fresh processes; the best and the median of the in-process seconds, and the peak RSS."""
-    runs = []
+def measure(named: dict, repeats: int) -> dict:
+    """Run each {label: (name, tree)} in fresh processes, `repeats` rounds of all of them in turn (so a
+    busy spell of the shared machine falls on every measurement alike); the best and the median of the
+    in-process seconds, and the peak memory."""
+    runs: dict = {label: [] for label in named}
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, str(HERE / "run.py"), "--one", name, "--tree", str(tree)],
-                              capture_output=True, text=True, timeout=3600, env=_env(tree))
-        if done.returncode != 0:
-            raise SystemExit(f"benchmark {name} ({tree}) failed: {done.stderr[-2000:]}")
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return dict(runs[-1], seconds=statistics.median(r["seconds"] for r in runs),
-                best=min(r["seconds"] for r in runs), cpu=statistics.median(r["cpu"] for r in runs), runs=repeats)
+        for label, (name, tree) in named.items():
+            done = subprocess.run([sys.executable, str(HERE / "run.py"), "--one", name, "--tree", str(tree)],
+                                  capture_output=True, text=True, timeout=3600, env=_env(tree))
+            if done.returncode != 0:
+                raise SystemExit(f"benchmark {name} ({tree}) failed: {done.stderr[-2000:]}")
+            runs[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {label: dict(found[-1], seconds=statistics.median(r["seconds"] for r in found),
+                        best=min(r["seconds"] for r in found), cpu=statistics.median(r["cpu"] for r in found),
+                        runs=repeats)
+            for label, found in runs.items()}
 
 
 def _env(tree: Path) -> dict:
@@ -136,28 +141,34 @@ print(done.returncode, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 """
 
 
-def whole(label: str, argv: list, tree: Path, repeats: int, keep: Path | None = None) -> dict:
-    """`argv` as a whole process, start to exit (an intermediate process isolates its CPU time and peak
-    memory: the largest of the process and of any worker it started). Output kept in `keep` if given."""
-    times, cpus, peaks, digests, judgments = [], [], [], set(), set()
+def whole(named: dict, repeats: int) -> dict:
+    """Each {label: (argv, tree)} as a whole process, start to exit, `repeats` rounds of all of them in turn
+    (an intermediate process isolates its CPU time and peak memory: the largest of the process and of any
+    worker it started)."""
+    runs: dict = {label: [] for label in named}
     for _ in range(repeats):
-        out = keep or Path(f"/tmp/tierlaw-bench-{os.getpid()}.out")
-        done = subprocess.run([sys.executable, "-c", WHOLE, str(out), *argv], capture_output=True, text=True,
-                              timeout=3600, env=_env(tree), cwd=tree)
-        code, seconds, cpu, peak, err = done.stdout.split(" ", 4)
-        if int(code) not in (0, 2):
-            raise SystemExit(f"{label} failed ({code}): {err} {done.stderr[-500:]}")
-        times.append(float(seconds))
-        cpus.append(float(cpu))
-        peaks.append(float(peak))
-        output = out.read_bytes()
-        digests.add(hashlib.sha256(_masked(output)).hexdigest()[:16])
-        judgments.add(_judgments(output))
-        if keep is None:
-            out.unlink()
-    return {"name": label, "seconds": statistics.median(times), "best": min(times), "cpu": statistics.median(cpus),
-            "peak_mib": round(max(peaks), 1), "runs": repeats,
-            "payload": {"output": sorted(digests), "judgments": sorted(j for j in judgments if j)}}
+        for label, (argv, tree) in named.items():
+            runs[label].append(_whole_once(label, argv, tree))
+    return {label: {"name": label, "seconds": statistics.median(r[0] for r in found),
+                    "best": min(r[0] for r in found), "cpu": statistics.median(r[1] for r in found),
+                    "peak_mib": round(max(r[2] for r in found), 1), "runs": repeats,
+                    "payload": {"output": sorted({r[3] for r in found}),
+                                "judgments": sorted({r[4] for r in found if r[4]})}}
+            for label, found in runs.items()}
+
+
+def _whole_once(label: str, argv: list, tree: Path) -> tuple:
+    """(seconds, CPU seconds, peak MiB, output digest, judgments digest) of one run."""
+    out = Path(f"/tmp/tierlaw-bench-{os.getpid()}.out")
+    done = subprocess.run([sys.executable, "-c", WHOLE, str(out), *argv], capture_output=True, text=True,
+                          timeout=3600, env=_env(tree), cwd=tree)
+    code, seconds, cpu, peak, err = done.stdout.split(" ", 4)
+    if int(code) not in (0, 2):
+        raise SystemExit(f"{label} failed ({code}): {err} {done.stderr[-500:]}")
+    output = out.read_bytes()
+    out.unlink()
+    return (float(seconds), float(cpu), float(peak), hashlib.sha256(_masked(output)).hexdigest()[:16],
+            _judgments(output))
 
 
 def _judgments(output: bytes) -> str | None:
@@ -340,33 +351,35 @@ def main() -> None:
     repeats = 1 if args.quick else 3
     for tree in filter(None, (TREE, args.baseline)):
         as_installed(tree)
-    results = {name: measure(name, repeats) for name in ONE}
+    in_process = {name: (name, TREE) for name in ONE}
+    if args.baseline:
+        in_process.update({f"baseline-{name}-{b}": (f"{name}-{b}", args.baseline)
+                           for name in ("effective", "whatif-warm") for b in BACKENDS})
+    results = measure(in_process, repeats)
+    cold = 5 if not args.quick else 2
     for b in BACKENDS:
         audit_argv = ["audit", "--format", "json", "--backend", b]
-        results[f"audit-{b}"] = whole(f"audit-{b}", cli(*audit_argv), TREE, repeats)
-        results[f"audit-{b}-uncached"] = whole(f"audit-{b}-uncached", cli(*audit_argv, "--no-cache"), TREE, 1)
-        results[f"audit-{b}-uncached-jobs1"] = whole(f"audit-{b}-uncached-jobs1",
-                                                     cli(*audit_argv, "--no-cache", "--jobs", "1"), TREE, 1)
-        results[f"audit-{b}-stdlib"] = whole(f"audit-{b}-stdlib", [sys.executable, "-c", STDLIB, b], TREE, repeats)
-        results[f"audit-{b}-explain"] = whole(f"audit-{b}-explain", cli(*audit_argv, "--explain"), TREE, repeats)
         whatif_argv = cli("whatif", "MYS", "2015", "--tier", "3", "--format", "json", "--backend", b)
-        results[f"whatif-cold-{b}"] = whole(f"whatif-cold-{b}", whatif_argv, TREE, 5 if not args.quick else 2)
+        paired = {f"audit-{b}": (cli(*audit_argv), TREE),
+                  f"audit-{b}-stdlib": ([sys.executable, "-c", STDLIB, b], TREE),
+                  f"audit-{b}-explain": (cli(*audit_argv, "--explain"), TREE)}
         if args.baseline:
-            results[f"baseline-effective-{b}"] = measure(f"effective-{b}", repeats, args.baseline)
-            results[f"baseline-whatif-warm-{b}"] = measure(f"whatif-warm-{b}", repeats, args.baseline)
-            results[f"baseline-audit-{b}"] = whole(f"baseline-audit-{b}", cli(*audit_argv), args.baseline, repeats)
-            results[f"baseline-whatif-cold-{b}"] = whole(f"baseline-whatif-cold-{b}", whatif_argv, args.baseline,
-                                                         5 if not args.quick else 2)
+            paired[f"baseline-audit-{b}"] = (cli(*audit_argv), args.baseline)
+        results.update(whole(paired, repeats))
+        results.update(whole({f"audit-{b}-uncached": (cli(*audit_argv, "--no-cache"), TREE),
+                              f"audit-{b}-uncached-jobs1": (cli(*audit_argv, "--no-cache", "--jobs", "1"), TREE)}, 1))
+        results.update(whole({f"whatif-cold-{b}": (whatif_argv, TREE),
+                              **({f"baseline-whatif-cold-{b}": (whatif_argv, args.baseline)} if args.baseline else {})},
+                             cold))
     exhaustive = ["check", "--exhaustive", "--backend", "reference"] + (["--default-options-only"] if args.quick else [])
-    for jobs in ("1", "2"):
-        results[f"exhaustive-jobs{jobs}"] = whole(f"exhaustive-jobs{jobs}", cli(*exhaustive, "--jobs", jobs), TREE, 1)
+    results.update(whole({f"exhaustive-jobs{jobs}": (cli(*exhaustive, "--jobs", jobs), TREE) for jobs in ("1", "2")}, 1))
     results["serve-start"] = serve_start(TREE, repeats)
     problems = agreement(results)
     text = table(results)
     print(text)
     analysis = (HERE / "analysis.md").read_text() if (HERE / "analysis.md").exists() else ""
     Path(args.output).write_text(PERFORMANCE.format(machine=machine(), table=text, analysis=analysis,
-                                                    when=time.strftime("%Y-%m-%d"), repeats=repeats,
+                                                    when=time.strftime("%Y-%m-%d"), repeats=repeats, cold=cold,
                                                     baseline=_baseline_text(args.baseline)))
     for problem in problems:
         print("DISAGREEMENT: " + problem, file=sys.stderr)
@@ -384,13 +397,14 @@ def _baseline_text(tree) -> str:
         return ""
     head = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"], capture_output=True, text=True)
     return (f" Rows named baseline-… ran the engine of another tree ({head.stdout.strip() or tree}) in the same "
-            f"run, once each.")
+            f"run, as often as the rows they are compared with and in turn with them.")
 
 
 PERFORMANCE = """# Performance
 
 Measured by `python bench/run.py` on {when}: {machine}. Each measurement ran in its own process
-({repeats} times, the cold what-if 5; exhaustive runs and the uncached audit once), so peak memory (max RSS,
+({repeats} times, the cold what-if {cold}, exhaustive runs and the uncached audit once; the rounds of a group
+of measurements in turn, so a busy spell falls on all of them alike), so peak memory (max RSS,
 the largest of the process and any worker it started) is its own. CPU s is user + system time of the
 process (and its workers), the figure least disturbed by other work on this shared 2-core machine;
 wall-clock timings vary by ±30 % or more from run to run. "best s" is the fastest run and "median s" the
