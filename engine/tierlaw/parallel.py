@@ -45,25 +45,35 @@ def ordered(function, items: list, jobs: int, piece: int = 1):
         _work[0] = None
 
 
+FULL_COLLECTIONS_AFTER = 1000  # young-generation collections before a full one, during a sweep (default 10)
+
+
 @contextlib.contextmanager
 def collector_paused(pause: bool = True):
     """Pause the cyclic garbage collector while a sweep builds a large tree of results: the tree holds no
     cycles, and the collector would scan it again at every generation threshold (a fifth of an audit's
-    time). What garbage the sweep leaves in cycles (durable-rules' sessions leave some) is collected
-    when a full collection next runs."""
-    was_enabled = gc.isenabled() and pause
-    if was_enabled:
+    time). Where the sweep leaves garbage in cycles (`pause` false: durable-rules' sessions leave some at
+    every run) the young collections stay on and reclaim them, but full collections wait until the sweep
+    ends: each rescanned the growing tree (a fifth of a durable audit, 1.24 s against 1.0 s)."""
+    if not gc.isenabled():
+        yield
+        return
+    thresholds = gc.get_threshold()
+    if pause:
         gc.disable()
+    else:
+        gc.set_threshold(thresholds[0], thresholds[1], FULL_COLLECTIONS_AFTER)
     try:
         yield
     finally:
-        if was_enabled:
+        if pause:
             gc.enable()
-            # the objects made while paused go straight to the oldest generation (freeze, then unfreeze: no scan),
-            # so the young collections that writing the results sets off do not scan the tree again; a full
-            # collection still reclaims any cycle among them (a collect() here cost a tenth of the audit)
-            gc.freeze()
-            gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        # the objects made during the sweep go straight to the oldest generation (freeze, then unfreeze: no
+        # scan), so the young collections that writing the results sets off do not scan the tree again; a
+        # full collection still reclaims any cycle among them (a collect() here cost a tenth of the audit)
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _apply(item):
