@@ -46,7 +46,8 @@ def ran(backend, book, base: dict, effective_kind: str) -> Ran:
 @attrs.frozen
 class Readings:
     """The runs of every reading of a case's uncertain years, and what a result reads of them whatever the
-    case (which consequences show, in which readings; the effective tiers; the decisions opened)."""
+    case (which consequences show, in which readings; the effective tiers; the decisions opened). Kept in
+    the cache and shared by every case alike: read-only."""
 
     each: tuple  # ((FeatureVector, Ran), ...)
     shown: tuple  # ((consequence id, rule id), index of the first reading showing it, shown in all), sorted
@@ -138,7 +139,7 @@ class Cache:
         self._prefixes: dict = {}
         self._automata: dict = {}
         self._classes: dict = {}
-        self._horizons: dict = {}
+        self._bounds_of: dict = {}
         self.runs_made = 0  # backend runs, for the benchmark
         self.runs_reused = 0
 
@@ -147,8 +148,9 @@ class Cache:
         """The runs of every reading of a case's history, for a case the rules see as `visible` (proposed
         tier, decisions, country facts); `make_base(vector)` gives a reading's input fact."""
         if not self.enabled:
+            tiers = {y: p.tiers(every) for y, p in history.items()}
             return Readings.of(tuple((vector, ran(backend, book, make_base(vector), effective_kind))
-                                     for vector, _ in self.readings(book, history, year, every)))
+                                     for vector in possible_vectors(book.features, tiers, year, every)))
         tiers = self._tiers(book, history, year, every)
         key = (backend.NAME, book.digest, year, tiers, visible)
         found = self._evaluated.get(key)
@@ -199,13 +201,12 @@ class Cache:
     def _states(self, machines, features_key: str, shared: tuple, year: int) -> dict:
         """The automata's states after `shared`, years whose steps read alike for every question year: a
         country's report years share them, so each year of its history is read once, not once per year."""
-        known = len(shared)
-        states = None
-        while known and states is None:  # the longest part already read
-            states = self._prefixes.get((features_key, shared[:known]))
-            known -= states is None
-        if states is None:
-            states = machines.start(year)
+        states, known = machines.start(year), 0
+        for length in range(len(shared), 0, -1):  # the longest part already read
+            found = self._prefixes.get((features_key, shared[:length]))
+            if found is not None:
+                states, known = found, length
+                break
         for done in range(known, len(shared)):
             y, options = shared[done]
             states = machines.advance(states, y, options, year)
@@ -223,10 +224,10 @@ class Cache:
         """(the first year that can move a feature, the first whose step reads the question year) for the
         book's features and report `year`: earlier years are not part of a key, or are shared by all years."""
         key = (_features_key(book), year)
-        found = self._horizons.get(key)
+        found = self._bounds_of.get(key)
         if found is None:
             machines = self._machines(book)
-            found = self._horizons[key] = machines.horizon(year), machines.question_from(year)
+            found = self._bounds_of[key] = machines.horizon(year), machines.question_from(year)
         return found
 
     def _class(self, book, values: tuple) -> tuple:

@@ -139,7 +139,7 @@ def book_rule(book, rule_id):
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
     memo = {} if memo is None else memo
-    proposed, tests = _plans.get((book.digest, match.rule_id)) or _plan(book, match.rule_id)
+    proposed, tests = _plans.get((book.digest, match.rule_id)) or _made_plan(book, match.rule_id)
     facts = [_proposed(ctx, case, memo)] if proposed else []
     for key, kind, name, atom, value, param in tests:
         fact = memo.get(key)
@@ -152,17 +152,15 @@ def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> l
 _plans: dict = {}
 
 
-def _plan(book, rule_id) -> tuple:
+def _made_plan(book, rule_id) -> tuple:
     """What a rule's derivation lists: whether the proposed placement (a rule that tests nothing, or derives
-    from the placement's own fields), and each fact it tested as (memo key, kind, name, atom, value, parameter)."""
-    key = (book.digest, rule_id)
-    found = _plans.get(key)
-    if found is None:
-        item = book_rule(book, rule_id)
-        proposed = not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive)
-        # the atoms of the book's rules live as long as the book, and a memo less: their ids are keys
-        tests = tuple((id(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
-        found = _plans[key] = proposed, tests
+    from the placement's own fields), and each fact it tested as (memo key, kind, name, atom, value, parameter).
+    Kept in `_plans` by book digest and rule."""
+    item = book_rule(book, rule_id)
+    proposed = not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive)
+    # the atoms of the book's rules live as long as the book, and a memo less: their ids are keys
+    tests = tuple((id(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
+    found = _plans[(book.digest, rule_id)] = proposed, tests
     return found
 
 
@@ -182,20 +180,18 @@ def _proposed(ctx, case, memo: dict) -> dict:
 
 
 def _placement(ctx, case, year: int) -> dict:
-    """placement_entry, once per context and placement (a country's years are facts of all its later years'
-    cases): shared by the results that cite it, read-only."""
+    """placement_entry; once per context for what the record knows of a country-year (a country's years are
+    facts of all its later years' cases), shared read-only by the results that cite it. A placement made
+    for one question (`--set`, a proposed tier, a forward step) is explained afresh, not kept."""
     placement = case.proposed if year == case.year else case.history.get(year)
-    if placement is None:
-        return placement_entry(case, year)
-    key = ("placement", id(placement))
-    kept, entry = _kept(ctx, key, _held_entry, case, year, placement)
-    if kept is not placement:  # the id of a placement since forgotten (the pair holds it while kept)
-        kept, entry = ctx.explained[key] = _held_entry(case, year, placement)
+    key = ("placement", case.code, year)
+    kept = ctx.explained.get(key)
+    if kept is not None and kept[0] is placement:
+        return kept[1]
+    entry = placement_entry(case, year)
+    if placement is not None and kept is None and ctx.knowledge(case.code, year) is placement:
+        _kept(ctx, key, tuple, (placement, entry))
     return entry
-
-
-def _held_entry(case, year: int, placement) -> tuple:
-    return placement, placement_entry(case, year)
 
 
 def _test_text(atom, value) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import operator
 from pathlib import Path
@@ -145,11 +144,12 @@ class Context:
 
     def known_years(self, code: str, until: int) -> list:
         """What the record knows of a country's report years from the first to `until` (excluded), in order."""
+        wanted = until - self.first_year
         row = self._rows.get(code)
-        if row is None or len(row) < until - self.first_year:
+        if row is None or len(row) < wanted:
             last = max(until, self.possible_years().stop)
             row = self._rows[code] = [self.knowledge(code, y) for y in range(self.first_year, last)]
-        return row
+        return row[:wanted]
 
     def country_facts(self, code: str) -> dict:
         """The facts of a country the rules may test, from the record where it differs from the default."""
@@ -298,7 +298,8 @@ class Evaluation:
 
 def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     """One result over every reading of the uncertain years: explanations are built once per consequence,
-    from the first reading in which it holds."""
+    from the first reading in which it holds. The result's own dicts and lists are new; the parts of its
+    explanations that repeat across cases are shared with other results (explain.py): read-only."""
     unknown = list(readings.unknown)
     memos = [{} for _ in readings.each]  # facts explained so far, per reading: shared by its consequences
     consequences = []
@@ -309,7 +310,7 @@ def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     effective = list(readings.effective)
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
               "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in readings.opened],
-              "features": dict(readings.features)}
+              "features": {name: list(v) if isinstance(v, list) else v for name, v in readings.features}}
     if len(readings.each) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = unknown

@@ -1,0 +1,94 @@
+"""The evaluation cache reads a country's years through the feature automata once, sharing the states of
+the years no step of which reads the question year (features.Machines.question_from). Whatever the
+features and the history, that must give exactly the feature vectors of reading every history afresh.
+The shipped rulebook uses only `tier_at` one year back; these features are drawn at random."""
+
+import os
+
+import attrs
+from hypothesis import given, settings, strategies as st
+
+from tierlaw.cache import Cache
+from tierlaw.features import possible_vectors
+from tierlaw.model import Placement
+from tierlaw.queries import Context, Case, evaluate_case, history_for
+
+TIERS = ("1", "2", "2WL", "3")
+EXAMPLES = int(os.environ.get("TIERLAW_EXAMPLES", "60"))
+
+
+@attrs.frozen
+class Features:
+    """What the cache reads of a compiled book for feature vectors: the specs, a digest, no rules."""
+
+    features: dict
+    digest: str
+    rules: tuple = ()
+
+
+def _tiers(draw):
+    return sorted(draw(st.sets(st.sampled_from(TIERS), min_size=1, max_size=2)))
+
+
+@st.composite
+def feature_spec(draw):
+    kind = draw(st.sampled_from(["tier_at", "run_length", "run_beyond", "run_then"]))
+    since = draw(st.integers(2001, 2012))
+    if kind == "tier_at":
+        return {"primitive": kind, "offset": draw(st.integers(-3, 1))}
+    if kind == "run_length":
+        return {"primitive": kind, "tiers": _tiers(draw), "not_before": since}
+    if kind == "run_beyond":
+        return {"primitive": kind, "tiers": _tiers(draw), "not_before": since, "free_years": draw(st.integers(0, 3)),
+                "count_from": draw(st.integers(2001, 2015))}
+    return {"primitive": kind, "run_tiers": _tiers(draw), "min_run": draw(st.integers(1, 3)),
+            "then_tiers": _tiers(draw), "not_before": since, "then_not_before": draw(st.integers(2001, 2015)),
+            "immediately": draw(st.booleans()), "until_interrupted": draw(st.booleans())}
+
+
+@st.composite
+def history(draw):
+    """A country's years 2001-2021: a tier, a set of tiers, unknown, or missing altogether."""
+    found = {}
+    for year in range(2001, 2022):
+        kind = draw(st.sampled_from(["tier", "tier", "tier", "set", "unknown", "missing"]))
+        if kind == "tier":
+            found[year] = Placement(year=year, tier=draw(st.sampled_from(TIERS)))
+        elif kind == "set":
+            found[year] = Placement(year=year, tier=None, possible=tuple(_tiers(draw)))
+        elif kind == "unknown":
+            found[year] = Placement(year=year, tier=None, origin="unknown")
+    return found
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), feature_spec(), min_size=1),
+       st.lists(history(), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_shared_states_give_the_vectors_of_every_history_read_afresh(specs, countries, order):
+    book, cache = Features(specs, "drawn"), Cache()
+    asked = [(c, year) for c in range(len(countries)) for year in range(2002, 2023)]
+    order.shuffle(asked)  # question years in any order, countries interleaved, one cache for all
+    for country, year in asked:
+        before = {y: p for y, p in countries[country].items() if y < year}
+        shared = [(v.values, v.unknown_years) for v, _ in cache.readings(book, before, year, TIERS)]
+        afresh = possible_vectors(specs, {y: p.tiers(TIERS) for y, p in before.items()}, year, TIERS)
+        assert shared == [(v.values, v.unknown_years) for v in afresh]
+
+
+def test_placements_made_for_one_question_are_not_kept():
+    # the explanation of a recorded placement is kept per context; one made by --set or proposed is not,
+    # so a server asked ever new what-ifs does not grow (the table kept every such placement until full)
+    ctx = Context(backend="reference")
+
+    def ask(tier):
+        case = Case("MYS", 2016, Placement(year=2016, tier="2WL", origin="proposed"),
+                    history_for(ctx, "MYS", 2016, {2014: tier}))
+        return evaluate_case(ctx, case)
+    first, other = ask("2WL"), ask("2")
+    kept = len(ctx.explained)
+    for _ in range(20):
+        assert ask("2WL") == first and ask("2") == other
+    assert len(ctx.explained) == kept
+    placements = {key[2] for key in ctx.explained if key[0] == "placement"}
+    assert 2013 in placements and 2015 in placements  # the record's years the Watch List features read
+    assert 2014 not in placements and 2016 not in placements  # the --set year and the proposed one
