@@ -183,3 +183,11 @@ def test_the_scenario_schema_is_never_stricter_than_the_loader(tmp_path_factory,
 @given(mutated(CASE_FILES) | tree_mutated(CASE_FILES))
 def test_the_test_file_schema_is_never_stricter_than_the_loader(tmp_path_factory, mutation):
     agrees("tests", mutation, tmp_path_factory.mktemp("tests"))
+
+
+def test_a_tier_given_as_its_number_validates_as_the_loader_reads_it(tmp_path):
+    # found by the fuzzer in CI: `2015: 1` loads (the YAML integer is tier 1) but the schema wanted text
+    text = ("name: numbers\nplacements:\n  MYS:\n    2015: 3\n    2016: {tier: 2, alternatives: [3]}\n"
+            "history:\n  MYS:\n    2014: 3\nquestions:\n  forward:\n  - {country: MYS, year: 2016, tier: 3}\n")
+    assert schema_errors("scenario", yaml.safe_load(text)) == []
+    assert not loader_refuses("scenario", text, tmp_path)

@@ -246,7 +246,8 @@ def _country_years(value: dict) -> dict:
 
 
 def scenario_schema() -> dict:
-    tier = described(NAME, "A tier, as the rulebook's tiers: names it.")
+    # the loader reads a tier in any usual spelling, the YAML integer 3 among them (inputs.read_tier)
+    tier = described({"type": ["string", "integer"]}, "A tier, as the rulebook's tiers: names it, or its number.")
     placement = obj(_keys(sc.PLACEMENT_KEYS, {"tier": tier, "alternatives": {"anyOf": [list_of(tier, False), FALSY]},
                                               "note": {"type": ["string", "null"]}}, "placement"), ["tier"])
     trade = obj(_keys(sc.TRADE_KEYS, {"agreement": TEXT, "partners": list_of(NAME), "date": DATE,
@@ -254,7 +255,7 @@ def scenario_schema() -> dict:
                                       "true": ANY}, "trade question"),
                 anyOf=[{"required": ["date"]}, {"required": ["on"]}, {"required": ["true"]}],
                 oneOf=[{"required": ["agreement"]}, {"required": ["partners"]}])
-    forward = obj({"country": NAME, "year": WHOLE, "tier": {"type": ["string", "null"]},
+    forward = obj({"country": NAME, "year": WHOLE, "tier": {"type": ["string", "integer", "null"]},
                    "years": {"anyOf": [{**WHOLE, "minimum": 1, "maximum": 25}, {"const": True}]}},
                   ["country", "year"], closed=False)
     questions = obj(_keys(sc.QUESTION_KEYS, {"consequences": ANY, "trade": {"anyOf": [list_of(trade, False), FALSY]},
