@@ -15,11 +15,21 @@ import hashlib
 
 import attrs
 
-from .evaluate import Run, opened_decisions, run
-from .explain import book_rule
+from .evaluate import Run, book_rule, opened_decisions, run
 from .features import Machines, possible_vectors
 
 LIMIT = 100_000  # entries a table keeps before it starts afresh (bounds a long-running server's memory)
+
+
+def kept(table: dict, key, make, *args):
+    """table[key], made by `make(*args)` the first time; a full table starts afresh (it bounds a long-running
+    server's memory)."""
+    found = table.get(key)
+    if found is None:
+        if len(table) >= LIMIT:
+            table.clear()
+        found = table[key] = make(*args)
+    return found
 
 
 @attrs.frozen
@@ -126,6 +136,11 @@ def _features_key(book) -> str:
     return _features_keys[book.digest]
 
 
+def _afresh(book, history: dict, year: int, every: tuple) -> list:
+    """The feature vectors of a history read from its first year, nothing kept (`--no-cache`)."""
+    return possible_vectors(book.features, {y: p.tiers(every) for y, p in history.items()}, year, every)
+
+
 class Cache:
     """Runs by what the law can see, and feature vectors by history; shared by every context made from
     one (`Context.with_options`), so option changes, decision branches and repeated questions reuse them."""
@@ -148,25 +163,17 @@ class Cache:
         """The runs of every reading of a case's history, for a case the rules see as `visible` (proposed
         tier, decisions, country facts); `make_base(vector)` gives a reading's input fact."""
         if not self.enabled:
-            tiers = {y: p.tiers(every) for y, p in history.items()}
             return Readings.of(tuple((vector, ran(backend, book, make_base(vector), effective_kind))
-                                     for vector in possible_vectors(book.features, tiers, year, every)))
+                                     for vector in _afresh(book, history, year, every)))
         tiers = self._tiers(book, history, year, every)
-        key = (backend.NAME, book.digest, year, tiers, visible)
-        found = self._evaluated.get(key)
-        if found is None:
-            found = Readings.of(tuple(
-                (vector, self.ran(backend, book, visible, seen, lambda: make_base(vector), effective_kind))
-                for vector, seen in self._readings(book, year, tiers)))
-            self._keep(self._evaluated, key, found)
-        return found
+        return kept(self._evaluated, (backend.NAME, book.digest, year, tiers, visible), lambda: Readings.of(tuple(
+            (vector, self.ran(backend, book, visible, seen, lambda: make_base(vector), effective_kind))
+            for vector, seen in self._readings(book, year, tiers))))
 
     def readings(self, book, history: dict, year: int, every: tuple) -> tuple:
         """((FeatureVector, what the rules see of it), ...) for every reading of the history's uncertain years."""
         if not self.enabled:
-            tiers = {y: p.tiers(every) for y, p in history.items()}
-            return tuple((v, reading_class(book, v.values))
-                         for v in possible_vectors(book.features, tiers, year, every))
+            return tuple((v, reading_class(book, v.values)) for v in _afresh(book, history, year, every))
         return self._readings(book, year, self._tiers(book, history, year, every))
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
@@ -175,28 +182,21 @@ class Cache:
         return tuple((y, history[y].tiers(every)) for y in range(first, year) if y in history)
 
     def _readings(self, book, year: int, tiers: tuple) -> tuple:
-        key = (book.digest, year, tiers)
-        found = self._readings_table.get(key)
-        if found is None:
-            found = tuple((v, self._class(book, v.values)) for v in self._vectors_of(book, year, tiers))
-            self._keep(self._readings_table, key, found)
-        return found
+        return kept(self._readings_table, (book.digest, year, tiers),
+                    lambda: tuple((v, self._class(book, v.values)) for v in self._vectors_of(book, year, tiers)))
 
     def _vectors_of(self, book, year: int, tiers: tuple) -> list:
         """The feature vectors of the history `tiers` ((year, possible tiers), ...) for report `year`."""
-        features_key = _features_key(book)
-        key = (features_key, year, tiers)
-        vectors = self._vectors.get(key)
-        if vectors is None:
-            machines = self._machines(book)
-            split = self._bounds(book, year)[1]
-            shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
-            states = self._states(machines, features_key, shared, year)
-            for y, options in tiers[len(shared):]:
-                states = machines.advance(states, y, options, year)
-            vectors = machines.vectors(states)
-            self._keep(self._vectors, key, vectors)
-        return vectors
+        return kept(self._vectors, (_features_key(book), year, tiers), self._read, book, year, tiers)
+
+    def _read(self, book, year: int, tiers: tuple) -> list:
+        split = self._bounds(book, year)[1]
+        shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
+        machines = self._machines(book)
+        states = self._states(machines, _features_key(book), shared, year)
+        for y, options in tiers[len(shared):]:
+            states = machines.advance(states, y, options, year)
+        return machines.vectors(states)
 
     def _states(self, machines, features_key: str, shared: tuple, year: int) -> dict:
         """The automata's states after `shared`, years whose steps read alike for every question year: a
@@ -214,29 +214,19 @@ class Cache:
         return states
 
     def _machines(self, book) -> Machines:
-        key = _features_key(book)
-        found = self._automata.get(key)
-        if found is None:
-            found = self._automata[key] = Machines.of(book.features)
-        return found
+        return kept(self._automata, _features_key(book), Machines.of, book.features)
 
     def _bounds(self, book, year: int) -> tuple:
         """(the first year that can move a feature, the first whose step reads the question year) for the
         book's features and report `year`: earlier years are not part of a key, or are shared by all years."""
-        key = (_features_key(book), year)
-        found = self._bounds_of.get(key)
-        if found is None:
-            machines = self._machines(book)
-            found = self._bounds_of[key] = machines.horizon(year), machines.question_from(year)
-        return found
+        return kept(self._bounds_of, (_features_key(book), year), self._made_bounds, book, year)
+
+    def _made_bounds(self, book, year: int) -> tuple:
+        machines = self._machines(book)
+        return machines.horizon(year), machines.question_from(year)
 
     def _class(self, book, values: tuple) -> tuple:
-        key = (book.digest, values)
-        found = self._classes.get(key)
-        if found is None:
-            found = reading_class(book, values)
-            self._keep(self._classes, key, found)
-        return found
+        return kept(self._classes, (book.digest, values), reading_class, book, values)
 
     def ran(self, backend, book, visible: tuple, seen: tuple, make_base, effective_kind: str) -> Ran:
         """The run of `book` on a case the rules see as `visible` (proposed tier, decisions, country facts)

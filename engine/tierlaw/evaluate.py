@@ -48,6 +48,11 @@ def _rule_tables(book: CompiledBook) -> tuple:
     return _tables[book.digest]
 
 
+def book_rule(book: CompiledBook, rule_id: str):
+    """The compiled rule `rule_id` of a book."""
+    return _rule_tables(book)[0][rule_id]
+
+
 def run(backend, book: CompiledBook, base: dict) -> Run:
     rules, order = _rule_tables(book)
     defeaters = defeaters_of(book)
@@ -114,13 +119,12 @@ def _derived_value(expression, base: dict):
 
 def opened_decisions(run_: Run, book: CompiledBook) -> list:
     """Decisions a fired rule opens or tests: those whose value shaped this result."""
-    rules = {item.rule.id: item.rule for item in book.rules}
     found = set()
     for match in run_.fired:
-        rule = rules[match.rule_id]
+        rule = book_rule(book, match.rule_id).rule
         found |= {rule.then.opens} if rule.then.opens else set()
         found |= {atom.ref.partition(".")[2] for atom in rule.when if atom.ref.startswith("decision.")}
     return sorted(found)
 
 
-__all__ = ["Run", "Match", "base_fact", "run", "opened_decisions"]
+__all__ = ["Run", "Match", "base_fact", "book_rule", "run", "opened_decisions"]

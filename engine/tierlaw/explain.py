@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .cache import kept
 from .compile import date_of, parameter
+from .evaluate import book_rule
 from .features import build
-
-LIMIT = 100_000  # shared explanation parts a context keeps before it starts afresh
 
 
 def placement_entry(case, year: int) -> dict:
@@ -118,23 +118,9 @@ def _make_frame(ctx, book, rule_id) -> tuple:
 
 
 def _kept(ctx, key: tuple, make, *args):
-    """ctx.explained[key], made by `make(*args)` the first time (the table starts afresh when full: a
-    long-running server asks about ever new hypothetical placements)."""
-    found = ctx.explained.get(key)
-    if found is None:
-        if len(ctx.explained) >= LIMIT:
-            ctx.explained.clear()
-        found = ctx.explained[key] = make(*args)
-    return found
-
-
-_by_id: dict = {}
-
-
-def book_rule(book, rule_id):
-    if book.digest not in _by_id:
-        _by_id[book.digest] = {item.rule.id: item for item in book.rules}
-    return _by_id[book.digest][rule_id]
+    """ctx.explained[key], made by `make(*args)` the first time (cache.kept: a long-running server asks about
+    ever new hypothetical cases)."""
+    return kept(ctx.explained, key, make, *args)
 
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
