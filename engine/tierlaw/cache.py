@@ -18,18 +18,7 @@ import attrs
 from .evaluate import Run, book_rule, opened_decisions, run
 from .features import Machines, possible_vectors
 
-LIMIT = 100_000  # entries a table keeps before it starts afresh (bounds a long-running server's memory)
-
-
-def kept(table: dict, key, make, *args):
-    """table[key], made by `make(*args)` the first time; a full table starts afresh (it bounds a long-running
-    server's memory)."""
-    found = table.get(key)
-    if found is None:
-        if len(table) >= LIMIT:
-            table.clear()
-        found = table[key] = make(*args)
-    return found
+from .memo import keep, kept, per_book
 
 
 @attrs.frozen
@@ -88,19 +77,15 @@ class Readings:
                          for name, v in sorted(values.items())))
 
 
-_tests_by_book: dict = {}
-
-
+@per_book
 def feature_tests(book) -> dict:
     """feature name -> the (operator, value) comparisons the book's rules make on it."""
-    if book.digest not in _tests_by_book:
-        tests: dict = {}
-        for item in book.rules:
-            for atom, value, _ in item.atoms:
-                if atom.ref.startswith("feature."):
-                    tests.setdefault(atom.ref.partition(".")[2], set()).add((atom.op, value))
-        _tests_by_book[book.digest] = {name: tuple(sorted(found, key=repr)) for name, found in tests.items()}
-    return _tests_by_book[book.digest]
+    tests: dict = {}
+    for item in book.rules:
+        for atom, value, _ in item.atoms:
+            if atom.ref.startswith("feature."):
+                tests.setdefault(atom.ref.partition(".")[2], set()).add((atom.op, value))
+    return {name: tuple(sorted(found, key=repr)) for name, found in tests.items()}
 
 
 def outcomes(value, tests) -> tuple:
@@ -114,26 +99,18 @@ def reading_class(book, values: tuple) -> tuple:
     return tuple((name, outcomes(value, tests.get(name, ()))) for name, value in values)
 
 
-_laws: dict = {}
-
-
+@per_book
 def law_key(book) -> str:
     """What a run reads of a compiled book: its rules (ids, resolved patterns, strata). Not the report year,
     dates or options as such: years and option sets that compile to the same rules run alike."""
-    if book.digest not in _laws:
-        rules = [(item.rule.id, repr(item.patterns), item.stratum, repr(item.rule.then)) for item in book.rules]
-        _laws[book.digest] = hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()
-    return _laws[book.digest]
+    rules = [(item.rule.id, repr(item.patterns), item.stratum, repr(item.rule.then)) for item in book.rules]
+    return hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()
 
 
-_features_keys: dict = {}
-
-
+@per_book
 def _features_key(book) -> str:
     """The book's resolved feature specs as a key (books of several years or dates may share them)."""
-    if book.digest not in _features_keys:
-        _features_keys[book.digest] = repr(sorted(book.features.items()))
-    return _features_keys[book.digest]
+    return repr(sorted(book.features.items()))
 
 
 def _afresh(book, history: dict, year: int, every: tuple) -> list:
@@ -210,7 +187,7 @@ class Cache:
         for done in range(known, len(shared)):
             y, options = shared[done]
             states = machines.advance(states, y, options, year)
-            self._keep(self._prefixes, (features_key, shared[:done + 1]), states)
+            keep(self._prefixes, (features_key, shared[:done + 1]), states)
         return states
 
     def _machines(self, book) -> Machines:
@@ -240,16 +217,10 @@ class Cache:
         if found is None:
             self.runs_made += 1
             found = ran(backend, book, make_base(), effective_kind)
-            self._keep(self._runs, key, found)
+            keep(self._runs, key, found)
         else:
             self.runs_reused += 1
         return found
-
-    @staticmethod
-    def _keep(table: dict, key, value) -> None:
-        if len(table) >= LIMIT:
-            table.clear()
-        table[key] = value
 
 
 __all__ = ["Cache", "Ran", "Readings", "feature_tests", "outcomes", "reading_class"]

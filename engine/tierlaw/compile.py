@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from .errors import InputError
+from .memo import per_book
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
 from .rulebook import feature_arg_problem
 from .yamlsafe import is_whole
@@ -175,17 +176,9 @@ def _features_used(book, compiled, year, options, used) -> dict:
     return resolved
 
 
-_defeaters_by_book: dict[str, dict] = {}
-
-
+@per_book
 def defeaters_of(book: CompiledBook) -> dict:
     """rule id -> rule ids whose firing in the same case defeats it (computed once per compiled book)."""
-    if book.digest not in _defeaters_by_book:
-        _defeaters_by_book[book.digest] = _defeaters_table(book)
-    return _defeaters_by_book[book.digest]
-
-
-def _defeaters_table(book: CompiledBook) -> dict:
     producers: dict[str, list] = {}
     for item in book.rules:
         for kind, _ in item.rule.then.derive:

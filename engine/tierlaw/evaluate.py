@@ -11,6 +11,7 @@ import attrs
 
 from .compile import BASE_KIND, defeaters_of
 from .errors import RulebookConflict
+from .memo import per_book
 from .model import CompiledBook, Match
 
 
@@ -37,15 +38,11 @@ def base_fact(proposed_tier: str, features: tuple, decisions: dict, country: dic
     return fact
 
 
-_tables: dict = {}
-
-
+@per_book
 def _rule_tables(book: CompiledBook) -> tuple:
     """(rules by id, position by id) of a compiled book, built once."""
-    if book.digest not in _tables:
-        _tables[book.digest] = ({item.rule.id: item for item in book.rules},
-                                {item.rule.id: index for index, item in enumerate(book.rules)})
-    return _tables[book.digest]
+    return ({item.rule.id: item for item in book.rules},
+            {item.rule.id: index for index, item in enumerate(book.rules)})
 
 
 def book_rule(book: CompiledBook, rule_id: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .cache import kept
+from .memo import kept, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
 from .features import build
@@ -125,7 +125,8 @@ def _kept(ctx, key: tuple, make, *args):
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
     memo = {} if memo is None else memo
-    proposed, tests = _plans.get((book.digest, match.rule_id)) or _made_plan(book, match.rule_id)
+    plans = _plans(book)
+    proposed, tests = plans.get(match.rule_id) or _made_plan(book, match.rule_id, plans)
     facts = [_proposed(ctx, case, memo)] if proposed else []
     for key, kind, name, atom, value, param in tests:
         fact = memo.get(key)
@@ -135,18 +136,21 @@ def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> l
     return facts
 
 
-_plans: dict = {}
+@per_book
+def _plans(book) -> dict:
+    """rule id -> its derivation plan (_made_plan), filled as the book's rules are explained."""
+    return {}
 
 
-def _made_plan(book, rule_id) -> tuple:
+def _made_plan(book, rule_id, plans: dict) -> tuple:
     """What a rule's derivation lists: whether the proposed placement (a rule that tests nothing, or derives
     from the placement's own fields), and each fact it tested as (memo key, kind, name, atom, value, parameter).
-    Kept in `_plans` by book digest and rule."""
+    Kept in the book's `plans`."""
     item = book_rule(book, rule_id)
     proposed = not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive)
     # the atoms of the book's rules live as long as the book, and a memo less: their ids are keys
     tests = tuple((id(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
-    found = _plans[(book.digest, rule_id)] = proposed, tests
+    found = plans[rule_id] = proposed, tests
     return found
 
 
@@ -212,15 +216,18 @@ def _feature_used(ctx, case, book, vector, name, atom, value, param, memo) -> di
     return entry
 
 
-_machines: dict = {}
+@per_book
+def _machines(book) -> dict:
+    """feature name -> its automaton, built as the book's features are explained."""
+    return {}
 
 
 def _evidence(book, name: str, history: dict, year: int) -> list:
     """The report years a feature's value rests on (its automaton built once per compiled book)."""
-    key = (book.digest, name)
-    machine = _machines.get(key)
+    machines = _machines(book)
+    machine = machines.get(name)
     if machine is None:
-        machine = _machines[key] = build(book.features[name])
+        machine = machines[name] = build(book.features[name])
     return machine.evidence(history, year)
 
 

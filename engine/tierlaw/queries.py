@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from . import __version__, summary
+from . import __version__, memo, summary
 from .backends import get_backend
 from .cache import Cache, Readings
 from .compile import compile_book, parameter
@@ -18,6 +18,7 @@ from .evaluate import base_fact
 from .explain import consequence, report_anchor
 from .features import evidence_years
 from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
+from .memo import keep, kept, per_book
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
@@ -74,6 +75,7 @@ class Context:
         _check_record_against_rulebook(self.rulebook, self.record)
         self.every_tier = tuple(self.rulebook.tiers)
         self._country_facts: dict = {}
+        self.inputs: dict = {}  # what the rules read of a case besides its history and proposal (evaluation)
         self._forget_option_dependent()
 
     def _forget_option_dependent(self) -> None:
@@ -131,7 +133,8 @@ class Context:
         if found is None:
             period = self.period(year)
             dates = (on, on + dt.timedelta(days=1)) if on else period
-            found = self._books[key] = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
+            book = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
+            found = keep(self._books, key, book, memo.BOOKS_KEPT)  # each date of a period compiles its own
         return found
 
     def knowledge(self, code: str, year: int) -> Placement:
@@ -245,8 +248,8 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     """The runs of a case, one per reading of its uncertain years, taken from the cache where the law has
     seen the same case before (cache.py); explanations wait until a result is asked for."""
     book = ctx.book(case.year, case.on, case.set_aside)
-    decisions, country = _decisions_in_force(ctx, case), ctx.country_facts(case.code)
-    visible = (case.proposed.tier, tuple(sorted(decisions.items())), tuple(country.items()))
+    decisions, country, seen = kept(ctx.inputs, (case.code, tuple(case.decisions.items())), _inputs, ctx, case)
+    visible = (case.proposed.tier, *seen)
 
     def make_base(vector):
         return base_fact(case.proposed.tier, vector.values, decisions, country)
@@ -255,9 +258,12 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     return Evaluation(case, book, readings)
 
 
-def _decisions_in_force(ctx: Context, case: Case) -> dict:
-    """Every decision of the rulebook: settled, or its default."""
-    return {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+def _inputs(ctx: Context, case: Case) -> tuple:
+    """(every decision of the rulebook: settled, or its default; the country's facts; both as a key), the
+    same for each case of a country with the same settled decisions: kept in `ctx.inputs`, read-only."""
+    decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+    country = ctx.country_facts(case.code)
+    return decisions, country, (tuple(sorted(decisions.items())), tuple(country.items()))
 
 
 @attrs.frozen
@@ -395,19 +401,7 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
             entry["consequences"] = sorted(other.consequence_ids())
 
 
-def _per_book(compute):
-    """`compute(book)` once per compiled book (by digest): a pure function of the book."""
-    done: dict = {}
-
-    def once(book):
-        if book.digest not in done:
-            done[book.digest] = compute(book)
-        return done[book.digest]
-    once.__doc__ = compute.__doc__
-    return once
-
-
-@_per_book
+@per_book
 def placement_decisions(book) -> frozenset:
     """Decisions that rules deriving the effective tier test or take their value from."""
     found = set()
@@ -421,7 +415,7 @@ def placement_decisions(book) -> frozenset:
     return frozenset(found)
 
 
-@_per_book
+@per_book
 def transforming_rules(book) -> frozenset:
     """Rules that can give an effective tier other than the proposed one (not the default rule)."""
     return frozenset(item.rule.id for item in book.rules

@@ -9,8 +9,9 @@ import datetime as dt
 
 import attrs
 
+from .memo import per_book
 from .model import Placement
-from .queries import (Case, Context, _per_book, evaluation, fitted, placement_decisions, published,
+from .queries import (Case, Context, evaluation, fitted, placement_decisions, published,
                       transforming_rules, with_decisions, with_recorded_decisions)
 
 
@@ -36,7 +37,7 @@ def transforming_proposals(ctx: Context, year: int) -> list:
     return _transforming_proposals(ctx.book(year, None))
 
 
-@_per_book
+@per_book
 def _transforming_proposals(book) -> list:
     changing = transforming_rules(book)
     found = set()

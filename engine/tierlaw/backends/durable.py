@@ -23,13 +23,14 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable(
 
 from durable import engine  # noqa: E402
 
+from ..memo import per_book  # noqa: E402
 from ..model import CompiledBook, Match  # noqa: E402
 
 NAME = "durable"
 OPERATORS = {"ne": "$neq", "gte": "$gte", "gt": "$gt", "lte": "$lte", "lt": "$lt"}
 
 _lock = threading.Lock()
-_rulesets: dict[str, tuple] = {}  # compiled-book digest -> (ruleset name, consumed kinds)
+_registered: set = set()  # names of the rulesets registered with the host (they live as long as the process)
 _trace: list = []
 _sids = itertools.count(1)
 _host_instance = None
@@ -87,19 +88,17 @@ def _definition(book: CompiledBook) -> tuple[dict, dict]:
     return rules, actions
 
 
+@per_book
 def _ruleset(book: CompiledBook) -> tuple:
-    cached = _rulesets.get(book.digest)
-    if cached:
-        return cached
+    """(ruleset name, consumed kinds) of a compiled book; books with the same rules share one ruleset."""
     rules, actions = _definition(book)
     ids = json.dumps([[item.rule.id for item in book.rules], rules], sort_keys=True, default=str)
     name = "tierlaw_" + hashlib.sha256(ids.encode()).hexdigest()[:20]
-    if name not in {entry[0] for entry in _rulesets.values()}:
+    if name not in _registered:
         fresh = {rule: dict(body, run=actions[rule]) for rule, body in rules.items()}  # register pops "run"
         _host().register_rulesets({name: fresh})
-    kinds = frozenset(p.kind for item in book.rules for p in item.patterns)
-    _rulesets[book.digest] = (name, kinds)
-    return name, kinds
+        _registered.add(name)
+    return name, frozenset(p.kind for item in book.rules for p in item.patterns)
 
 
 class Session:

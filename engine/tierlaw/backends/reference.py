@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import operator
 
+from ..memo import per_book
 from ..model import CompiledBook, Match
 
 NAME = "reference"
@@ -30,18 +31,14 @@ def passes(fact: dict, tests) -> bool:
     return True
 
 
-_rules_by_kind: dict[str, dict] = {}  # compiled-book digest -> fact kind -> rules consuming it
-
-
+@per_book
 def _index(book: CompiledBook) -> dict:
     """Rules by the fact kinds their patterns consume, so a new fact is matched only by rules that use it."""
-    if book.digest not in _rules_by_kind:
-        index: dict[str, list] = {}
-        for position, item in enumerate(book.rules):
-            for kind in {p.kind for p in item.patterns}:
-                index.setdefault(kind, []).append((position, item))
-        _rules_by_kind[book.digest] = index
-    return _rules_by_kind[book.digest]
+    index: dict[str, list] = {}
+    for position, item in enumerate(book.rules):
+        for kind in {p.kind for p in item.patterns}:
+            index.setdefault(kind, []).append((position, item))
+    return index
 
 
 class Session:

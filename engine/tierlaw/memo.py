@@ -1,0 +1,41 @@
+"""Tables that keep what was computed once, bounded so that a long-running server keeps a bounded amount.
+
+A server is asked about ever new hypothetical cases, dates and options: every table that keeps work by
+what it was asked starts afresh when full (the work is redone on demand, never answered differently)."""
+
+from __future__ import annotations
+
+import functools
+
+LIMIT = 100_000  # entries a table of cases keeps before it starts afresh
+BOOKS_KEPT = 4_096  # compiled books a table of per-book work keeps (an audit compiles 33 per set of options)
+
+
+def kept(table: dict, key, make, *args, limit: int = LIMIT):
+    """table[key], made by `make(*args)` the first time; a table holding `limit` entries starts afresh."""
+    found = table.get(key)
+    if found is None:
+        found = keep(table, key, make(*args), limit)
+    return found
+
+
+def keep(table: dict, key, value, limit: int = LIMIT):
+    """table[key] = value, in a table that starts afresh when it holds `limit` entries; the value."""
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+    return value
+
+
+def per_book(compute):
+    """`compute(book)` once per compiled book (by digest): for pure functions of the book only."""
+    done: dict = {}
+
+    @functools.wraps(compute)
+    def once(book):
+        found = done.get(book.digest)
+        if found is None:
+            found = keep(done, book.digest, compute(book), BOOKS_KEPT)
+        return found
+    once.table = done  # for tests: how many books it keeps
+    return once
