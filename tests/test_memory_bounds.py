@@ -21,12 +21,12 @@ def _whatif(ctx, code, year, tier, on=None):
 
 def test_asking_about_every_date_of_a_report_period_keeps_a_bounded_number_of_books(monkeypatch):
     # each date compiles its own book (rules that hold while the report is the most recent hold until the
-    # date asked about); a server asked about every date keeps at most BOOKS_KEPT of them, then starts afresh
+    # date asked about); a server asked about every date keeps at most BOOKS_PER_CONTEXT, then starts afresh
     fresh = Context(backend="reference")
     start, until = fresh.period(2015)
     dates = [start + dt.timedelta(days=n) for n in range(0, (until - start).days, 5)]
     expected = {day: _whatif(fresh, "MYS", 2015, "3", day) for day in dates[:12]}
-    monkeypatch.setattr(memo, "BOOKS_KEPT", 4)
+    monkeypatch.setattr(memo, "BOOKS_PER_CONTEXT", 4)
     ctx = Context(backend="reference")
     for day in dates:
         ctx.book(2015, day)

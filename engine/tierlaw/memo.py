@@ -9,6 +9,7 @@ import functools
 
 LIMIT = 100_000  # entries a table of cases keeps before it starts afresh
 BOOKS_KEPT = 4_096  # compiled books a table of per-book work keeps (an audit compiles 33 per set of options)
+BOOKS_PER_CONTEXT = 256  # compiled books a context keeps (each date asked about compiles one: 12 KB each)
 
 
 def kept(table: dict, key, make, *args, limit: int = LIMIT):

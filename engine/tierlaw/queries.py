@@ -134,7 +134,7 @@ class Context:
             period = self.period(year)
             dates = (on, on + dt.timedelta(days=1)) if on else period
             book = compile_book(self.rulebook, year, self.options, dates, period, set_aside)
-            found = keep(self._books, key, book, memo.BOOKS_KEPT)  # each date of a period compiles its own
+            found = keep(self._books, key, book, memo.BOOKS_PER_CONTEXT)  # each date of a period compiles its own
         return found
 
     def knowledge(self, code: str, year: int) -> Placement:
