@@ -126,6 +126,7 @@ class Cache:
         self.enabled = enabled
         self._runs: dict = {}
         self._evaluated: dict = {}
+        self._by_states: dict = {}
         self._readings_table: dict = {}
         self._vectors: dict = {}
         self._prefixes: dict = {}
@@ -143,9 +144,21 @@ class Cache:
             return Readings.of(tuple((vector, ran(backend, book, make_base(vector), effective_kind))
                                      for vector in _afresh(book, history, year, every)))
         tiers = self._tiers(book, history, year, every)
-        return kept(self._evaluated, (backend.NAME, book.digest, year, tiers, visible), lambda: Readings.of(tuple(
-            (vector, self.ran(backend, book, visible, seen, lambda: make_base(vector), effective_kind))
-            for vector, seen in self._readings(book, year, tiers))))
+        return kept(self._evaluated, (backend.NAME, book.digest, tiers, visible), self._evaluated_states,
+                    backend, book, year, tiers, visible, make_base, effective_kind)
+
+    def _evaluated_states(self, backend, book, year, tiers, visible, make_base, effective_kind) -> Readings:
+        """A history seen for the first time, by the automata's states it leaves: histories that leave the
+        features alike (every country whose last years were off the Watch List, say) share one evaluation."""
+        states = self._states_after(book, year, tiers)
+        return kept(self._by_states, (backend.NAME, book.digest, frozenset(states.items()), visible),
+                    self._evaluated_afresh, backend, book, states, visible, make_base, effective_kind)
+
+    def _evaluated_afresh(self, backend, book, states: dict, visible: tuple, make_base, effective_kind) -> Readings:
+        return Readings.of(tuple(
+            (vector, self.ran(backend, book, visible, self._class(book, vector.values), lambda: make_base(vector),
+                              effective_kind))
+            for vector in self._machines(book).vectors(states)))
 
     def readings(self, book, history: dict, year: int, every: tuple) -> tuple:
         """((FeatureVector, what the rules see of it), ...) for every reading of the history's uncertain years."""
@@ -167,13 +180,17 @@ class Cache:
         return kept(self._vectors, (_features_key(book), year, tiers), self._read, book, year, tiers)
 
     def _read(self, book, year: int, tiers: tuple) -> list:
+        return self._machines(book).vectors(self._states_after(book, year, tiers))
+
+    def _states_after(self, book, year: int, tiers: tuple) -> dict:
+        """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""
         split = self._bounds(book, year)[1]
         shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
         machines = self._machines(book)
         states = self._states(machines, _features_key(book), shared, year)
         for y, options in tiers[len(shared):]:
             states = machines.advance(states, y, options, year)
-        return machines.vectors(states)
+        return states
 
     def _states(self, machines, features_key: str, shared: tuple, year: int) -> dict:
         """The automata's states after `shared`, years whose steps read alike for every question year: a
