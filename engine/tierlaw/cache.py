@@ -15,10 +15,27 @@ import hashlib
 
 import attrs
 
-from .evaluate import Run, book_rule, opened_decisions, run
+from .evaluate import Run, base_fact, book_rule, opened_decisions, run
 from .features import Machines, possible_vectors
-
 from .memo import keep, kept, per_book
+
+
+@attrs.frozen
+class Asked:
+    """What the rules read of a case besides its history: the backend and compiled book they run on, the
+    decisions in force and the country's facts (with the proposed tier, `visible`: what a run's key holds of
+    them), and the derived fact that is the effective tier."""
+
+    backend: object
+    book: object
+    visible: tuple  # (proposed tier, decisions as sorted items, country facts as items)
+    decisions: dict
+    country: dict
+    effective_kind: str
+
+    def base(self, values: tuple) -> dict:
+        """The input fact of a reading with these feature values."""
+        return base_fact(self.visible[0], values, self.decisions, self.country)
 
 
 @attrs.frozen
@@ -136,29 +153,26 @@ class Cache:
         self.runs_made = 0  # backend runs, for the benchmark
         self.runs_reused = 0
 
-    def evaluated(self, backend, book, history: dict, year: int, every: tuple, visible: tuple, make_base,
-                  effective_kind: str) -> Readings:
-        """The runs of every reading of a case's history, for a case the rules see as `visible` (proposed
-        tier, decisions, country facts); `make_base(vector)` gives a reading's input fact."""
+    def evaluated(self, asked: Asked, history: dict, year: int, every: tuple) -> Readings:
+        """The runs of every reading of a case's history, for a case the rules see as `asked`."""
+        book = asked.book
         if not self.enabled:
-            return Readings.of(tuple((vector, ran(backend, book, make_base(vector), effective_kind))
+            return Readings.of(tuple((vector, self.ran(asked, None, vector.values))
                                      for vector in _afresh(book, history, year, every)))
         tiers = self._tiers(book, history, year, every)
-        return kept(self._evaluated, (backend.NAME, book.digest, tiers, visible), self._evaluated_states,
-                    backend, book, year, tiers, visible, make_base, effective_kind)
+        return kept(self._evaluated, (asked.backend.NAME, book.digest, tiers, asked.visible), self._evaluated_states,
+                    asked, year, tiers)
 
-    def _evaluated_states(self, backend, book, year, tiers, visible, make_base, effective_kind) -> Readings:
+    def _evaluated_states(self, asked: Asked, year: int, tiers: tuple) -> Readings:
         """A history seen for the first time, by the automata's states it leaves: histories that leave the
         features alike (every country whose last years were off the Watch List, say) share one evaluation."""
-        states = self._states_after(book, year, tiers)
-        return kept(self._by_states, (backend.NAME, book.digest, frozenset(states.items()), visible),
-                    self._evaluated_afresh, backend, book, states, visible, make_base, effective_kind)
+        states = self._states_after(asked.book, year, tiers)
+        return kept(self._by_states, (asked.backend.NAME, asked.book.digest, frozenset(states.items()), asked.visible),
+                    self._evaluated_afresh, asked, states)
 
-    def _evaluated_afresh(self, backend, book, states: dict, visible: tuple, make_base, effective_kind) -> Readings:
-        return Readings.of(tuple(
-            (vector, self.ran(backend, book, visible, self._class(book, vector.values), lambda: make_base(vector),
-                              effective_kind))
-            for vector in self._machines(book).vectors(states)))
+    def _evaluated_afresh(self, asked: Asked, states: dict) -> Readings:
+        return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
+                                 for vector in self._machines(asked.book).vectors(states)))
 
     def readings(self, book, history: dict, year: int, every: tuple) -> tuple:
         """((FeatureVector, what the rules see of it), ...) for every reading of the history's uncertain years."""
@@ -222,22 +236,22 @@ class Cache:
     def _class(self, book, values: tuple) -> tuple:
         return kept(self._classes, (book.digest, values), reading_class, book, values)
 
-    def ran(self, backend, book, visible: tuple, seen: tuple, make_base, effective_kind: str) -> Ran:
-        """The run of `book` on a case the rules see as `visible` (proposed tier, decisions, country facts)
-        and `seen` (the outcome of their feature comparisons); `make_base()` gives its input fact. A run
-        from the cache is the run of the first such case: its input fact holds that case's feature values,
-        so explanations read a case's facts from the case itself (explain.py), never from the run."""
+    def ran(self, asked: Asked, seen: tuple, values: tuple) -> Ran:
+        """The run of a case the rules see as `asked` and `seen` (the outcome of their feature comparisons),
+        whose features have `values`. A run from the cache is the run of the first such case: its input fact
+        holds that case's feature values, so explanations read a case's facts from the case itself
+        (explain.py), never from the run."""
         if not self.enabled:
-            return ran(backend, book, make_base(), effective_kind)
-        key = (backend.NAME, law_key(book), visible, seen)
+            return ran(asked.backend, asked.book, asked.base(values), asked.effective_kind)
+        key = (asked.backend.NAME, law_key(asked.book), asked.visible, seen)
         found = self._runs.get(key)
         if found is None:
             self.runs_made += 1
-            found = ran(backend, book, make_base(), effective_kind)
+            found = ran(asked.backend, asked.book, asked.base(values), asked.effective_kind)
             keep(self._runs, key, found)
         else:
             self.runs_reused += 1
         return found
 
 
-__all__ = ["Cache", "Ran", "Readings", "feature_tests", "outcomes", "reading_class"]
+__all__ = ["Asked", "Cache", "Ran", "Readings", "feature_tests", "outcomes", "reading_class"]

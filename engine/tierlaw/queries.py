@@ -11,10 +11,9 @@ import attrs
 
 from . import __version__, memo, summary
 from .backends import get_backend
-from .cache import Cache, Readings
+from .cache import Asked, Cache, Readings
 from .compile import compile_book, parameter
 from .errors import InputError, arg
-from .evaluate import base_fact
 from .explain import consequence, report_anchor
 from .features import evidence_years
 from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
@@ -249,13 +248,8 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     seen the same case before (cache.py); explanations wait until a result is asked for."""
     book = ctx.book(case.year, case.on, case.set_aside)
     decisions, country, seen = kept(ctx.inputs, (case.code, tuple(case.decisions.items())), _inputs, ctx, case)
-    visible = (case.proposed.tier, *seen)
-
-    def make_base(vector):
-        return base_fact(case.proposed.tier, vector.values, decisions, country)
-    readings = ctx.cache.evaluated(ctx.backend, book, case.history, case.year, ctx.every_tier, visible,
-                                   make_base, EFFECTIVE)
-    return Evaluation(case, book, readings)
+    asked = Asked(ctx.backend, book, (case.proposed.tier, *seen), decisions, country, EFFECTIVE)
+    return Evaluation(case, book, ctx.cache.evaluated(asked, case.history, case.year, ctx.every_tier))
 
 
 def _inputs(ctx: Context, case: Case) -> tuple:

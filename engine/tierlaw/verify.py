@@ -10,7 +10,6 @@ their kinds, not the law. Breadth-first order makes the first violation found a 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import shlex
 import time
@@ -19,8 +18,7 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError, RulebookConflict
-from .evaluate import base_fact
-from .cache import ran, reading_class
+from .cache import Asked, ran, reading_class
 from .features import build, possible_vectors
 from .parallel import ordered
 from .queries import EFFECTIVE, Context
@@ -232,13 +230,11 @@ class Explorer:
         decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
         country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
         visible = (proposal, tuple(sorted(decisions.items())), tuple(country.items()))
-        summaries = []
-        for seen, vector in vectors:  # runs come from the context's cache: other windows and options share them
-            make_base = functools.partial(base_fact, proposal, vector.values, decisions, country)
-            summaries.append(_summary(self.ctx.cache.ran(self.ctx.backend, book, visible, seen, make_base, EFFECTIVE)))
+        asked = Asked(self.ctx.backend, book, visible, decisions, country, EFFECTIVE)
+        # runs come from the context's cache: other windows and options share them
+        summaries = [_summary(self.ctx.cache.ran(asked, seen, vector.values)) for seen, vector in vectors]
         if self.other is not None:
-            again = [_summary(ran(self.other, book, base_fact(proposal, v.values, decisions, country), EFFECTIVE))
-                     for _, v in vectors]
+            again = [_summary(ran(self.other, book, asked.base(v.values), EFFECTIVE)) for _, v in vectors]
             if again != summaries:
                 raise VerificationFailure("backends disagree", None)
         effective = {s[0] for s in summaries}
