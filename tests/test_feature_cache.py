@@ -8,7 +8,8 @@ import os
 import attrs
 from hypothesis import given, settings, strategies as st
 
-from tierlaw.cache import Cache
+from tierlaw.backends import reference
+from tierlaw.cache import Asked, Cache
 from tierlaw.features import possible_vectors
 from tierlaw.model import Placement
 from tierlaw.queries import Context, Case, evaluate_case, history_for
@@ -24,6 +25,7 @@ class Features:
     features: dict
     digest: str
     rules: tuple = ()
+    strata: int = 1
 
 
 def _tiers(draw):
@@ -65,12 +67,13 @@ def history(draw):
 @given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), feature_spec(), min_size=1),
        st.lists(history(), min_size=1, max_size=3), st.randoms(use_true_random=False))
 def test_shared_states_give_the_vectors_of_every_history_read_afresh(specs, countries, order):
-    book, cache = Features(specs, "drawn"), Cache()
+    book, cache = Features(specs, repr(sorted(specs.items()))), Cache()
+    question = Asked(reference, book, ("2WL", (), ()), {}, {}, "effective_tier")
     asked = [(c, year) for c in range(len(countries)) for year in range(2002, 2023)]
     order.shuffle(asked)  # question years in any order, countries interleaved, one cache for all
     for country, year in asked:
         before = {y: p for y, p in countries[country].items() if y < year}
-        shared = [(v.values, v.unknown_years) for v, _ in cache.readings(book, before, year, TIERS)]
+        shared = [(v.values, v.unknown_years) for v, _ in cache.evaluated(question, before, year, TIERS).each]
         afresh = possible_vectors(specs, {y: p.tiers(TIERS) for y, p in before.items()}, year, TIERS)
         assert shared == [(v.values, v.unknown_years) for v in afresh]
 

@@ -5,11 +5,13 @@ found it."""
 import datetime as dt
 import gc
 import json
+import threading
+import weakref
 
 import pytest
 
 from tierlaw import memo, parallel
-from tierlaw.cache import feature_tests
+from tierlaw.cache import feature_tests, law_key
 from tierlaw.queries import Case, Context, evaluate_case, history_for
 
 
@@ -39,24 +41,53 @@ def test_asking_about_every_date_of_a_report_period_keeps_a_bounded_number_of_bo
 def test_a_full_per_book_table_starts_afresh_and_answers_as_before(monkeypatch):
     expected = {year: _whatif(Context(backend="reference"), "MYS", year, "2WL") for year in range(2010, 2020)}
     monkeypatch.setattr(memo, "BOOKS_KEPT", 3)
-    feature_tests.table.clear()
-    ctx = Context(backend="reference", cache=False)
-    for year, answer in expected.items():
+    tables = [feature_tests.table, law_key.table]  # tables whose entries feed the cache's keys
+    for table in tables:
+        table.clear()
+    ctx = Context(backend="reference")  # the evaluation cache on: its keys are read from those tables
+    sizes = []
+    for year, answer in expected.items():  # a book per report year: ten books through tables of three
         assert _whatif(ctx, "MYS", year, "2WL") == answer
-        assert len(feature_tests.table) <= 3
+        sizes.append([len(table) for table in tables])
+    assert max(max(row) for row in sizes) <= 3
+    assert all(any(row[i] < previous[i] for previous, row in zip(sizes, sizes[1:])) for i in range(len(tables)))
+
+
+class _Cycle:
+    def __init__(self):
+        self.itself = self
 
 
 @pytest.mark.parametrize("pauses", [(False, False), (True, False), (False, True), (True, True)])
-def test_sweeps_that_overlap_leave_the_collector_as_they_found_it(pauses):
-    # two server threads' sweeps: the first ends while the second still runs (entered and left by hand)
+def test_sweeps_that_overlap_in_threads_leave_the_collector_as_they_found_it(pauses):
+    # two server threads' sweeps: the first ends while the second still runs
     before = gc.isenabled(), gc.get_threshold()
-    first, second = (parallel.collector_paused(pause) for pause in pauses)
-    first.__enter__()
-    second.__enter__()
-    assert gc.get_threshold()[2] == parallel.FULL_COLLECTIONS_AFTER
-    assert gc.isenabled() is not any(pauses)
-    first.__exit__(None, None, None)
-    assert gc.get_threshold()[2] == parallel.FULL_COLLECTIONS_AFTER  # the second sweep still runs
-    assert gc.isenabled() is not pauses[1]
-    second.__exit__(None, None, None)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with parallel.collector_paused(pauses[0]):
+            first_in.set()
+            second_in.wait(10)
+            garbage = _Cycle()  # cyclic garbage left while both sweeps run
+            seen["garbage"] = weakref.ref(garbage)
+            del garbage
+        first_out.set()
+
+    def second():
+        first_in.wait(10)
+        with parallel.collector_paused(pauses[1]):
+            seen["both"] = gc.isenabled(), gc.get_threshold()[2]
+            second_in.set()
+            first_out.wait(10)
+            seen["second alone"] = gc.isenabled(), gc.get_threshold()[2], seen["garbage"]() is None
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen["both"] == (not any(pauses), parallel.FULL_COLLECTIONS_AFTER)
+    # the second sweep still runs: full collections still wait, and the first one's end collected its garbage
+    assert seen["second alone"] == (not pauses[1], parallel.FULL_COLLECTIONS_AFTER, True)
     assert (gc.isenabled(), gc.get_threshold()) == before

@@ -5,7 +5,9 @@ compiled rules in force (after options, report year, date window and any rules s
 them and resolved their parameters), the proposed tier, the decisions, the country's facts and, for
 each feature, the outcome of each comparison those rules make on it; not the feature's value itself (a
 streak of 4 and one of 5 fail and pass the same tests). Runs are kept under that key, on the backend
-that made them, and so are the feature vectors a history allows. Explanations are built per case from
+that made them. A case's readings (one run per reading of its uncertain years) are kept by its history
+and, for a history seen for the first time, by the states it leaves the feature automata in, so that
+histories the features cannot tell apart share them. Explanations are built per case from
 the case's own placements, feature values, decisions and sources (explain.py), so a cached result reads
 exactly as a fresh one. `Cache(enabled=False)` evaluates every case afresh (`--no-cache`)."""
 
@@ -28,7 +30,7 @@ class Asked:
 
     backend: object
     book: object
-    visible: tuple  # (proposed tier, decisions as sorted items, country facts as items)
+    visible: tuple  # (proposed tier, *rules_see(decisions, country))
     decisions: dict
     country: dict
     effective_kind: str
@@ -36,6 +38,11 @@ class Asked:
     def base(self, values: tuple) -> dict:
         """The input fact of a reading with these feature values."""
         return base_fact(self.visible[0], values, self.decisions, self.country)
+
+
+def rules_see(decisions: dict, country: dict) -> tuple:
+    """What the key of a run holds of the decisions in force and the country's facts (Asked.visible)."""
+    return tuple(sorted(decisions.items())), tuple(country.items())
 
 
 @attrs.frozen
@@ -136,16 +143,15 @@ def _afresh(book, history: dict, year: int, every: tuple) -> list:
 
 
 class Cache:
-    """Runs by what the law can see, and feature vectors by history; shared by every context made from
-    one (`Context.with_options`), so option changes, decision branches and repeated questions reuse them."""
+    """Runs by what the law can see, and a case's readings by its history and by the automata's states; shared
+    by every context made from one (`Context.with_options`), so option changes, decision branches and
+    repeated questions reuse them."""
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self._runs: dict = {}
         self._evaluated: dict = {}
         self._by_states: dict = {}
-        self._readings_table: dict = {}
-        self._vectors: dict = {}
         self._prefixes: dict = {}
         self._automata: dict = {}
         self._classes: dict = {}
@@ -160,8 +166,9 @@ class Cache:
             return Readings.of(tuple((vector, self.ran(asked, None, vector.values))
                                      for vector in _afresh(book, history, year, every)))
         tiers = self._tiers(book, history, year, every)
-        return kept(self._evaluated, (asked.backend.NAME, book.digest, tiers, asked.visible), self._evaluated_states,
-                    asked, year, tiers)
+        # the question year is in the key: a history with gaps reads the same years for several of them
+        return kept(self._evaluated, (asked.backend.NAME, book.digest, year, tiers, asked.visible),
+                    self._evaluated_states, asked, year, tiers)
 
     def _evaluated_states(self, asked: Asked, year: int, tiers: tuple) -> Readings:
         """A history seen for the first time, by the automata's states it leaves: histories that leave the
@@ -174,27 +181,10 @@ class Cache:
         return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
                                  for vector in self._machines(asked.book).vectors(states)))
 
-    def readings(self, book, history: dict, year: int, every: tuple) -> tuple:
-        """((FeatureVector, what the rules see of it), ...) for every reading of the history's uncertain years."""
-        if not self.enabled:
-            return tuple((v, reading_class(book, v.values)) for v in _afresh(book, history, year, every))
-        return self._readings(book, year, self._tiers(book, history, year, every))
-
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
         """((year, the tiers it may have had), ...) from the first year that can move a feature."""
         first = self._bounds(book, year)[0]
         return tuple((y, history[y].tiers(every)) for y in range(first, year) if y in history)
-
-    def _readings(self, book, year: int, tiers: tuple) -> tuple:
-        return kept(self._readings_table, (book.digest, year, tiers),
-                    lambda: tuple((v, self._class(book, v.values)) for v in self._vectors_of(book, year, tiers)))
-
-    def _vectors_of(self, book, year: int, tiers: tuple) -> list:
-        """The feature vectors of the history `tiers` ((year, possible tiers), ...) for report `year`."""
-        return kept(self._vectors, (_features_key(book), year, tiers), self._read, book, year, tiers)
-
-    def _read(self, book, year: int, tiers: tuple) -> list:
-        return self._machines(book).vectors(self._states_after(book, year, tiers))
 
     def _states_after(self, book, year: int, tiers: tuple) -> dict:
         """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""
@@ -243,7 +233,7 @@ class Cache:
         (explain.py), never from the run."""
         if not self.enabled:
             return ran(asked.backend, asked.book, asked.base(values), asked.effective_kind)
-        key = (asked.backend.NAME, law_key(asked.book), asked.visible, seen)
+        key = (asked.backend.NAME, law_key(asked.book), asked.visible, seen, asked.effective_kind)
         found = self._runs.get(key)
         if found is None:
             self.runs_made += 1
@@ -254,4 +244,4 @@ class Cache:
         return found
 
 
-__all__ = ["Asked", "Cache", "Ran", "Readings", "feature_tests", "outcomes", "reading_class"]
+__all__ = ["Asked", "Cache", "Ran", "Readings", "rules_see", "feature_tests", "outcomes", "reading_class"]

@@ -118,7 +118,7 @@ def _make_frame(ctx, book, rule_id) -> tuple:
 
 
 def _kept(ctx, key: tuple, make, *args):
-    """ctx.explained[key], made by `make(*args)` the first time (cache.kept: a long-running server asks about
+    """ctx.explained[key], made by `make(*args)` the first time (memo.kept: a long-running server asks about
     ever new hypothetical cases)."""
     return kept(ctx.explained, key, make, *args)
 

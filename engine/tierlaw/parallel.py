@@ -57,7 +57,7 @@ def collector_paused(pause: bool = True):
     every run) the young collections stay on and reclaim them, but full collections wait until the sweep
     ends: each rescanned the growing tree (a fifth of a durable audit, 1.24 s against 1.0 s). The collector
     is process-wide: sweeps that overlap (server threads) pause it together, and the last one to end puts
-    it back as the first one found it."""
+    it back as the first one found it; one that ends while others run collects the young generations."""
     with _sweeps.lock:
         _sweeps.enter(pause)
     try:
@@ -80,13 +80,17 @@ class _Sweeps:
             self.before = gc.isenabled(), gc.get_threshold()
         self.running += 1
         self.pausing += pause
-        self._apply()
+        self._set_collector()
 
     def leave(self, pause: bool) -> None:
         self.running -= 1
         self.pausing -= pause
         if self.running:
-            self._apply()
+            self._set_collector()
+            if self.before[0]:
+                # the others may go on for good (a server's steady audits): the garbage other work left in
+                # cycles meanwhile is collected as each sweep ends, not only when the last one does
+                gc.collect(1)
             return
         enabled, thresholds = self.before
         gc.set_threshold(*thresholds)
@@ -99,7 +103,7 @@ class _Sweeps:
             gc.freeze()
             gc.unfreeze()
 
-    def _apply(self) -> None:
+    def _set_collector(self) -> None:
         enabled, thresholds = self.before
         if not enabled:  # someone else turned the collector off: leave it so
             return

@@ -11,7 +11,7 @@ import attrs
 
 from . import __version__, memo, summary
 from .backends import get_backend
-from .cache import Asked, Cache, Readings
+from .cache import Asked, Cache, Readings, rules_see
 from .compile import compile_book, parameter
 from .errors import InputError, arg
 from .explain import consequence, report_anchor
@@ -74,7 +74,9 @@ class Context:
         _check_record_against_rulebook(self.rulebook, self.record)
         self.every_tier = tuple(self.rulebook.tiers)
         self._country_facts: dict = {}
-        self.inputs: dict = {}  # what the rules read of a case besides its history and proposal (evaluation)
+        # what the rules read of a case besides its history and proposal (evaluation); not option-dependent,
+        # so shared with the contexts made by with_options
+        self.case_inputs: dict = {}
         self._forget_option_dependent()
 
     def _forget_option_dependent(self) -> None:
@@ -247,17 +249,18 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     """The runs of a case, one per reading of its uncertain years, taken from the cache where the law has
     seen the same case before (cache.py); explanations wait until a result is asked for."""
     book = ctx.book(case.year, case.on, case.set_aside)
-    decisions, country, seen = kept(ctx.inputs, (case.code, tuple(case.decisions.items())), _inputs, ctx, case)
+    decisions, country, seen = kept(ctx.case_inputs, (case.code, tuple(sorted(case.decisions.items()))), _inputs,
+                                    ctx, case)
     asked = Asked(ctx.backend, book, (case.proposed.tier, *seen), decisions, country, EFFECTIVE)
     return Evaluation(case, book, ctx.cache.evaluated(asked, case.history, case.year, ctx.every_tier))
 
 
 def _inputs(ctx: Context, case: Case) -> tuple:
     """(every decision of the rulebook: settled, or its default; the country's facts; both as a key), the
-    same for each case of a country with the same settled decisions: kept in `ctx.inputs`, read-only."""
+    same for each case of a country with the same settled decisions: kept in `ctx.case_inputs`, read-only."""
     decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
     country = ctx.country_facts(case.code)
-    return decisions, country, (tuple(sorted(decisions.items())), tuple(country.items()))
+    return decisions, country, rules_see(decisions, country)
 
 
 @attrs.frozen

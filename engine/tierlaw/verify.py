@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError, RulebookConflict
-from .cache import Asked, ran, reading_class
+from .cache import Asked, ran, reading_class, rules_see
 from .features import build, possible_vectors
 from .parallel import ordered
 from .queries import EFFECTIVE, Context
@@ -229,8 +229,8 @@ class Explorer:
         self.evaluations += 1
         decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
         country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
-        visible = (proposal, tuple(sorted(decisions.items())), tuple(country.items()))
-        asked = Asked(self.ctx.backend, book, visible, decisions, country, EFFECTIVE)
+        asked = Asked(self.ctx.backend, book, (proposal, *rules_see(decisions, country)), decisions, country,
+                      EFFECTIVE)
         # runs come from the context's cache: other windows and options share them
         summaries = [_summary(self.ctx.cache.ran(asked, seen, vector.values)) for seen, vector in vectors]
         if self.other is not None:
@@ -304,8 +304,6 @@ def exhaustive(ctx: Context, years: int = 6, compare_backends: bool = False, all
     if compare_backends:
         from .backends import get_backend
         other = get_backend("reference" if ctx.backend.NAME == "durable" else "durable")
-    sets = option_sets(ctx) if all_options else [ctx.options]
-    windows = law_windows(ctx, years)
     sets = option_sets(ctx) if all_options else [ctx.options]
     windows = law_windows(ctx, years)
     plan = _plan(ctx, windows, years, sets)
