@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 LIMIT = 100_000  # entries a table of cases keeps before it starts afresh
-BOOKS_KEPT = 4_096  # compiled books a table of per-book work keeps (an audit compiles 33 per set of options)
+BOOKS_KEPT = 2_048  # books a per-book table keeps (and keeps alive): `check --exhaustive` reaches 960
 BOOKS_PER_CONTEXT = 256  # compiled books a context keeps (each date asked about compiles one: 12 KB each)
 
 
