@@ -12,13 +12,11 @@ import pytest
 
 from tierlaw import memo, parallel
 from tierlaw.cache import feature_tests, law_key
-from tierlaw.queries import Case, Context, evaluate_case, history_for
+from tierlaw.queries import Context, whatif
 
 
 def _whatif(ctx, code, year, tier, on=None):
-    case = Case(code, year, ctx.record.placements[code][year], history_for(ctx, code, year, {}), on=on)
-    case = Case(code, year, type(case.proposed)(year=year, tier=tier, origin="proposed"), case.history, on=on)
-    return json.dumps(evaluate_case(ctx, case), sort_keys=True)
+    return json.dumps(whatif(ctx, code, year, tier, on=on, forward_years=0), sort_keys=True)
 
 
 def test_asking_about_every_date_of_a_report_period_keeps_a_bounded_number_of_books(monkeypatch):

@@ -8,7 +8,7 @@ import datetime as dt
 from .memo import kept, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
-from .features import build
+from .features import evidence_years
 
 
 def placement_entry(case, year: int) -> dict:
@@ -211,24 +211,9 @@ def _feature_used(ctx, case, book, vector, name, atom, value, param, memo) -> di
         memo["history"] = {year: p.tier for year, p in case.history.items()}
     entry = {"fact": "feature", "name": name, "value": memo["values"][name]}
     entry.update(_feature_test(ctx, book, atom, value, param))
-    entry["placements"] = [_placement(ctx, case, y) for y in _evidence(book, name, memo["history"], case.year)
-                           if y in case.history]
+    entry["placements"] = [_placement(ctx, case, y) for y in
+                           evidence_years(book.features[name], memo["history"], case.year) if y in case.history]
     return entry
-
-
-@per_book
-def _machines(book) -> dict:
-    """feature name -> its automaton, built as the book's features are explained."""
-    return {}
-
-
-def _evidence(book, name: str, history: dict, year: int) -> list:
-    """The report years a feature's value rests on (its automaton built once per compiled book)."""
-    machines = _machines(book)
-    machine = machines.get(name)
-    if machine is None:
-        machine = machines[name] = build(book.features[name])
-    return machine.evidence(history, year)
 
 
 def _feature_test(ctx, book, atom, value, param) -> dict:

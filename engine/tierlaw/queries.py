@@ -255,10 +255,15 @@ def evaluation(ctx: Context, case: Case) -> "Evaluation":
     return Evaluation(case, book, ctx.cache.evaluated(asked, case.history, case.year, ctx.every_tier))
 
 
+def decisions_in_force(ctx: Context, settled: dict) -> dict:
+    """Every decision of the rulebook: settled, or its default."""
+    return {d: settled.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+
+
 def _inputs(ctx: Context, case: Case) -> tuple:
     """(every decision of the rulebook: settled, or its default; the country's facts; both as a key), the
     same for each case of a country with the same settled decisions: kept in `ctx.case_inputs`, read-only."""
-    decisions = {d: case.decisions.get(d, spec.default) for d, spec in ctx.rulebook.decisions.items()}
+    decisions = decisions_in_force(ctx, case.decisions)
     country = ctx.country_facts(case.code)
     return decisions, country, rules_see(decisions, country)
 

@@ -21,7 +21,7 @@ from .errors import InputError, RulebookConflict
 from .cache import Asked, ran, reading_class, rules_see
 from .features import build, possible_vectors
 from .parallel import ordered
-from .queries import EFFECTIVE, Context
+from .queries import EFFECTIVE, Context, decisions_in_force
 
 BACKGROUND = "2"  # placements before a window: on no list the features count (Tier 2)
 COUNTRY = "ZZZ"
@@ -227,7 +227,7 @@ class Explorer:
 
     def _evaluate(self, book, proposal, settled, vectors) -> Summary:
         self.evaluations += 1
-        decisions = {d: settled.get(d, spec.default) for d, spec in self.ctx.rulebook.decisions.items()}
+        decisions = decisions_in_force(self.ctx, settled)
         country = self.ctx.country_facts(COUNTRY)  # a hypothetical foreign country: every fact at its default
         asked = Asked(self.ctx.backend, book, (proposal, *rules_see(decisions, country)), decisions, country,
                       EFFECTIVE)
