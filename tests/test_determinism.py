@@ -50,3 +50,17 @@ def test_backends_give_the_same_json_apart_from_their_name(argv):
     durable = {json_of(argv, "durable", seed) for seed in (0, 7)}
     assert len(durable) == 1
     assert without_backend(durable.pop()) == without_backend(json_of(argv, "reference", 0))
+
+
+def test_answers_in_one_context_do_not_write_into_each_other():
+    """Results share the parts of their explanations that do not depend on the case (read-only): the what
+    follows each option, written into one answer, must not reach another answer that opens the same decision."""
+    from tierlaw.queries import Context, whatif
+    ctx = Context(backend="reference")
+    bare = json.dumps(whatif(ctx, "MYS", 2015, "3", what_follows=False), sort_keys=True)
+    followed = whatif(ctx, "MYS", 2015, "3")["hypothetical"]["decisions"]
+    assert any("effective_tier" in entry for d in followed for entry in d["options"].values())
+    again = whatif(ctx, "MYS", 2015, "3", what_follows=False)
+    for decision in again["hypothetical"]["decisions"]:
+        assert all(set(entry) == {"description"} for entry in decision["options"].values()), decision["id"]
+    assert json.dumps(again, sort_keys=True) == bare

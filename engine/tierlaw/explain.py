@@ -119,8 +119,9 @@ def _make_frame(ctx, book, rule_id) -> tuple:
 
 def _kept(ctx, key: tuple, make, *args):
     """ctx.explained[key], made by `make(*args)` the first time (memo.kept: a long-running server asks about
-    ever new hypothetical cases)."""
-    return kept(ctx.explained, key, make, *args)
+    ever new hypothetical cases). Looked up here first: most are found, and a result asks dozens of times."""
+    found = ctx.explained.get(key)
+    return kept(ctx.explained, key, make, *args) if found is None else found
 
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
@@ -148,10 +149,18 @@ def _made_plan(book, rule_id, plans: dict) -> tuple:
     Kept in the book's `plans`."""
     item = book_rule(book, rule_id)
     proposed = not item.atoms or any(isinstance(v, dict) and "field" in v for _, v in item.rule.then.derive)
-    # the atoms of the book's rules live as long as the book, and a memo less: their ids are keys
-    tests = tuple((id(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
+    tests = tuple((_memo_key(atom), *_kind(atom.ref), atom, value, param) for atom, value, param in item.atoms)
     found = plans[rule_id] = proposed, tests
     return found
+
+
+def _memo_key(atom):
+    """Where a case's memo keeps the fact an atom tests. A derived fact reads the same whichever rule tests it
+    (its value and the rules that derived it), so its consequences share one entry; a feature's entry names
+    the test made of it, so each atom has its own (the atoms of the book's rules live as long as the book,
+    and a memo less: their ids are keys)."""
+    kind, name = _kind(atom.ref)
+    return ("derived", name) if kind == "derived" else id(atom)
 
 
 def _kind(ref: str) -> tuple:

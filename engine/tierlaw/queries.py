@@ -365,7 +365,7 @@ def _decision(ctx, case, decision_id) -> dict:
     spec = ctx.rulebook.decisions[decision_id]
     settled_by = case.settled_by.get(decision_id, "default")
     entry = {"id": spec.id, "title": spec.title, "cite": spec.cite, "decided_by": spec.decided_by,
-             "options": {name: {"description": text} for name, text in spec.options.items()},
+             "options": kept(ctx.explained, ("options", decision_id), _options_described, spec),
              "default": spec.default, "default_basis": spec.default_basis,
              "applied": case.decisions.get(decision_id, spec.default), "settled_by": settled_by}
     if spec.fiscal_year is not None:
@@ -377,6 +377,12 @@ def _decision(ctx, case, decision_id) -> dict:
     if settled_by == "default":
         entry["assumed"] = True  # the statute's default, not a decision anyone recorded
     return entry
+
+
+def _options_described(spec) -> dict:
+    """A decision's options as RESULT.decisions lists them: once per context, shared by every result that
+    opens the decision (read-only: add_what_follows gives a result its own before it writes in them)."""
+    return {name: {"description": text} for name, text in spec.options.items()}
 
 
 def with_decisions(case: Case, values: dict, by: str, sources: dict | None = None) -> Case:
@@ -397,7 +403,8 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
     for decision in result["decisions"]:
         if decision["settled_by"] != "default":
             continue
-        for option, entry in decision["options"].items():
+        options = decision["options"] = {option: dict(entry) for option, entry in decision["options"].items()}
+        for option, entry in options.items():
             other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
             entry["effective_tier"] = other.effective
             entry["consequences"] = sorted(other.consequence_ids())
