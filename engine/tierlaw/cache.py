@@ -182,33 +182,37 @@ class Cache:
                                  for vector in self._machines(asked.book).vectors(states)))
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
-        """((year, the tiers it may have had), ...) from the first year that can move a feature."""
+        """(first year, (the tiers each year from it may have had, or None where the history has no such
+        year), ...) from the first year that can move a feature to the question year."""
         first = self._bounds(book, year)[0]
-        return tuple((y, history[y].tiers(every)) for y in range(first, year) if y in history)
+        return first, tuple(history[y].tiers(every) if y in history else None for y in range(first, year))
 
     def _states_after(self, book, year: int, tiers: tuple) -> dict:
         """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""
+        first, each = tiers
         split = self._bounds(book, year)[1]
-        shared = tiers if split is None else tuple(item for item in tiers if item[0] < split)
+        shared = len(each) if split is None else max(0, min(len(each), split - first))
         machines = self._machines(book)
-        states = self._states(machines, _features_key(book), shared, year)
-        for y, options in tiers[len(shared):]:
-            states = machines.advance(states, y, options, year)
+        states = self._states(machines, _features_key(book), first, each[:shared], year)
+        for y, options in enumerate(each[shared:], start=first + shared):
+            if options is not None:
+                states = machines.advance(states, y, options, year)
         return states
 
-    def _states(self, machines, features_key: str, shared: tuple, year: int) -> dict:
-        """The automata's states after `shared`, years whose steps read alike for every question year: a
-        country's report years share them, so each year of its history is read once, not once per year."""
+    def _states(self, machines, features_key: str, first: int, shared: tuple, year: int) -> dict:
+        """The automata's states after `shared` (the years from `first` whose steps read alike for every
+        question year): a country's report years share them, so each year of its history is read once, not
+        once per year."""
         states, known = machines.start(year), 0
         for length in range(len(shared), 0, -1):  # the longest part already read
-            found = self._prefixes.get((features_key, shared[:length]))
+            found = self._prefixes.get((features_key, first, shared[:length]))
             if found is not None:
                 states, known = found, length
                 break
         for done in range(known, len(shared)):
-            y, options = shared[done]
-            states = machines.advance(states, y, options, year)
-            keep(self._prefixes, (features_key, shared[:done + 1]), states)
+            if shared[done] is not None:
+                states = machines.advance(states, first + done, shared[done], year)
+            keep(self._prefixes, (features_key, first, shared[:done + 1]), states)
         return states
 
     def _machines(self, book) -> Machines:

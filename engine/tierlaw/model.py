@@ -161,10 +161,15 @@ class Placement:
         return self.tier is not None
 
     def tiers(self, every: tuple) -> tuple:
-        """The tiers this year may have had: one, some, or `every` one when nothing is known."""
+        """The tiers this year may have had: one, some, or `every` one when nothing is known. A known tier's
+        tuple is the same object each time (cache keys hold a history's tuples: fewer objects to keep)."""
         if self.tier is not None:
-            return (self.tier,)
+            found = _ALONE.get(self.tier)
+            return found if found is not None else _ALONE.setdefault(self.tier, (self.tier,))
         return self.possible or every
+
+
+_ALONE: dict = {}  # tier -> (tier,)
 
 
 @attrs.frozen
