@@ -182,8 +182,8 @@ class Cache:
                                  for vector in self._machines(asked.book).vectors(states)))
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
-        """(first year, (the tiers each year from it may have had, or None where the history has no such
-        year), ...) from the first year that can move a feature to the question year."""
+        """(the first year that can move a feature, (the tiers each year from it to the question year may have
+        had, or None where the history has no such year))."""
         first = self._bounds(book, year)[0]
         return first, tuple(history[y].tiers(every) if y in history else None for y in range(first, year))
 

@@ -306,8 +306,9 @@ class Evaluation:
 
 def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     """One result over every reading of the uncertain years: explanations are built once per consequence,
-    from the first reading in which it holds. The result's own dicts and lists are new; the parts of its
-    explanations that repeat across cases are shared with other results (explain.py): read-only."""
+    from the first reading in which it holds. The result and its consequences and decisions are its own;
+    the parts that repeat across cases (explanations, explain.py; a decision's options) are shared with
+    other results: read-only."""
     unknown = list(readings.unknown)
     memos = [{} for _ in readings.each]  # facts explained so far, per reading: shared by its consequences
     consequences = []
