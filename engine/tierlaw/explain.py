@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .memo import kept, per_book
+from .memo import keep, kept, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
 from .features import evidence_years
@@ -119,9 +119,8 @@ def _make_frame(ctx, book, rule_id) -> tuple:
 
 def _kept(ctx, key: tuple, make, *args):
     """ctx.explained[key], made by `make(*args)` the first time (memo.kept: a long-running server asks about
-    ever new hypothetical cases). Looked up here first: most are found, and a result asks dozens of times."""
-    found = ctx.explained.get(key)
-    return kept(ctx.explained, key, make, *args) if found is None else found
+    ever new hypothetical cases)."""
+    return kept(ctx.explained, key, make, *args)
 
 
 def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
@@ -189,7 +188,7 @@ def _placement(ctx, case, year: int) -> dict:
         return kept[1]
     entry = placement_entry(case, year)
     if placement is not None and kept is None and ctx.knowledge(case.code, year) is placement:
-        _kept(ctx, key, tuple, (placement, entry))
+        keep(ctx.explained, key, (placement, entry))
     return entry
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import attrs
 
@@ -164,12 +165,14 @@ class Placement:
         """The tiers this year may have had: one, some, or `every` one when nothing is known. A known tier's
         tuple is the same object each time (cache keys hold a history's tuples: fewer objects to keep)."""
         if self.tier is not None:
-            found = _ALONE.get(self.tier)
-            return found if found is not None else _ALONE.setdefault(self.tier, (self.tier,))
+            return _alone(self.tier)
         return self.possible or every
 
 
-_ALONE: dict = {}  # tier -> (tier,)
+@functools.cache
+def _alone(tier: str) -> tuple:
+    """(tier,), one object per tier of the rulebook."""
+    return (tier,)
 
 
 @attrs.frozen
