@@ -155,3 +155,13 @@ def test_the_audit_says_how_many_placements_it_leaves_aside_as_known_in_part(ctx
     assert "; 118 more known only as one of several tiers" in first and "are not judged" in first
     assert "; 586 more known only as one of several tiers" in audit(ctx, [], None, None)["summary"][0]
     assert "not judged" not in audit(ctx, ["MYS"], 2001, 2015)["summary"][0]  # no list coverage before 2016
+
+
+def test_the_text_answer_labels_an_assumed_list_as_assumed(capsys):
+    # Canada 2025 on the Watch List counts 2024, known only by the probable 2024 Watch List taken as complete
+    code, out, _ = run_cli(capsys, "whatif", "CAN", "2025", "--tier", "2WL", "--backend", "reference")
+    assert code == 0
+    answer = " ".join(out.split("All consequences")[0].split())  # the answer, before the full list
+    assert "Assumed, not known" in answer and "the 2024 2WL list is taken as complete" in answer
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    assert code == 0 and "Assumed, not known" not in out  # its years are all known

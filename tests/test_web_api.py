@@ -462,3 +462,9 @@ def test_a_timeline_labels_its_last_year(client):
     page = client.get("/country/MYS").text
     svg = page.split('<svg', 1)[1].split('</svg>', 1)[0]
     assert re.findall(r'>(\d{4})</text>', svg)[-1] == "2025"
+
+
+def test_the_whatif_page_labels_an_assumed_list_as_assumed(client):
+    page = client.get("/whatif?country=CAN&year=2025&tier=2WL").text
+    assert 'id="assumed"' in page and "the 2024 2WL list is taken as complete" in page
+    assert 'id="assumed"' not in client.get("/whatif?country=MYS&year=2015&tier=3").text

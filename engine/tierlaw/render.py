@@ -213,6 +213,13 @@ def closing_line(report: dict) -> str:
     return receipt_line(report["receipt"], report.get("options"))
 
 
+def assumed_line(result: dict, how_to_change: str = "--option NAME=CHOICE changes it") -> str:
+    """The readings of the record a result leans on that are assumed, not known (a list taken as complete by
+    a reading option's default), or "" where there are none."""
+    assumed = [text for entry in result.get("assumptions", []) for text in entry["assumed"]]
+    return f"Assumed, not known ({how_to_change}): {'; '.join(assumed)}" if assumed else ""
+
+
 def _period_line(period: dict) -> str:
     mark = summary.ESTIMATED if period.get("estimated") else ""
     line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
@@ -261,7 +268,8 @@ def forward_heading(forward) -> str:
 def whatif_text(report: dict, explain: bool = False) -> list:
     hyp = report["hypothetical"]
     lines = sections_text(summary.whatif_sections(report, _groups, _labels))
-    lines += _wrap(_period_line(report["period"]))
+    assumed = assumed_line(hyp)
+    lines += _wrap(_period_line(report["period"])) + (_wrap(assumed) if assumed else [])
     lines += ["", f"All consequences of {tier_name(hyp['proposed_tier'])} (effective: "
                   f"{tier_name(hyp['effective_tier'] if hyp['effective_tier'] else hyp.get('effective_tier_possible'))})"]
     lines += items_text(consequence_items(hyp, explain))
@@ -282,7 +290,9 @@ def whatif_table(report: dict, explain: bool = False) -> str:
 def whatif_markdown(report: dict, explain: bool = False) -> str:
     hyp = report["hypothetical"]
     lines = sections_markdown(summary.whatif_sections(report, _groups, _labels))
-    lines += [_md(_period_line(report["period"])), "", f"## {summary.country_label(report['country_name'], report['country'])}, "
+    assumed = assumed_line(hyp)
+    lines += [_md(_period_line(report["period"]))] + (["", _md(assumed)] if assumed else [])
+    lines += ["", f"## {summary.country_label(report['country_name'], report['country'])}, "
               f"report {report['year']}: every consequence", ""]
     lines += consequences_markdown(hyp, explain)
     if hyp["decisions"]:
