@@ -13,6 +13,7 @@ from conftest import context
 from helpers import ids
 from test_bad_input import run_cli
 from tierlaw.audit import history
+from tierlaw.paths import default_scenarios_dir
 from tierlaw.queries import whatif
 from tierlaw.trade import trade
 
@@ -165,3 +166,42 @@ def test_the_text_answer_labels_an_assumed_list_as_assumed(capsys):
     assert "Assumed, not known" in answer and "the 2024 2WL list is taken as complete" in answer
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
     assert code == 0 and "Assumed, not known" not in out  # its years are all known
+
+
+def test_history_and_audit_rows_say_which_years_they_read_by_an_assumption(ctx, capsys):
+    from tierlaw.audit import audit
+    # docs/data.md: the probable lists (taken as complete by default) are the 2020, 2023 and 2024 Watch Lists.
+    # Canada: absent from them, so 2024 is {1, 2, special} by assumption; its recorded 2025 row counts 2024
+    # (prev_tier). Malaysia's years to 2015 predate every list: nothing it counts is assumed.
+    rows = audit(ctx, [], None, None)["rows"]
+    leaning = {(r["country"], r["year"]): {a["year"] for a in r["assumptions"]} for r in rows if r.get("assumptions")}
+    assert 2024 in leaning[("CAN", 2025)] and ("MYS", 2015) not in leaning
+    assert set().union(*leaning.values()) <= {2020, 2023, 2024}
+    assert all(year > 2020 for _, year in leaning)  # a row counts only the years before it
+    only = audit(ctx, [], None, None, only="assumed")["rows"]
+    assert {(r["country"], r["year"]) for r in only} == set(leaning)
+    # read as partial, no list is complete by assumption: no row leans on one
+    partial = ctx.with_options({"probable_lists": "partial"})
+    assert audit(partial, [], None, None, only="assumed")["rows"] == []
+
+    code, out, _ = run_cli(capsys, "history", "CAN", "--backend", "reference")
+    assert code == 0
+    text = " ".join(out.split())
+    said = "assumed, not known: probable_lists=complete: the 2024 2WL list is taken as complete"
+    assert "2024 Tier 1, Tier 2 or Special case: known only as one of" in text
+    assert text.count(said) == 2  # the 2024 row itself and the 2025 row that counts it
+    assert "Assumed, not known: 2024" in text and "counted by 2025" in text
+    code, out, _ = run_cli(capsys, "history", "CAN", "--backend", "reference", "--option", "probable_lists=partial")
+    assert code == 0 and "assumed, not known" not in out.lower()
+
+
+def test_a_scenario_labels_an_assumed_list_as_assumed(capsys, tmp_path):
+    scenario = tmp_path / "canada.yaml"
+    scenario.write_text('name: Canada on the Watch List in 2025\nplacements:\n  CAN:\n    2025: "2WL"\n')
+    for fmt in ("table", "markdown"):
+        code, out, _ = run_cli(capsys, "run", str(scenario), "--backend", "reference", "--format", fmt)
+        assert code == 0
+        assert "Assumed, not known" in out and "the 2024 2WL list is taken as complete" in " ".join(out.split())
+    shipped = default_scenarios_dir() / "malaysia-2015-tpp.yaml"
+    code, out, _ = run_cli(capsys, "run", str(shipped), "--backend", "reference")
+    assert code == 0 and "Assumed, not known" not in out

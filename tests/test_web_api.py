@@ -376,11 +376,13 @@ def test_the_audit_filters_keep_the_rows_they_name():
             {"tier": "3", "record_fits_law": True, "decisions": [], "findings": [{"audit": "required"}]},
             {"tier": "2WL", "record_fits_law": None, "decisions": [], "findings": [{"audit": "indeterminate"}]},
             {"tier": "3", "record_fits_law": True, "decisions": [], "findings": [{"audit": "chosen"}]},
-            {"tier": "2", "record_fits_law": True, "decisions": [{"id": "x", "settled_by": "default"}], "findings": []}]
-    assert [filter_rows(rows, name) for name in ("conflicts", "waivers", "required", "gaps", "chosen")] == [
-        rows[0:1], rows[1:2], rows[2:3], rows[3:4], rows[4:5]]
+            {"tier": "2", "record_fits_law": True, "decisions": [{"id": "x", "settled_by": "default"}], "findings": []},
+            {"tier": "2", "record_fits_law": True, "decisions": [], "findings": [],
+             "assumptions": [{"year": 2024, "assumed": ["probable_lists=complete: ..."]}]}]
+    assert [filter_rows(rows, name) for name in ("conflicts", "waivers", "required", "gaps", "chosen", "assumed")] == [
+        rows[0:1], rows[1:2], rows[2:3], rows[3:4], rows[4:5], rows[6:7]]
     assert filter_rows(rows, None) == rows
-    assert set(AUDIT_FILTERS) == {"conflicts", "required", "chosen", "waivers", "gaps"}
+    assert set(AUDIT_FILTERS) == {"conflicts", "required", "chosen", "waivers", "gaps", "assumed"}
 
 
 def test_the_audit_page_filters_the_document(client):
@@ -468,3 +470,17 @@ def test_the_whatif_page_labels_an_assumed_list_as_assumed(client):
     page = client.get("/whatif?country=CAN&year=2025&tier=2WL").text
     assert 'id="assumed"' in page and "the 2024 2WL list is taken as complete" in page
     assert 'id="assumed"' not in client.get("/whatif?country=MYS&year=2015&tier=3").text
+
+
+def test_the_country_and_audit_pages_say_which_rows_lean_on_an_assumed_list(client):
+    # Canada's 2024 is known only by the probable 2024 Watch List taken as complete; its 2025 row counts 2024
+    said = "assumed, not known: probable_lists=complete: the 2024 2WL list is taken as complete"
+    page = " ".join(client.get("/country/CAN").text.split())
+    assert page.count(said) == 2 and "Assumed, not known: 2024" in page
+    assert said not in client.get("/country/MYS").text
+    asked = client.get("/audit?only=assumed")  # no years: the latest report's, the filter kept
+    assert str(asked.url).endswith("from=2025&to=2025&only=assumed")
+    audit = " ".join(asked.text.split())
+    shown = set(re.findall(r'href="/country/([A-Z]{3})#y(\d{4})"', audit))
+    assert ("CAN", "2025") in shown and said in audit
+    assert ("CHN", "2025") not in shown  # China: Tier 3 in 2024 and 2025, both recorded; nothing assumed

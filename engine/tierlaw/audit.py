@@ -25,10 +25,13 @@ def audit_row(ctx: Context, code: str, placement: Placement, explain: bool = Tru
     year = placement.year
     result = judged(ctx, Case(code, year, placement, history_for(ctx, code, year, {})), explain)
     findings = [dict(c, audit="set_off") for c in result["consequences"]] + result["findings"]
-    return {"country": code, "year": year, "tier": placement.tier, "sources": list(placement.sources),
-            "confidence": placement.confidence, "links": list(placement.links),
-            "record_fits_law": result["record_fits_law"], "features": result["features"],
-            "decisions": result["decisions"], "findings": findings}
+    row = {"country": code, "year": year, "tier": placement.tier, "sources": list(placement.sources),
+           "confidence": placement.confidence, "links": list(placement.links),
+           "record_fits_law": result["record_fits_law"], "features": result["features"],
+           "decisions": result["decisions"], "findings": findings}
+    if "assumptions" in result:  # the years it counted that are read by an assumption, not known
+        row["assumptions"] = result["assumptions"]
+    return row
 
 
 def known_row(ctx: Context, code: str, placement: Placement) -> dict:
@@ -49,6 +52,8 @@ FILTERS = {
     "chosen": ("the law allowed another placement too", "chosen"),
     "waivers": ("the placement rests on a recorded or inferred decision, such as a waiver", "decision"),
     "gaps": ("the judgment depends on years the record knows only in part", "gap"),
+    "assumed": ("the judgment counts a year the record reads by an assumption: a list taken as complete",
+                "assumed"),
 }
 
 

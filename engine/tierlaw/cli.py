@@ -173,7 +173,7 @@ def audit(
     first: Optional[int] = typer.Option(None, "--from", help="First report year."),
     last: Optional[int] = typer.Option(None, "--to", help="Last report year."),
     only: Optional[str] = typer.Option(None, "--only", help="Only rows of one kind: conflicts, required, chosen, "
-                                                            "waivers or gaps."),
+                                                            "waivers, gaps or assumed."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
     no_cache: bool = NO_CACHE, jobs: Optional[int] = JOBS,

@@ -213,10 +213,15 @@ def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
     first, last = _span(rows, overlay)
     body = [f"<h1>{html.escape(summary.country_label(report['country_name'], report['country']))}, report {report['year']}</h1>",
             summary_html(summary.whatif_sections(report, render._groups, render._labels)),
-            f"<p>{html.escape(render._period_line(report['period']))}</p>",
+            f"<p>{html.escape(render._period_line(report['period']))}</p>", _assumed(hyp, render.OPTIONS_CHANGE),
             timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Every consequence</h2>", _consequences(hyp),
             _decisions(hyp), _forward(report)]
     return _page(f"What if: {report['country_name']} {report['year']}", body, report["receipt"])
+
+
+def _assumed(result: dict, how_to_change: str) -> str:
+    line = render.assumed_line(result, how_to_change)
+    return f'<p class="assumed">{html.escape(line)}</p>' if line else ""
 
 
 def _decisions(result) -> str:
@@ -242,7 +247,8 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         body.append(f"<h2>{html.escape(summary.country_label(items[0]['country_name'], code))}</h2>")
         body.append(timeline(rows, first, last, authority, overlay))
         for item in items:
-            body.append(summary_html(render.scenario_sections(item)) + _consequences(item["scenario"]))
+            body.append(summary_html(render.scenario_sections(item)) + _assumed(item["scenario"], render.SCENARIO_OPTIONS)
+                        + _consequences(item["scenario"]))
     for question in report["trade"]:
         body.append(_trade_body(question))
     body.append(LEGEND)

@@ -213,10 +213,13 @@ def closing_line(report: dict) -> str:
     return receipt_line(report["receipt"], report.get("options"))
 
 
-def assumed_line(result: dict, how_to_change: str = "--option NAME=CHOICE changes it") -> str:
+OPTIONS_CHANGE = "--option NAME=CHOICE changes it"
+
+
+def assumed_line(result: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
     """The readings of the record a result leans on that are assumed, not known (a list taken as complete by
     a reading option's default), or "" where there are none."""
-    assumed = [text for entry in result.get("assumptions", []) for text in entry["assumed"]]
+    assumed = summary.assumed_texts(result)
     return f"Assumed, not known ({how_to_change}): {'; '.join(assumed)}" if assumed else ""
 
 
@@ -340,8 +343,14 @@ def row_judgment(row: dict) -> str:
     """What the law said of a year: for a recorded placement, how it stands against the law."""
     if row["tier"] is None:
         return "no placement recorded (gap)"
+    assumed = summary.assumed_texts(row)
+    said = f"; assumed, not known: {'; '.join(assumed)}" if assumed else ""
     if isinstance(row["tier"], list):
-        return f"known only as one of {tier_name(row['tier'])}: {row.get('basis', '')}"
+        return f"known only as one of {tier_name(row['tier'])}: {row.get('basis', '')}{said}"
+    return _recorded_judgment(row) + said
+
+
+def _recorded_judgment(row: dict) -> str:
     parts = []
     for f in row["findings"]:
         if f.get("audit") == "required":
@@ -401,7 +410,7 @@ def history_markdown(report: dict, explain: bool = False) -> str:
 
 def notable_rows(report: dict) -> list:
     """Rows worth a look (not simply allowed as published), conflicts first."""
-    rank = {"conflict": 0, "gap": 1, "required": 2, "chosen": 3, "decision": 4}
+    rank = {"conflict": 0, "gap": 1, "required": 2, "chosen": 3, "decision": 4, "assumed": 5}
     found = [(min(rank[k] for k in kinds), row) for row in report["rows"] if (kinds := summary.row_kinds(row))]
     return [row for _, row in sorted(found, key=lambda pair: pair[0])]
 
@@ -539,6 +548,9 @@ def trade_markdown(report: dict, explain: bool = False) -> str:
 # ---------------------------------------------------------------- scenarios
 
 
+SCENARIO_OPTIONS = "the scenario's options, or --option NAME=CHOICE on the command line, change it"
+
+
 def scenario_sections(item: dict) -> list:
     """A scenario's country-year as summary sections (the same words as a what-if)."""
     return summary.whatif_sections(dict(item, hypothetical=item["scenario"], forward=None, period=None),
@@ -546,7 +558,9 @@ def scenario_sections(item: dict) -> list:
 
 
 def scenario_lines(item: dict) -> list:
-    return summary.flat(scenario_sections(item)) + ([f"note: {item['note']}"] if item["note"] else [])
+    assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
+    return (summary.flat(scenario_sections(item)) + ([assumed] if assumed else []) +
+            ([f"note: {item['note']}"] if item["note"] else []))
 
 
 def run_table(report: dict, explain: bool = False) -> str:
@@ -556,6 +570,8 @@ def run_table(report: dict, explain: bool = False) -> str:
         lines += _wrap(report["description"].strip())
     for item in report["results"]:
         lines += ["", *sections_text(scenario_sections(item))]
+        assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
+        lines += _wrap(assumed) if assumed else []
         if item["note"]:
             lines += _wrap(f"note: {item['note']}")
         for tier, brief in item["alternatives"].items():
@@ -575,8 +591,10 @@ def run_markdown(report: dict, explain: bool = False) -> str:
     if report["description"]:
         lines += [report["description"].strip(), ""]
     for item in report["results"]:
+        assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
         lines += [f"### {summary.country_label(item['country_name'], item['country'])} {item['year']}", "",
-                  *sections_markdown(scenario_sections(item)), *consequences_markdown(item["scenario"], explain), ""]
+                  *sections_markdown(scenario_sections(item)), *([_md(assumed), ""] if assumed else []),
+                  *consequences_markdown(item["scenario"], explain), ""]
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",
                   *[f"- {_md(t)}" for t, _ in forward_items(clock_, explain)], ""]

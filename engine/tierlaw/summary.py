@@ -268,17 +268,20 @@ def _needing(forward) -> str:
 
 
 def row_kinds(row: dict) -> set:
-    """What the audit found for a recorded placement: conflict, required, chosen, gap, decision."""
+    """What the audit found for a recorded placement: conflict, required, chosen, gap, decision, and assumed
+    (it counted a year the record reads by an assumption, not by what is known)."""
     kinds = {f["audit"] for f in row["findings"]} & {"conflict", "required", "chosen"}
     if row["record_fits_law"] is None and isinstance(row["tier"], str):
         kinds.add("gap")
     if any(d["settled_by"] == "record" for d in row["decisions"]):
         kinds.add("decision")
+    if row.get("assumptions"):
+        kinds.add("assumed")
     return kinds
 
 
 def audit_counts(rows: list) -> dict:
-    counts = {"conflict": 0, "required": 0, "chosen": 0, "gap": 0, "decision": 0}
+    counts = {"conflict": 0, "required": 0, "chosen": 0, "gap": 0, "decision": 0, "assumed": 0}
     for row in rows:
         for kind in row_kinds(row):
             counts[kind] += 1
@@ -291,7 +294,8 @@ def audit_summary(report: dict) -> list:
     line = (f"{len(rows)} recorded placement{'' if len(rows) == 1 else 's'}: {counts['conflict']} conflict with "
             f"the law as read, {counts['required']} required by it, {counts['chosen']} chosen where the law allowed "
             f"another, {counts['decision']} rest on a recorded or inferred decision, {counts['gap']} cannot be "
-            f"judged fully for gaps in the record")
+            f"judged fully for gaps in the record, {counts['assumed']} count a year read by an assumption, not "
+            f"known (a list taken as complete)")
     if report.get("known_in_part"):
         line += (f"; {report['known_in_part']} more known only as one of several tiers (absent from a list the "
                  f"record knows complete) are not judged")
@@ -314,7 +318,27 @@ def history_summary(report: dict, labels: dict) -> list:
     decided = [f"{r['year']} ({', '.join(settled_decisions(r))})" for r in exact if settled_decisions(r)]
     if decided:
         lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
+    lines += _assumed_years_line(rows)
     return lines + [f"Next years: {line}" for line in forward_lines(report.get("forward"), labels)]
+
+
+def _assumed_years_line(rows: list) -> list:
+    """The years of a timeline read by an assumption (a list taken as complete by a reading option's default),
+    and the years whose results count them."""
+    assumed = sorted({r["year"] for r in rows if r.get("assumed")} |
+                     {found["year"] for r in rows for found in r.get("assumptions", ())})
+    if not assumed:
+        return []
+    counting = [str(r["year"]) for r in rows if r.get("assumptions")]
+    return [f"Assumed, not known: {', '.join(map(str, assumed))} (a list taken as complete by a reading option's "
+            f"default)" + (f"; counted by {', '.join(counting)}" if counting else "")]
+
+
+def assumed_texts(entry: dict) -> list:
+    """What a result or a history row leans on that is assumed, not known (a list taken as complete by a
+    reading option's default): for its own year (`assumed`, a year known only in part) and for the years it
+    counted (`assumptions`)."""
+    return [*entry.get("assumed", ()), *(text for found in entry.get("assumptions", ()) for text in found["assumed"])]
 
 
 def settled_decisions(row: dict) -> list:

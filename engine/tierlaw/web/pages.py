@@ -345,7 +345,8 @@ async def audit_page(request: Request):
                          first=whole(_one(request, "from"), "--from"), last=whole(_one(request, "to"), "--to"))
         if not (question.countries or question.first or question.last):
             latest = max(engine.base.record.years())  # a stable URL names its years: the latest report's
-            return RedirectResponse(f"/audit?{urlencode({'from': latest, 'to': latest})}", status_code=303)
+            kept = {"only": only} if only else {}  # the filter asked for survives the move to the latest year
+            return RedirectResponse(f"/audit?{urlencode({'from': latest, 'to': latest, **kept})}", status_code=303)
         narrow = bool(question.countries) or (question.first is not None and question.last is not None
                                               and question.last - question.first < 3)
         report = await engine.report(question, keep=narrow)
