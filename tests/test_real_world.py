@@ -166,6 +166,13 @@ def test_the_text_answer_labels_an_assumed_list_as_assumed(capsys):
     assert "Assumed, not known" in answer and "the 2024 2WL list is taken as complete" in answer
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
     assert code == 0 and "Assumed, not known" not in out  # its years are all known
+    for fmt in ("table", "markdown"):  # every tier side by side: said once, before the matrix
+        code, out, _ = run_cli(capsys, "whatif", "CAN", "2025", "--tier", "all", "--backend", "reference", "--format", fmt)
+        before_matrix = " ".join(out.split("consequence")[0].split())
+        assert code == 0 and before_matrix.count("Assumed, not known") == 1
+        assert "the 2024 2WL list is taken as complete" in before_matrix
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "all", "--backend", "reference")
+    assert code == 0 and "Assumed, not known" not in out
 
 
 def test_history_and_audit_rows_say_which_years_they_read_by_an_assumption(ctx, capsys):

@@ -470,6 +470,9 @@ def test_the_whatif_page_labels_an_assumed_list_as_assumed(client):
     page = client.get("/whatif?country=CAN&year=2025&tier=2WL").text
     assert 'id="assumed"' in page and "the 2024 2WL list is taken as complete" in page
     assert 'id="assumed"' not in client.get("/whatif?country=MYS&year=2015&tier=3").text
+    every = client.get("/whatif?country=CAN&year=2025&tier=all").text
+    assert 'id="assumed"' in every and "the 2024 2WL list is taken as complete" in every
+    assert 'id="assumed"' not in client.get("/whatif?country=MYS&year=2015&tier=all").text
 
 
 def test_the_country_and_audit_pages_say_which_rows_lean_on_an_assumed_list(client):

@@ -467,8 +467,17 @@ def tiers_table(report: dict, explain: bool = False) -> str:
                   *[Text(str(report["tiers"][t]["effective_tier"] or "?")) for t in tiers])
     for headline, cite, marks in rows:
         table.add_row(Text(headline), Text(cite), *[Text(m) for m in marks])
-    lines = _wrap(report["summary"][0]) + [line for item in report["summary"][1:] for line in bullet(item)] + [""]
+    assumed = every_tier_assumed(report)
+    lines = (_wrap(report["summary"][0]) + [line for item in report["summary"][1:] for line in bullet(item)] +
+             (_wrap(assumed) if assumed else []) + [""])
     return "\n".join(lines + [_rich(table).rstrip("\n")] + _wrap(closing_line(report))) + "\n"
+
+
+def every_tier_assumed(report: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
+    """`whatif --tier all`: the assumed readings any tier's result leans on (they read the same years), in one
+    line (assumed_line)."""
+    texts = dict.fromkeys(t for each in report["tiers"].values() for t in summary.assumed_texts(each))
+    return assumed_line({"assumptions": [{"assumed": list(texts)}]} if texts else {}, how_to_change)
 
 
 def _rich(renderable) -> str:
@@ -482,7 +491,9 @@ def _rich(renderable) -> str:
 
 def tiers_markdown(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
+    assumed = every_tier_assumed(report)
     lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
+             *([_md(assumed), ""] if assumed else []),
              "| consequence | cite | " + " | ".join(tiers) + " |", "|---|---|" + "---|" * len(tiers),
              "| effective placement | | " + " | ".join(str(report["tiers"][t]["effective_tier"]) for t in tiers) + " |"]
     lines += ["| " + " | ".join([_md(c), _md(cite), *marks]) + " |" for c, cite, marks in rows]
