@@ -45,6 +45,9 @@ def test_public_notice_of_a_waiver_from_the_2013_report_then_congressional_notic
                          decide=["autodowngrade_waiver=granted"])["hypothetical"]
     notice = one(waived_2014, "autodowngrade.notice")
     assert notice["rule"] == "autodowngrade.public_notice" and notice["enacted_by"] == "P.L. 113-4 §1205"
+    # "Not later than 30 days after notifying Congress" was (E)'s opening from 2013 (the 2019 amendment replaced
+    # only what follows "shall"): counted from the 2014 report's release (2014-06-20): 2014-07-20.
+    assert notice["due"]["by"] == "2014-07-20"
     waived_2021 = whatif(ctx, "ZZA", 2021, "2WL", sets=watch_list_years(2019, 2020) + tier_years("2", 2009, 2018),
                          decide=["autodowngrade_waiver=granted"])["hypothetical"]
     notice = one(waived_2021, "autodowngrade.notice")

@@ -82,7 +82,7 @@ BROKEN_RULEBOOKS = [
     ("tiers.yaml", "  - id: tier.list_1b.2001\n", "  - id: tier.list_1a.2001\n", ["duplicate rule id"]),
     # found by the rulebook fuzzer: a mapping among the values of `in` crashed the evaluation cache
     ("tiers.yaml", '{in: ["1", "2", "2WL"]}', '{in: [{title: x}, "2", "2WL"]}',
-     ["tiers.yaml:119", "report.change_explained.to_list_1c", "in needs a non-empty list of values"]),
+     ["tiers.yaml:122", "report.change_explained.to_list_1c", "in needs a non-empty list of values"]),
     ("tiers.yaml", "    confidence: OFFICIAL\n", "    confidence: OFFICIAL\n    confidence: STATUTE\n",
      ["tiers.yaml:", "duplicate key 'confidence'"]),
     ("tiers.yaml", "about:\n", "about: !!python/object/apply:os.system [\"echo hacked\"]\nx:\n",

@@ -60,8 +60,13 @@ def test_the_united_states_is_ranked_but_no_measure_reaches_it(ctx):
 
 def test_the_findings_of_the_review_are_in_the_rulebook(ctx):
     rules = {r.id: r for r in ctx.rulebook.rules}
-    exchange = rules["tier3.withhold_aid_and_exchange_funding"]
-    assert (exchange.enacted_by, exchange.confidence) == ("P.L. 106-386 §110(d)(1)(A)(ii)", "STATUTE")
+    # (d)(1)(A)(ii): the exchange-funding ban is the 2000 Act's; P.L. 110-457 §107(b) (2008-12-23) "inserted 'such
+    # assistance to the government of the country for the subsequent fiscal year and will not provide'" (the
+    # Code's amendment notes to 7107): before the 2009 report the clause withheld the exchange funding alone
+    exchange_only, exchange = rules["tier3.withhold_exchange_funding.2003"], rules["tier3.withhold_aid_and_exchange_funding"]
+    assert (exchange_only.enacted_by, exchange_only.confidence) == ("P.L. 106-386 §110(d)(1)(A)(ii)", "STATUTE")
+    assert (exchange_only.in_force.until_report, exchange.in_force.from_report) == (2009, 2009)
+    assert exchange.enacted_by == "P.L. 110-457 §107(b)" and "assistance" not in exchange_only.title
     assert rules["autodowngrade.public_notice"].in_force.from_report == 2013
     assert rules["autodowngrade.public_notice"].enacted_by == "P.L. 113-4 §1205"
     assert rules["swl.interim_assessment.2019"].in_force.from_report == 2018  # due 2019-02-01, after 2019-01-09

@@ -86,6 +86,12 @@ def test_no_assistance_last_year_adds_the_exchange_program_ban(ctx):
     result = whatif(ctx, "MYS", 2015, "3", decide=["prior_fy_assistance=none"])["hypothetical"]
     assert one(result, "tier3.withhold_aid_and_exchange_funding")["cite"] == "22 U.S.C. 7107(d)(1)(A)(ii)"
     assert "tier3.withhold_nonhumanitarian_aid" not in ids(result)
+    # before P.L. 110-457 §107(b) (2008-12-23) the clause withheld the exchange funding alone: a 2005 report
+    early = whatif(ctx, "ZZA", 2005, "3", sets=["2004=3"], decide=["prior_fy_assistance=none"])["hypothetical"]
+    exchange = one(early, "tier3.withhold_aid_and_exchange_funding")
+    assert exchange["rule"] == "tier3.withhold_exchange_funding.2003" and exchange["fiscal_year"] == 2006
+    assert exchange["headline"] == "No exchange-program funding for officials"
+    assert one(result, "tier3.withhold_aid_and_exchange_funding")["rule"] == "tier3.withhold_aid_and_exchange_funding"
 
 
 def test_every_consequence_is_explained_down_to_placements(ctx):
