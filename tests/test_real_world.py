@@ -212,3 +212,72 @@ def test_a_scenario_labels_an_assumed_list_as_assumed(capsys, tmp_path):
     shipped = default_scenarios_dir() / "malaysia-2015-tpp.yaml"
     code, out, _ = run_cli(capsys, "run", str(shipped), "--backend", "reference")
     assert code == 0 and "Assumed, not known" not in out
+
+
+def test_what_holds_only_in_some_readings_says_so_in_every_format(ctx, capsys):
+    # Thailand 2025 is known only as one of Tier 1, 2, 3 or not ranked (absent from the complete 2025 Watch
+    # List): whether a 2026 Tier 1 was a move up to Tier 1 ((A)(i): from the Watch List or Tier 2) depends on it.
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "all", "--backend", "reference")
+    tier_1 = next(line for line in " ".join(out.split()).split(" - Tier ") if line.startswith("1:"))
+    assert code == 0 and "Special watch list sent to Congress - only in some readings of 2025" in tier_1
+    # the Markdown table of every consequence keeps the qualifier and each enacting law's grade
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--backend", "reference", "--format",
+                           "markdown")
+    row = next(line for line in out.splitlines() if line.startswith("| The President must justify the move"))
+    assert code == 0 and "only in some readings of 2025" in row and "[STATUTE]" in row
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference", "--format",
+                           "markdown")
+    row = next(line for line in out.splitlines() if line.startswith("| Not a Millennium Challenge Corporation"))
+    assert "[UNCONFIRMED]" in row  # the MCC versions after 2004 are graded UNCONFIRMED in the rulebook
+
+
+def test_the_forward_clock_marks_dates_counted_from_a_statutory_deadline(capsys):
+    # The 2026 report is not out: the special watch list is due 90 days after the June 30 deadline (P.L. 116-283),
+    # 2026-09-28, an estimate; the interim assessment is due on a fixed date, 2027-02-01.
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--backend", "reference")
+    clock = " ".join(out.split("Forward clock")[1].split())
+    assert code == 0 and "Special watch list sent to Congress (2026-09-28, est.)" in clock
+    assert "Interim assessment of its progress to Congress (2027-02-01)" in clock
+
+
+def test_a_whatif_on_a_year_known_in_part_compares_with_what_is_known(ctx, capsys):
+    # Canada 2017: absent from the complete 2017 Tier 3 list, so one of Tier 1, 2, Watch List or not ranked
+    report = whatif(ctx, "CAN", 2017, "3", what_follows=False, forward_years=0)
+    assert report["baseline"] is None and report["recorded_in_part"]["tiers"] == ["1", "2", "2WL", "special"]
+    assert "absent from the complete 3 list" in report["recorded_in_part"]["basis"]
+    assert report["summary"][0].startswith("Canada (CAN), 2017 report: Tier 3 where the record knows only that it "
+                                           "was one of Tier 1, Tier 2, Tier 2 Watch List or Special case, so not")
+    assert "so not" not in whatif(ctx, "CAN", 2017, "2", what_follows=False, forward_years=0)["summary"][0]
+    assert "recorded_in_part" not in whatif(ctx, "MYS", 2015, "3", what_follows=False, forward_years=0)
+    # Canada 2024 is known in part only by the probable 2024 Watch List taken as complete: the text says so
+    code, out, _ = run_cli(capsys, "whatif", "CAN", "2024", "--tier", "3", "--backend", "reference")
+    assert code == 0 and "Assumed, not known" in out and "2024 2WL list is taken as complete" in " ".join(out.split())
+
+
+def test_the_years_a_question_sets_are_shown_against_the_record(ctx):
+    # Malaysia was Tier 3 in 2014 (recorded); Thailand 2025 was not on the complete 2025 Watch List
+    report = whatif(ctx, "MYS", 2015, "3", sets=["2014=2"], what_follows=False, forward_years=0)
+    assert report["sets"] == [{"year": 2014, "tier": "2", "recorded": "3"}]
+    assert "Earlier years as you set them: 2014 Tier 2 (the record: Tier 3)" in report["summary"]
+    thailand = whatif(ctx, "THA", 2026, "2WL", sets=["2025=2WL"], what_follows=False, forward_years=0)
+    (line,) = [s for s in thailand["summary"] if s.startswith("Earlier years")]
+    assert line.endswith("(the record: one of Tier 1, Tier 2, Tier 3 or Special case, so not this)")
+    assert "sets" not in whatif(ctx, "MYS", 2015, "3", what_follows=False, forward_years=0)
+
+
+def test_an_unavailable_decision_names_the_condition_that_fails(ctx):
+    # A (d) determination is opened only for an effective Tier 3 (22 U.S.C. 7107(c)): Malaysia 2016 on Tier 2 has
+    # no unknown years, so the reason is the tier, not "unknown years"
+    report = whatif(ctx, "MYS", 2016, "2", decide=["presidential_determination=d4_full_waiver"], what_follows=False,
+                    forward_years=0)
+    (unavailable,) = report["hypothetical"]["unavailable_decisions"]
+    reasons = " ".join(r["reason"] for r in unavailable["why"])
+    assert "effective_tier is 2; it must be 3" in reasons and "unknown years" not in reasons
+
+
+def test_a_timeline_names_the_recorded_decision_a_year_rested_on(ctx, capsys):
+    # Cuba 2005: Tier 3, determination without waiver (d1_sanctions, data/presidential_determinations.csv)
+    code, out, _ = run_cli(capsys, "history", "CUB", "--format", "html", "--backend", "reference")
+    import re
+    (title,) = re.findall(r"<title>(2005: Tier 3[^<]*)</title>", out)
+    assert code == 0 and "rests on presidential_determination=d1_sanctions" in title and "waiver" not in title

@@ -487,3 +487,13 @@ def test_the_country_and_audit_pages_say_which_rows_lean_on_an_assumed_list(clie
     shown = set(re.findall(r'href="/country/([A-Z]{3})#y(\d{4})"', audit))
     assert ("CAN", "2025") in shown and said in audit
     assert ("CHN", "2025") not in shown  # China: Tier 3 in 2024 and 2025, both recorded; nothing assumed
+
+
+def test_the_whatif_page_marks_estimates_and_years_known_in_part(client):
+    # the 2026 report is not out: its period runs from the June 30 deadline to the next one, both estimated
+    page = " ".join(client.get("/whatif?country=THA&year=2026&tier=2WL").text.split())
+    assert "from 2026-06-30 until 2027-06-30 (est.)" in page
+    # Canada 2017: absent from the complete 2017 Tier 3 list; nothing of its published list is known to compare
+    page = " ".join(client.get("/whatif?country=CAN&year=2017&tier=3").text.split())
+    assert "Known only in part: Tier 1, Tier 2, Tier 2 Watch List or Special case" in page
+    assert "No placement recorded for 2017" not in page

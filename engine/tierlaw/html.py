@@ -90,11 +90,11 @@ def _mark(row, first) -> str:
     if isinstance(tier, list):  # known only as a set of tiers
         title = html.escape(f"{year}: one of {render.tier_name(tier)} (not recorded exactly)")
         return f'<circle class="partial" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{title}</title></circle>'
-    title = html.escape(f"{year}: {render.tier_name(tier)}" + "".join(f"; {m}" for m in sorted(marks)))
+    title = html.escape(f"{year}: {render.tier_name(tier)}" + "".join(f"; {m}" for m in sorted(marks) if m != DECIDED))
     colour = _rows().index(tier) if tier in _rows() else len(_rows())
     out = [f'<circle class="mark t{colour}" cx="{x}" cy="{_y(tier)}" r="6" data-year="{year}" data-tier="{tier}">'
            f'<title>{title}</title></circle>']
-    if "waiver" in marks:
+    if DECIDED in marks:
         out.append(f'<circle class="waiver" cx="{x}" cy="{_y(tier)}" r="9"/>')
     if "required" in marks:
         out.append(f'<rect class="required" x="{x - 3}" y="{_y(tier) - 16}" width="6" height="6"/>')
@@ -103,11 +103,14 @@ def _mark(row, first) -> str:
     return "".join(out)
 
 
+DECIDED = "decided"  # a mark of a year that rested on a recorded or inferred decision: the ring, not words
+
+
 def _row_marks(row) -> set:
     """Marks of a recorded year on the timeline: a decision it rested on, required, chosen, a conflict."""
-    marks = set()
-    if any(d["settled_by"] == "record" for d in row["decisions"]):
-        marks.add("waiver")
+    marks = {f"rests on {text}" for text in summary.settled_decisions(row)}  # the hover names the decision
+    if marks:
+        marks.add(DECIDED)
     for finding in row["findings"]:
         if finding.get("audit") in ("required", "conflict", "chosen"):
             marks.add(finding["audit"])
@@ -156,7 +159,7 @@ def _consequences(result: dict) -> str:
         f"<td>{html.escape('; '.join(row['cites']))}<br>"
         f"{html.escape('; '.join(dict.fromkeys(v['enacted_by'] for v in row['versions'])))}"
         f"<br>[{html.escape(', '.join(dict.fromkeys(v['confidence'] for v in row['versions'])))}]</td>"
-        f"<td>{html.escape('; then '.join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row['versions'])))}"
+        f"<td>{html.escape('; then '.join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row['versions'])) + summary.status_text(row))}"
         f"</td><td><small>{html.escape(' / '.join(render.because_text(v) for v in row['versions'] if 'because' in v))}"
         "</small></td></tr>"
         for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])))
@@ -213,14 +216,13 @@ def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
     first, last = _span(rows, overlay)
     body = [f"<h1>{html.escape(summary.country_label(report['country_name'], report['country']))}, report {report['year']}</h1>",
             summary_html(summary.whatif_sections(report, render._groups, render._labels)),
-            f"<p>{html.escape(render._period_line(report['period']))}</p>", _assumed(hyp, render.OPTIONS_CHANGE),
+            f"<p>{html.escape(render._period_line(report['period']))}</p>", _assumed_line(render.whatif_assumed(report)),
             timeline(rows, first, last, authority, overlay), LEGEND, "<h2>Every consequence</h2>", _consequences(hyp),
             _decisions(hyp), _forward(report)]
     return _page(f"What if: {report['country_name']} {report['year']}", body, report["receipt"])
 
 
-def _assumed(result: dict, how_to_change: str) -> str:
-    line = render.assumed_line(result, how_to_change)
+def _assumed_line(line: str) -> str:
     return f'<p class="assumed">{html.escape(line)}</p>' if line else ""
 
 
@@ -247,7 +249,7 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         body.append(f"<h2>{html.escape(summary.country_label(items[0]['country_name'], code))}</h2>")
         body.append(timeline(rows, first, last, authority, overlay))
         for item in items:
-            body.append(summary_html(render.scenario_sections(item)) + _assumed(item["scenario"], render.SCENARIO_OPTIONS)
+            body.append(summary_html(render.scenario_sections(item)) + _assumed_line(render.assumed_line(item["scenario"], render.SCENARIO_OPTIONS))
                         + _consequences(item["scenario"]))
     for question in report["trade"]:
         body.append(_trade_body(question))

@@ -630,6 +630,11 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
         "options": ctx.options,
         "receipt": ctx.receipt(),
     }
+    in_part = _recorded_in_part(ctx, who.code, year) if baseline is None else None
+    if in_part:
+        report["recorded_in_part"] = in_part
+    if overrides:
+        report["sets"] = _sets_entry(ctx, who.code, overrides)
     if forward_years:
         from .forward import clock  # the clock builds on this module
         report["forward"] = clock(ctx, who.code, year, tier, overrides, forward_years)
@@ -648,11 +653,15 @@ def whatif_all(ctx: Context, country: str, year: int | str, sets=(), decide=(),
     reports = {tier: whatif(ctx, country, year, tier, sets, [], on, what_follows=False, forward_years=0)
                for tier in ctx.rulebook.tiers}
     first = next(iter(reports.values()))
-    return {"country": first["country"], "country_name": first["country_name"], "year": first["year"],
-            "on": first["on"], "period": first["period"], "baseline": first["baseline"],
-            "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
-            "summary": summary.every_tier_summary(reports, ctx.rulebook.groups, ctx.rulebook.tiers),
-            "options": ctx.options, "receipt": ctx.receipt()}
+    found = {"country": first["country"], "country_name": first["country_name"], "year": first["year"],
+             "on": first["on"], "period": first["period"], "baseline": first["baseline"],
+             "tiers": {tier: report["hypothetical"] for tier, report in reports.items()},
+             "summary": summary.every_tier_summary(reports, ctx.rulebook.groups, ctx.rulebook.tiers),
+             "options": ctx.options, "receipt": ctx.receipt()}
+    for key in ("recorded_in_part", "sets"):
+        if key in first:
+            found[key] = first[key]
+    return found
 
 
 def as_recorded_where_same(ctx: Context, case: Case) -> Case:
@@ -684,18 +693,20 @@ def why_not_opened(ctx: Context, case: Case, result: dict, decision: str) -> lis
     book = ctx.book(case.year, case.on, case.set_aside)
     openers = [r for r in ctx.rulebook.rules if r.then.opens == decision]
     fired = {c["rule"] for c in result["consequences"]}
+    country = ctx.country_facts(case.code)
+    otherwise = "depends on unknown years" if result.get("unknown_years") else "a fact it derives does not hold"
     reasons = []
     for rule in openers:
         item = next((i for i in book.rules if i.rule.id == rule.id), None)
         if item is None:
             reasons.append({"rule": rule.id, "cite": rule.cite, "reason": f"not in force for the {case.year} report"})
             continue
-        failing = [_atom_text(atom, value, param, book, case, result) for atom, value, param in item.atoms
-                   if not _atom_may_hold(atom, value, case, result)]
+        failing = [_atom_text(atom, value, param, book, case, result, country) for atom, value, param in item.atoms
+                   if not _atom_may_hold(atom, value, case, result, country)]
         blocked = [other for other in rule.then.unless if other in fired]
         if blocked:
             failing.append("barred by " + ", ".join(f"{b} ({_cite_of(ctx, b)})" for b in blocked))
-        reasons.append({"rule": rule.id, "cite": rule.cite, "reason": "; ".join(failing) or "depends on unknown years"})
+        reasons.append({"rule": rule.id, "cite": rule.cite, "reason": "; ".join(failing) or otherwise})
     return reasons or [{"rule": None, "cite": None, "reason": "no rule in the rulebook opens this decision"}]
 
 
@@ -703,10 +714,16 @@ def _cite_of(ctx, rule_id) -> str:
     return next(r.cite for r in ctx.rulebook.rules if r.id == rule_id)
 
 
-def _atom_values(atom, case, result) -> list:
+def _atom_values(atom, case, result, country: dict) -> list:
+    """What the case shows of the fact an atom tests (its values over the readings), or [] where the result
+    does not say (a derived fact other than the effective tier)."""
     head, _, name = atom.ref.partition(".")
     if atom.ref == "proposed_tier":
         return [case.proposed.tier]
+    if atom.ref == f"derived.{EFFECTIVE}":
+        return result.get("effective_tier_possible") or [result["effective_tier"]]
+    if head == "country":
+        return [country[name]]
     if head == "feature":
         value = result["features"].get(name)
         return value if isinstance(value, list) else [value]
@@ -715,9 +732,9 @@ def _atom_values(atom, case, result) -> list:
     return []
 
 
-def _atom_may_hold(atom, value, case, result) -> bool:
+def _atom_may_hold(atom, value, case, result, country) -> bool:
     from .backends.reference import COMPARE
-    values = _atom_values(atom, case, result)
+    values = _atom_values(atom, case, result, country)
     return not values or any(v is not None and _compares(COMPARE[atom.op], v, value) for v in values)
 
 
@@ -732,9 +749,9 @@ NEEDED = {"eq": "", "ne": "other than", "gte": "at least", "gt": "more than", "l
           "in": "one of", "not_in": "none of"}  # a comparison of the rules' `when`, in words
 
 
-def _atom_text(atom, value, param, book, case, result) -> str:
+def _atom_text(atom, value, param, book, case, result, country) -> str:
     shown = list(value) if isinstance(value, tuple) else value
-    values = _atom_values(atom, case, result)
+    values = _atom_values(atom, case, result, country)
     text = (f"{atom.ref.partition('.')[2] or atom.ref} is {values[0] if len(values) == 1 else values}; "
             f"it must be {' '.join(filter(None, (NEEDED[atom.op], str(shown))))}")
     if param:
@@ -758,6 +775,27 @@ def _baseline(ctx, code, year, history, on):
         return None
     from .recorded import judged  # the judgment of a recorded placement builds on this module
     return judged(ctx, Case(code, year, recorded, history, on=on))
+
+
+def _sets_entry(ctx, code: str, overrides: dict) -> list:
+    """The placements a question sets for earlier years, each with what the record knows of that year (a tier,
+    the tiers it may have had, or None: nothing)."""
+    in_record = code in ctx.record.placements
+    entries = []
+    for year in sorted(overrides):
+        known = ctx.knowledge(code, year) if in_record else None
+        recorded = None if known is None else known.tier if known.known else list(known.possible) or None
+        entries.append({"year": year, "tier": overrides[year], "recorded": recorded})
+    return entries
+
+
+def _recorded_in_part(ctx, code: str, year: int) -> dict | None:
+    """What the record knows of a year it does not state: the tiers it may have had (absent from a list
+    known complete), why, and what that leans on; None where it knows nothing."""
+    known = ctx.knowledge(code, year) if code in ctx.record.placements else None
+    if known is None or not known.possible:
+        return None
+    return {"tiers": list(known.possible), "basis": known.basis, "assumed": list(known.assumed)}
 
 
 def _changes(baseline, hypothetical) -> dict:

@@ -148,10 +148,14 @@ def consequence_items(result: dict, explain: bool = False) -> list:
     decisions = summary.decisions_by_id(result)
     items = []
     for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
-        enacted = "; ".join(dict.fromkeys(f"{v['enacted_by']} [{v['confidence']}]" for v in row["versions"]))
-        items.append((f"{summary.row_text(row, decisions)}, {enacted}",
+        items.append((f"{summary.row_text(row, decisions)}, {_enacted(row)}",
                       [f"because: {because_text(v)}" for v in row["versions"]] if explain else []))
     return items
+
+
+def _enacted(row: dict) -> str:
+    """The enacting laws of a merged consequence's versions, each with its confidence grade."""
+    return "; ".join(dict.fromkeys(f"{v['enacted_by']} [{v['confidence']}]" for v in row["versions"]))
 
 
 def items_text(items: list) -> list:
@@ -223,6 +227,14 @@ def assumed_line(result: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
     return f"Assumed, not known ({how_to_change}): {'; '.join(assumed)}" if assumed else ""
 
 
+def whatif_assumed(report: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
+    """A what-if's assumed readings: of the years its result counted, and of the year itself where the record
+    knows it only in part by an assumption (assumed_line)."""
+    in_part = report.get("recorded_in_part") or {}
+    return assumed_line({"assumed": in_part.get("assumed", []),
+                         "assumptions": report["hypothetical"].get("assumptions", [])}, how_to_change)
+
+
 def _period_line(period: dict) -> str:
     mark = summary.ESTIMATED if period.get("estimated") else ""
     line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
@@ -254,9 +266,14 @@ def step_text(step: dict, explain: bool = False) -> str:
                    f"{tier_name(possible)}, depending on {years}" if possible else f"depends on {years}")
     else:
         verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
-    duties = "; ".join(f"{d.get('headline') or d['id']} ({(d.get('due') or {}).get('by') or (d.get('window') or {}).get('to')})"
-                       for d in step["duties"])
+    duties = "; ".join(f"{d.get('headline') or d['id']} ({_duty_date(d)})" for d in step["duties"])
     return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
+
+
+def _duty_date(duty: dict) -> str:
+    """The date a duty of the forward clock falls due, marked where it counts from a statutory deadline."""
+    part = duty.get("due") or duty.get("window") or {}
+    return str(part.get("by") or part.get("to")) + (", est." if part.get("estimated") else "")
 
 
 def forward_heading(forward) -> str:
@@ -271,7 +288,7 @@ def forward_heading(forward) -> str:
 def whatif_text(report: dict, explain: bool = False) -> list:
     hyp = report["hypothetical"]
     lines = sections_text(summary.whatif_sections(report, _groups, _labels))
-    assumed = assumed_line(hyp)
+    assumed = whatif_assumed(report)
     lines += _wrap(_period_line(report["period"])) + (_wrap(assumed) if assumed else [])
     lines += ["", f"All consequences of {tier_name(hyp['proposed_tier'])} (effective: "
                   f"{tier_name(hyp['effective_tier'] if hyp['effective_tier'] else hyp.get('effective_tier_possible'))})"]
@@ -293,7 +310,7 @@ def whatif_table(report: dict, explain: bool = False) -> str:
 def whatif_markdown(report: dict, explain: bool = False) -> str:
     hyp = report["hypothetical"]
     lines = sections_markdown(summary.whatif_sections(report, _groups, _labels))
-    assumed = assumed_line(hyp)
+    assumed = whatif_assumed(report)
     lines += [_md(_period_line(report["period"]))] + (["", _md(assumed)] if assumed else [])
     lines += ["", f"## {summary.country_label(report['country_name'], report['country'])}, "
               f"report {report['year']}: every consequence", ""]
@@ -311,8 +328,7 @@ def consequences_markdown(result: dict, explain: bool = False) -> list:
     decisions = summary.decisions_by_id(result)
     for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
         when = "; then ".join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row["versions"]))
-        cells = [row["headline"], "; ".join(row["cites"]),
-                 "; ".join(dict.fromkeys(v["enacted_by"] for v in row["versions"])), when]
+        cells = [row["headline"], "; ".join(row["cites"]), _enacted(row), when + summary.status_text(row)]
         if explain:
             cells.append(" / ".join(because_text(v) for v in row["versions"]))
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")

@@ -105,11 +105,11 @@ def row_text(row: dict, decisions: dict, cite: bool = True) -> str:
             periods.append(text)
         previous = entry
     line = row["headline"] + (": " + "; then ".join(periods) if periods else "")
-    line += _status(row)
+    line += status_text(row)
     return line + (f" ({'; '.join(row['cites'])})" if cite else "")
 
 
-def _status(row) -> str:
+def status_text(row) -> str:
     unknown = sorted({y for v in row["versions"] if v.get("status") == "indeterminate"
                       for y in v.get("depends_on_unknown_years", [])})
     return f" - only in some readings of {', '.join(map(str, unknown))}" if unknown else ""
@@ -151,7 +151,8 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
     """(heading or None, lines): the question and the effective placement, then what changes by group,
     removed consequences as such, then the years ahead."""
     hyp, base = report["hypothetical"], report["baseline"]
-    sections = [(None, [_question_line(report, hyp, base, labels)] + _period_lines(report) + _unavailable_lines(hyp))]
+    sections = [(None, [_question_line(report, hyp, base, labels)] + _period_lines(report) + _unavailable_lines(hyp) +
+                 set_lines(report, labels))]
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     after = {r["id"]: r for r in merged(hyp["consequences"])}
     changes = [r for r in after.values() if r["id"] not in before] + [r for i, r in before.items() if i not in after]
@@ -175,17 +176,19 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
     differs) and what it adds to and removes from the record's consequences in the headline groups."""
     first = next(iter(reports.values()))
     base = first["baseline"]
-    recorded = f"recorded: {tier_words(base['proposed_tier'], labels)}" if base else "no placement recorded"
+    in_part = first.get("recorded_in_part")
+    recorded = (f"recorded: {tier_words(base['proposed_tier'], labels)}" if base else
+                f"known only as one of {tier_words(in_part['tiers'], labels)}" if in_part else "no placement recorded")
     lines = [f"{country_label(first['country_name'], first['country'])}, {first['year']} report, every tier side by "
-             f"side ({recorded})"]
+             f"side ({recorded})"] + set_lines(first, labels)
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     for tier, report in reports.items():
         hyp = report["hypothetical"]
         after = {r["id"]: r for r in merged(hyp["consequences"])}
-        added = [r["headline"] for _, rows in grouped([r for i, r in after.items() if i not in before], groups)
-                 for r in rows]
-        removed = [r["headline"] for _, rows in grouped([r for i, r in before.items() if i not in after], groups)
-                   for r in rows]
+        added = [r["headline"] + status_text(r) for _, rows in grouped([r for i, r in after.items() if i not in before],
+                                                                    groups) for r in rows]
+        removed = [r["headline"] + status_text(r) for _, rows in grouped([r for i, r in before.items() if i not in after],
+                                                                      groups) for r in rows]
         changes = " - ".join(filter(None, (f"adds: {'; '.join(added)}" if added else "",
                                            f"removes: {'; '.join(removed)}" if removed else "")))
         gives = _law_gives(hyp, labels)
@@ -199,7 +202,12 @@ def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
 
 
 def _question_line(report, hyp, base, labels) -> str:
-    if base is None:
+    in_part = report.get("recorded_in_part")
+    if base is None and in_part:
+        excluded = "" if hyp["proposed_tier"] in in_part["tiers"] else \
+            f", so not {tier_words(hyp['proposed_tier'], labels)}"
+        recorded = f"where the record knows only that it was one of {tier_words(in_part['tiers'], labels)}{excluded}"
+    elif base is None:
         recorded = "with no placement recorded"
     elif base["proposed_tier"] == hyp["proposed_tier"]:
         recorded = "as recorded"
@@ -209,6 +217,19 @@ def _question_line(report, hyp, base, labels) -> str:
             f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
     gives = _law_gives(hyp, labels)
     return f"{line}; the law gives {gives}" if gives else line
+
+
+def set_lines(report: dict, labels: dict) -> list:
+    """The placements the question set for earlier years (`--set`), against what the record knows of them."""
+    parts = []
+    for entry in report.get("sets", ()):
+        recorded = entry["recorded"]
+        said = ("" if recorded is None else " (as recorded)" if recorded == entry["tier"] else
+                f" (the record: {tier_words(recorded, labels)})" if not isinstance(recorded, list) else
+                f" (the record: one of {tier_words(recorded, labels)})" if entry["tier"] in recorded else
+                f" (the record: one of {tier_words(recorded, labels)}, so not this)")
+        parts.append(f"{entry['year']} {tier_words(entry['tier'], labels)}{said}")
+    return [f"Earlier years as you set them: {'; '.join(parts)}"] if parts else []
 
 
 def _law_gives(hyp: dict, labels: dict) -> str:

@@ -22,7 +22,8 @@ from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, Wh
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals.update(
-    tier_name=render.tier_name, assumed_line=render.assumed_line, every_tier_assumed=render.every_tier_assumed,
+    tier_name=render.tier_name, every_tier_assumed=render.every_tier_assumed,
+    whatif_assumed=render.whatif_assumed,
     options_change="the reading options under “Other years, decisions, date and options” change it", when_text=render.when_text,
     because_text=render.because_text,
     step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text, country_label=summary.country_label,
