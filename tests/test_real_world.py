@@ -197,7 +197,7 @@ def test_history_and_audit_rows_say_which_years_they_read_by_an_assumption(ctx, 
     said = "assumed, not known: probable_lists=complete: the 2024 2WL list is taken as complete"
     assert "2024 Tier 1, Tier 2 or Special case: known only as one of" in text
     assert text.count(said) == 2  # the 2024 row itself and the 2025 row that counts it
-    assert "Assumed, not known: 2024" in text and "counted by 2025" in text
+    assert "Assumed, not known: what 2024 was" in text and "the judgment of 2025 counts it" in text
     code, out, _ = run_cli(capsys, "history", "CAN", "--backend", "reference", "--option", "probable_lists=partial")
     assert code == 0 and "assumed, not known" not in out.lower()
 
@@ -281,3 +281,11 @@ def test_a_timeline_names_the_recorded_decision_a_year_rested_on(ctx, capsys):
     import re
     (title,) = re.findall(r"<title>(2005: Tier 3[^<]*)</title>", out)
     assert code == 0 and "rests on presidential_determination=d1_sanctions" in title and "waiver" not in title
+
+
+def test_a_scenario_alternative_reads_as_headlines_not_ids(capsys):
+    code, out, _ = run_cli(capsys, "run", str(default_scenarios_dir() / "2015-disputes.yaml"), "--backend", "reference")
+    text = " ".join(out.split())
+    (line,) = [part for part in text.split(" - alternative ")[1:] if part.startswith("Tier 2 Watch List ->")]
+    assert code == 0 and "adds: " in line and "The President must justify the move from Tier 3" in line
+    assert "trade.special_rule_report" not in text

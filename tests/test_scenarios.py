@@ -35,6 +35,10 @@ def test_the_2015_disputes(ctx):
     thailand = found[("THA", 2015)]
     assert thailand["changes"] == {"added": [], "removed": []}  # the analysts got their rating
     assert "trade.special_rule_report" in thailand["alternatives"]["2WL"]["consequences"]
+    # against the Tier 3 it kept, the diplomats' Watch List would have set off the (C) report and lifted the bar
+    alternative = thailand["alternatives"]["2WL"]
+    assert "The President must justify the move from Tier 3 to the Watch List" in alternative["adds"]
+    assert "No fast-track for trade agreements with this country" in alternative["removes"]
     assert [(q["on"], q["tpa_available"], q["blocking"]) for q in report["trade"]] == [
         ("2015-10-05", False, ["MYS"]), ("2016-02-04", False, ["MYS"])]
 

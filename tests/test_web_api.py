@@ -411,8 +411,14 @@ def test_the_scenario_pages_run_shipped_and_uploaded_files(client):
 
 def test_pages_show_bad_input_as_one_message_with_the_form(client):
     response = client.get("/whatif?country=Atlantis&year=2015&tier=3")
-    assert response.status_code == 400 and "COUNTRY: unknown country &#39;Atlantis&#39;" in response.text
+    assert response.status_code == 400 and "Country: unknown country &#39;Atlantis&#39;" in response.text
     assert 'id="whatif-form"' in response.text and "Traceback" not in response.text
+    # a page names its own fields, not the command line's flags; the JSON API keeps the CLI's words
+    page = client.get("/whatif?country=ZZQ&year=2015&tier=3").text
+    assert "given with Other years&#39; placements" in page and "--set" not in page
+    assert "--set" in client.get("/api/whatif?country=ZZQ&year=2015&tier=3").json()["error"]
+    audit = client.get("/audit?country=MYS&only=everything").text
+    assert "Only: unknown filter" in audit and "--only" not in audit
     assert client.get("/whatif?country=MYS&year=twenty&tier=3").status_code == 400
 
 
@@ -479,7 +485,7 @@ def test_the_country_and_audit_pages_say_which_rows_lean_on_an_assumed_list(clie
     # Canada's 2024 is known only by the probable 2024 Watch List taken as complete; its 2025 row counts 2024
     said = "assumed, not known: probable_lists=complete: the 2024 2WL list is taken as complete"
     page = " ".join(client.get("/country/CAN").text.split())
-    assert page.count(said) == 2 and "Assumed, not known: 2024" in page
+    assert page.count(said) == 2 and "Assumed, not known: what 2024 was" in page
     assert said not in client.get("/country/MYS").text
     asked = client.get("/audit?only=assumed")  # no years: the latest report's, the filter kept
     assert str(asked.url).endswith("from=2025&to=2025&only=assumed")
@@ -497,3 +503,17 @@ def test_the_whatif_page_marks_estimates_and_years_known_in_part(client):
     page = " ".join(client.get("/whatif?country=CAN&year=2017&tier=3").text.split())
     assert "Known only in part: Tier 1, Tier 2, Tier 2 Watch List or Special case" in page
     assert "No placement recorded for 2017" not in page
+
+
+def test_the_whatif_page_orders_versions_by_date_and_says_what_each_option_changes(client):
+    page = client.get("/whatif?country=MYS&year=2015&tier=3").text
+    # the fast-track bar: as enacted from the 2015 report's release (2015-07-27) to the amendment of 2016-02-24,
+    # then as amended, lifted by the (B) letter, until the 2016 report (2016-06-30)
+    rows = re.findall(r'<tr id="r-(trade\.tpa_bar[^"]*)"[^>]*>.*?</tr>', page, re.S)
+    assert rows == ["trade.tpa_bar.as_enacted", "trade.tpa_bar.as_amended"]
+    amended = re.search(r'<tr id="r-trade\.tpa_bar\.as_amended".*?</tr>', page, re.S).group(0)
+    assert "2016-02-24 to 2016-06-30" in amended and "unless the President sends the (B) letter" in amended
+    # a full (d)(4) waiver drops the (d)(1)(B) votes against loans
+    option = re.search(r'd4_full_waiver</a>:(.*?)</li>', page, re.S).group(1)
+    assert "drops:" in option and "US votes against IMF and development-bank loans" in option
+    assert "consequence(s)" not in page

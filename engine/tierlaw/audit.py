@@ -62,7 +62,7 @@ def filter_rows(rows: list, only: str | None) -> list:
     if not only:
         return rows
     if only not in FILTERS:
-        raise InputError(f"unknown filter {only!r} (filters: {', '.join(FILTERS)})", "--only")
+        raise InputError(f"unknown filter {only!r} (filters: {', '.join(FILTERS)})", "only")
     kind = FILTERS[only][1]
     return [row for row in rows if kind in summary.row_kinds(row)]
 
@@ -126,6 +126,14 @@ def _known_in_part(ctx: Context, codes: list, first, last) -> int:
                if year not in ctx.record.history(code) and ctx.knowledge(code, year).possible)
 
 
+def timeline_rows(ctx: Context, code: str, explain: bool = True) -> list:
+    """Every report year of a country in the record, from the first to the latest report: its recorded
+    placement judged (audit_row), or what is known of the year (known_row: a set of tiers, or a gap)."""
+    recorded = ctx.record.history(code)
+    return [audit_row(ctx, code, recorded[year], explain) if year in recorded else
+            known_row(ctx, code, ctx.knowledge(code, year)) for year in range(ctx.first_year, max(ctx.record.years()) + 1)]
+
+
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
     """The timeline of `country` (code or name): every report year from the first, each recorded placement
     judged as in `audit` (with its derivations), years known only in part and gaps shown as such, and the
@@ -133,13 +141,8 @@ def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
     `tierlaw history --format json` prints."""
     who = ctx.record.lookup(country)
     recorded = ctx.record.history(who.code)
-    rows = []
-    for year in range(ctx.first_year, max(ctx.record.years()) + 1):
-        if year in recorded:
-            rows.append(audit_row(ctx, who.code, recorded[year]))
-        else:
-            rows.append(known_row(ctx, who.code, ctx.record.knowledge(who.code, year, ctx.options)))
-    report = {"country": who.code, "country_name": who.name, "rows": rows, "receipt": ctx.receipt()}
+    report = {"country": who.code, "country_name": who.name, "rows": timeline_rows(ctx, who.code),
+              "receipt": ctx.receipt()}
     if recorded:
         from .forward import clock  # what comes next if the last recorded placement is proposed again
         last = max(recorded)

@@ -62,7 +62,7 @@ def _options(items: list) -> dict:
 FLAGS = {"country": "COUNTRY", "countries": "COUNTRY", "partners": "COUNTRY", "year": "YEAR", "tier": "--tier",
          "sets": "--set", "decide": "--decide", "on": "--on", "forward_years": "--forward", "first": "--from",
          "last": "--to", "agreement": "--agreement", "options": "--option", "backend": "--backend",
-         "rules_dir": "--rules", "data_dir": "--data", "path": "SCENARIO"}
+         "rules_dir": "--rules", "data_dir": "--data", "path": "SCENARIO", "only": "--only"}
 
 
 def _date(text: Optional[str]) -> Optional[dt.date]:
@@ -78,9 +78,10 @@ def _rows_by_country(rows: list) -> dict:
 
 
 def _recorded_rows(ctx, codes) -> dict:
-    """Audit rows of the recorded placements of these countries (for timelines)."""
-    from .audit import audit_row
-    return {code: [audit_row(ctx, code, p) for _, p in sorted(ctx.record.history(code).items())] for code in codes}
+    """Each report year of these countries as the record knows it (for timelines): recorded placements
+    judged, years known only as a set of tiers, gaps; none for a country outside the record."""
+    from .audit import timeline_rows
+    return {code: timeline_rows(ctx, code) if code in ctx.record.placements else [] for code in codes}
 
 
 def _context(rules, data, backend, options, output=None, no_cache=False):

@@ -17,7 +17,7 @@ svg text{font-size:11px;font-family:inherit}
 .t0{fill:#2b8a3e}.t1{fill:#74b816}.t2{fill:#f59f00}.t3{fill:#c92a2a}.t4{fill:#868e96}.t5{fill:#1c7ed6}
 .gap{fill:none;stroke:#868e96;stroke-dasharray:2 2}.partial{fill:#dee2e6;stroke:#868e96}.waiver{fill:none;stroke:#1c7ed6;stroke-width:2}
 .required{fill:#000}.conflict{fill:none;stroke:#c92a2a;stroke-width:2.5}.tpa{fill:#e7f5ff}
-.hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
+.hypothetical{fill:none;stroke:#5f3dc4;stroke-width:2.5}.possible{stroke-dasharray:3 2}.path{fill:none;stroke:#5f3dc4;stroke-dasharray:4 3}
 .run{stroke:#adb5bd;stroke-width:3;opacity:.6}
 @media print{body{margin:0}h2{page-break-before:auto}}
 """
@@ -65,14 +65,23 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
     for row in rows:
         parts.append(_mark(row, first))
     if overlay:
-        points = " ".join(f"{_x(y, first)},{_y(t)}" for y, t in sorted(overlay.items()) if t)
+        points = " ".join(f"{_x(y, first)},{_y(t)}" for y, t in sorted(overlay.items()) if isinstance(t, str))
         parts.append(f'<polyline class="path" points="{points}"/>')
         for year, tier in sorted(overlay.items()):
-            if tier:
-                parts.append(f'<circle class="hypothetical" cx="{_x(year, first)}" cy="{_y(tier)}" r="9" '
-                             f'data-year="{year}"><title>hypothetical {year}: {tier}</title></circle>')
+            parts += _hypothetical_marks(year, tier, first)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _hypothetical_marks(year, tier, first) -> list:
+    """A hypothetical year's circle; where its tier depends on unknown years, a dashed one at each tier it may
+    have (the path does not pass through them)."""
+    if isinstance(tier, str):
+        return [f'<circle class="hypothetical" cx="{_x(year, first)}" cy="{_y(tier)}" r="9" data-year="{year}">'
+                f'<title>hypothetical {year}: {tier}</title></circle>']
+    title = html.escape(f"hypothetical {year}: one of {render.tier_name(tier)}, depending on unknown years")
+    return [f'<circle class="hypothetical possible" cx="{_x(year, first)}" cy="{_y(t)}" r="9" data-year="{year}">'
+            f'<title>{title}</title></circle>' for t in tier or ()]
 
 
 def _runs(rows, first) -> list:
@@ -125,7 +134,7 @@ LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placem
           'Blue ring: a placement that rested on a decision (a waiver of the automatic downgrade, a presidential '
           'determination), recorded or inferred from the list. Black square: a placement the law required. '
           'Red square: a placement that conflicts with the law as read. Shaded: trade promotion authority in '
-          'force. Purple: hypothetical placements. Hover a dot for details.</p>')
+          'force. Purple: hypothetical placements (dashed where a year may have several tiers, depending on unknown years). Hover a dot for details.</p>')
 
 
 def _page(title: str, body: list, receipt: dict) -> str:
@@ -206,12 +215,19 @@ def history_html(report: dict, authority: list) -> str:
     return _page(f"{report['country_name']}: placements and the law", body, report["receipt"])
 
 
+def whatif_overlay(report: dict) -> dict:
+    """The hypothetical placement and the forward clock's effective tiers after it: a tier, or the tiers a
+    year may have where the readings of unknown years differ."""
+    hyp = report["hypothetical"]
+    overlay = {report["year"]: hyp["effective_tier"] or hyp.get("effective_tier_possible") or hyp["proposed_tier"]}
+    for step in (report.get("forward") or {}).get("steps", [])[1:]:
+        overlay[step["year"]] = step["effective"] or step.get("effective_possible") or None
+    return overlay
+
+
 def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
     hyp = report["hypothetical"]
-    overlay = {report["year"]: hyp["effective_tier"] or hyp["proposed_tier"]}
-    for step in (report.get("forward") or {}).get("steps", [])[1:]:
-        if step["effective"]:
-            overlay[step["year"]] = step["effective"]
+    overlay = whatif_overlay(report)
     rows = _history_rows(recorded_rows)
     first, last = _span(rows, overlay)
     body = [f"<h1>{html.escape(summary.country_label(report['country_name'], report['country']))}, report {report['year']}</h1>",

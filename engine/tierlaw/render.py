@@ -132,6 +132,24 @@ def because_text(consequence: dict) -> str:
     return "; ".join(fact_text(f) for f in consequence["because"])
 
 
+def in_date_order(consequences: list) -> list:
+    """Consequences by id, the versions of one in the order their periods start (the result lists them by rule)."""
+    return sorted(consequences, key=lambda c: (c["id"], summary.start_of(c)))
+
+
+def option_changes(decision: dict, option: str) -> str:
+    """What choosing `option` of a decision would add to and drop from the result, in headline words."""
+    consequences = {name: set(entry.get("consequences", ())) for name, entry in decision["options"].items()}
+    applied, chosen = consequences[decision["applied"]], consequences[option]
+    adds, drops = (sorted({_headline_of(c) for c in ids}) for ids in (chosen - applied, applied - chosen))
+    return " - ".join(filter(None, (adds and f"adds: {'; '.join(adds)}", drops and f"drops: {'; '.join(drops)}")))
+
+
+def _headline_of(consequence_id: str) -> str:
+    rule = next((r for r in _rules.values() if r.consequence == consequence_id), None)
+    return (rule.headline or rule.title) if rule else consequence_id
+
+
 def when_text(consequence: dict) -> str:
     """A consequence's dates and status in words."""
     parts = [summary.dates_text(consequence)]
@@ -602,8 +620,10 @@ def run_table(report: dict, explain: bool = False) -> str:
         if item["note"]:
             lines += _wrap(f"note: {item['note']}")
         for tier, brief in item["alternatives"].items():
-            lines += bullet(f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: "
-                            f"{', '.join(brief['consequences'])}")
+            lines += bullet(f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: " +
+                            (" - ".join(filter(None, (brief["adds"] and f"adds: {'; '.join(brief['adds'])}",
+                                                      brief["removes"] and f"removes: {'; '.join(brief['removes'])}")))
+                             or "the same consequences"))
         lines += ["Every consequence:"] + items_text(consequence_items(item["scenario"], explain))
     for question in report["trade"]:
         lines += ["", *trade_lines(question)]

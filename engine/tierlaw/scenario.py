@@ -194,7 +194,7 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
     effective[year] = result["effective_tier"]
     baseline = _baseline(ctx, code, year, history, None)
     alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),
-                                                         history))) for tier in spec["alternatives"]}
+                                                         history)), result) for tier in spec["alternatives"]}
     return {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],
             "baseline": baseline, "scenario": result, "changes": _changes(baseline, result),
             "alternatives": alternatives}
@@ -204,8 +204,13 @@ def _name(ctx, code):
     return ctx.record.countries[code].name if code in ctx.record.countries else code
 
 
-def _brief(result: dict) -> dict:
-    return {"effective_tier": result["effective_tier"], "consequences": sorted({c["id"] for c in result["consequences"]})}
+def _brief(result: dict, scenario: dict) -> dict:
+    """An alternative tier's result in brief: its effective tier and consequence ids, and the headlines of what it
+    adds to and removes from the scenario's own tier."""
+    mine, theirs = ({c["id"] for c in r["consequences"]} for r in (result, scenario))
+    words = {c["id"]: c.get("headline") or c["title"] for r in (result, scenario) for c in r["consequences"]}
+    return {"effective_tier": result["effective_tier"], "consequences": sorted(mine),
+            "adds": sorted({words[i] for i in mine - theirs}), "removes": sorted({words[i] for i in theirs - mine})}
 
 
 def _date(check, node, key):

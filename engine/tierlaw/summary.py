@@ -23,12 +23,13 @@ def merged(consequences: list) -> list:
                                             "cite": entry["cite"], "versions": []})
         row["versions"].append(entry)
     for row in rows.values():
-        row["versions"].sort(key=_start)
+        row["versions"].sort(key=start_of)
         row["cites"] = list(dict.fromkeys(v["cite"] for v in row["versions"]))
     return list(rows.values())
 
 
-def _start(entry) -> str:
+def start_of(entry) -> str:
+    """When a consequence's period starts (its holding, window or due date; else its fiscal year): for ordering."""
     for key, field in (("holds", "from"), ("window", "from"), ("due", "by")):
         if key in entry:
             return entry[key][field]
@@ -351,8 +352,10 @@ def _assumed_years_line(rows: list) -> list:
     if not assumed:
         return []
     counting = [str(r["year"]) for r in rows if r.get("assumptions")]
-    return [f"Assumed, not known: {', '.join(map(str, assumed))} (a list taken as complete by a reading option's "
-            f"default)" + (f"; counted by {', '.join(counting)}" if counting else "")]
+    years = ", ".join(map(str, assumed))
+    return [f"Assumed, not known: what {years} {'was' if len(assumed) == 1 else 'were'} is read by taking a probable "
+            f"list as complete (a reading option's default)" +
+            (f"; the judgment of {', '.join(counting)} counts {'it' if len(assumed) == 1 else 'them'}" if counting else "")]
 
 
 def assumed_texts(entry: dict) -> list:

@@ -45,11 +45,12 @@ def create_app(rules=None, data=None, backend: str | None = None, options: dict 
 
 def _answer_errors(app: FastAPI) -> None:
     """Every failure is one line: JSON for the API, a page for people; never a traceback."""
-    def add(kind, status, message):
+    def add(kind, status, message, on_pages=None):
         async def handler(request: Request, err):
-            return failure(request, status(err) if callable(status) else status, message(err))
+            words = message if on_pages is None or _is_api(request) else on_pages
+            return failure(request, status(err) if callable(status) else status, words(err))
         app.add_exception_handler(kind, handler)
-    add(InputError, 400, pages.cli_message)
+    add(InputError, 400, pages.cli_message, pages.page_message)  # the API in the CLI's words, pages in their own
     add(RulebookConflict, 400, lambda err: f"rulebook conflict: {err}")
     add(TooSlow, 503, str)
     add(RequestValidationError, 400, _validation_message)
@@ -57,8 +58,12 @@ def _answer_errors(app: FastAPI) -> None:
     add(Exception, 500, lambda err: f"internal error: {type(err).__name__}: {err}")
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
 def failure(request: Request, status: int, message: str):
-    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+    if _is_api(request):
         return JSONResponse({"error": message}, status_code=status)
     return pages.error_page(request, status, message)
 

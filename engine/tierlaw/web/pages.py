@@ -23,7 +23,8 @@ from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, Wh
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals.update(
     tier_name=render.tier_name, every_tier_assumed=render.every_tier_assumed,
-    whatif_assumed=render.whatif_assumed,
+    whatif_assumed=render.whatif_assumed, in_date_order=render.in_date_order, option_changes=render.option_changes,
+    hinge_text=lambda consequence, result: summary.hinge(consequence, summary.decisions_by_id(result)),
     options_change="the reading options under “Other years, decisions, date and options” change it", when_text=render.when_text,
     because_text=render.because_text,
     step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text, country_label=summary.country_label,
@@ -80,9 +81,21 @@ def cached_page(route):
     return answer
 
 
+# the pages' names of what the command line calls --set, COUNTRY, ...: an error names the field to correct
+FIELDS = {"country": "Country", "countries": "Country", "partners": "Country", "year": "Report year",
+          "tier": "Tier", "sets": "Other years' placements", "decide": "Decisions", "on": "On date",
+          "forward_years": "Reports ahead on the forward clock", "first": "From", "last": "To",
+          "agreement": "Agreement", "options": "Options", "path": "Scenario file", "only": "Only"}
+
+
 def cli_message(err: InputError) -> str:
-    """An input error in the words of the command line, as the CLI prints it."""
+    """An input error in the words of the command line, as the CLI prints it (the JSON API)."""
     return err.render(cli.FLAGS)
+
+
+def page_message(err: InputError) -> str:
+    """An input error in the words of the pages: the fields of their forms, where the command line names flags."""
+    return err.render({**cli.FLAGS, **FIELDS})
 
 
 def error_page(request: Request, status: int, message: str):
@@ -127,7 +140,7 @@ async def countries(request: Request):
         try:
             code = _engine(request).base.record.lookup(asked).code
         except InputError as err:
-            return _page(request, "countries.html", 400, title="Countries", error=cli_message(err), asked=asked)
+            return _page(request, "countries.html", 400, title="Countries", error=page_message(err), asked=asked)
         return RedirectResponse(f"/country/{code}", status_code=303)
     return _page(request, "countries.html", title="Countries", asked="")
 
@@ -139,7 +152,7 @@ async def country_page(request: Request, country: str):
     try:
         report = await _engine(request).report(question)
     except InputError as err:
-        return _page(request, "countries.html", 404, title="Countries", error=cli_message(err), asked=country)
+        return _page(request, "countries.html", 404, title="Countries", error=page_message(err), asked=country)
     if report["country"] != country:
         query = urlencode([("option", o) for o in question.option])
         return RedirectResponse(f"/country/{report['country']}" + (f"?{query}" if query else ""), status_code=303)
@@ -178,7 +191,7 @@ async def whatif_page(request: Request):
         report = await _engine(request).report(question)
         recorded = await _recorded(request, report["country"], question.option)
     except InputError as err:
-        return _page(request, "whatif.html", 400, title="What if", form=form, report=None, error=cli_message(err))
+        return _page(request, "whatif.html", 400, title="What if", form=form, report=None, error=page_message(err))
     api = f"/api/whatif?{question.query()}"
     if question.tier == "all":
         tiers, matrix = render._tier_matrix(report)
@@ -189,17 +202,8 @@ async def whatif_page(request: Request):
     return _page(request, "whatif.html", title=f"What if: {report['country_name']} {report['year']}", form=form,
                  report=report, question=question, api=api, receipt=report["receipt"],
                  headline=report["summary"],
-                 svg=timeline(request, recorded, whatif_overlay(report)),
+                 svg=timeline(request, recorded, html.whatif_overlay(report)),
                  flips=decision_flips(question, report["hypothetical"]), compared=comparison(report))
-
-
-def whatif_overlay(report: dict) -> dict:
-    """The hypothetical placement and the forward clock's effective tiers after it (as the HTML report)."""
-    hyp = report["hypothetical"]
-    overlay = {report["year"]: hyp["effective_tier"] or hyp["proposed_tier"]}
-    for step in (report.get("forward") or {}).get("steps", [])[1:]:
-        overlay[step["year"]] = step["effective"]
-    return overlay
 
 
 def decision_flips(question: WhatIf, result: dict) -> dict:
@@ -241,7 +245,7 @@ async def trade_page(request: Request):
         watched = [p["country"] for p in report["partners"] if p["tpa_available"] is not True]
         svgs = {code: timeline(request, await _recorded(request, code, question.option)) for code in watched}
     except InputError as err:
-        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=cli_message(err))
+        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=page_message(err))
     return _page(request, "trade.html", title=f"Trade check on {report['on']}", form=form, report=report,
                  question=question, headline=report["summary"], svgs=svgs,
                  receipt=report["receipt"], api=f"/api/trade?{question.query()}")
@@ -280,7 +284,7 @@ async def shipped_scenario_page(request: Request, name: str):
         question = shipped_scenario(name, _many(request, "option"))
     except InputError as err:
         return _page(request, "scenarios.html", 404, title="Scenarios", scenarios=list(shipped_scenarios()),
-                     report=None, error=cli_message(err))
+                     report=None, error=page_message(err))
     return await _scenario_result(request, question, share=False,
                                   api=f"/api/run?{urlencode([('scenario', name)] + [('option', o) for o in question.option])}")
 
@@ -296,7 +300,7 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
             svgs[code] = timeline(request, await _recorded(request, code, question.option), overlay)
     except InputError as err:
         return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
-                     error=cli_message(err), text=question.text)
+                     error=page_message(err), text=question.text)
     link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
     return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
                  headline=report["summary"], receipt=report["receipt"], share=link, api=api,
@@ -357,7 +361,7 @@ async def audit_page(request: Request):
         svgs = {code: timeline(request, await _recorded(request, code, question.option))
                 for code in codes} if len(codes) <= AUDIT_TIMELINES else {}
     except InputError as err:
-        return _page(request, "audit.html", 400, title="Audit", report=None, error=cli_message(err), only=only,
+        return _page(request, "audit.html", 400, title="Audit", report=None, error=page_message(err), only=only,
                      filters=AUDIT_FILTERS, form=request.query_params)
     counts = {name: len(filter_rows(report["rows"], name)) for name in AUDIT_FILTERS}
     return _page(request, "audit.html", title="Audit of the record", report=report, rows=rows, only=only,
