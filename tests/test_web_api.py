@@ -517,3 +517,13 @@ def test_the_whatif_page_orders_versions_by_date_and_says_what_each_option_chang
     option = re.search(r'd4_full_waiver</a>:(.*?)</li>', page, re.S).group(1)
     assert "drops:" in option and "US votes against IMF and development-bank loans" in option
     assert "consequence(s)" not in page
+
+
+def test_a_whatif_timeline_draws_years_known_in_part_and_years_that_depend_on_them(client):
+    # Thailand 2025 is known only as a set (absent from the complete 2025 Watch List); proposing the Watch List
+    # from 2026, 2027 is the Watch List or Tier 3 depending on 2025 (test_real_world: forced change 2027 or 2029)
+    page = client.get("/whatif?country=THA&year=2026&tier=2WL").text
+    assert re.search(r'<circle class="partial"[^>]*data-year="2025"', page)
+    possible = re.findall(r'<circle class="hypothetical possible"[^>]*data-year="2027"', page)
+    assert len(possible) == 2
+    assert re.search(r'<circle class="hypothetical"[^>]*data-year="2026"', page)
