@@ -121,7 +121,8 @@ def test_nothing_dated_holds_when_the_report_was_not_the_most_recent(ctx):
     report = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2019, 1, 1))
     assert report["period"]["most_recent_on_date"] is False
     assert not [c for c in report["hypothetical"]["consequences"] if "holds" in c]
-    assert "nothing keyed to dates holds" in report["summary"][1]
+    assert "nothing that holds while the report is the most recent (a bar, a withholding) holds then" in \
+        report["summary"][1]
     inside = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2015, 7, 1))
     (bar,) = [c for c in inside["hypothetical"]["consequences"] if c["id"] == "trade.tpa_bar"]
     assert bar["holds"] == {"from": "2015-07-01", "until": "2015-07-02"}

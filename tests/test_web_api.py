@@ -527,3 +527,9 @@ def test_a_whatif_timeline_draws_years_known_in_part_and_years_that_depend_on_th
     possible = re.findall(r'<circle class="hypothetical possible"[^>]*data-year="2027"', page)
     assert len(possible) == 2
     assert re.search(r'<circle class="hypothetical"[^>]*data-year="2026"', page)
+
+
+def test_the_audit_page_lists_rows_in_the_order_of_the_names_it_shows(client):
+    page = client.get("/audit?from=2025&to=2025").text
+    names = re.findall(r'<a href="/country/[A-Z]{3}#y\d{4}">([^<]+)</a>', page)
+    assert len(names) > 50 and names == sorted(names)  # Algeria (DZA) before the Dominican Republic (DOM)

@@ -257,7 +257,7 @@ def _period_line(period: dict) -> str:
     mark = summary.ESTIMATED if period.get("estimated") else ""
     line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
             f"until {period['until']}{mark}")
-    return line + (f"; {period['note']}, so nothing dated holds" if "note" in period else "")
+    return line + (f"; {period['note']}, so {summary.NOT_IN_FORCE}" if "note" in period else "")
 
 
 # ---------------------------------------------------------------- forward clock

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 ESTIMATED = " (est.)"  # a date taken from a statutory deadline: the release date is not known
+NOT_IN_FORCE = ("nothing that holds while the report is the most recent (a bar, a withholding) holds then; its "
+                "deadlines are listed as they fall")  # a question on a date outside the report's period
 
 
 # ---------------------------------------------------------------- one consequence
@@ -253,7 +255,7 @@ def _keeping(result: dict, tier: str) -> list:
 
 def _period_lines(report) -> list:
     period = report.get("period") or {}
-    return [f"{period['note'][0].upper()}{period['note'][1:]}: nothing keyed to dates holds"] if "note" in period else []
+    return [f"{period['note'][0].upper()}{period['note'][1:]}: {NOT_IN_FORCE}"] if "note" in period else []
 
 
 def _unavailable_lines(result) -> list:
