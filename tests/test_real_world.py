@@ -290,3 +290,11 @@ def test_a_scenario_alternative_reads_as_headlines_not_ids(capsys):
     (line,) = [part for part in text.split(" - alternative ")[1:] if part.startswith("Tier 2 Watch List ->")]
     assert code == 0 and "adds: " in line and "The President must justify the move from Tier 3" in line
     assert "trade.special_rule_report" not in text
+
+
+def test_a_proposal_the_law_refuses_at_once_says_so(ctx):
+    # Watch List 2009-2012 (2 counted years and the 2 waiver years of the 2008 law): 2013 on the Watch List is
+    # Tier 3 by (D)(i), so the forward clock's first year already forces the change
+    report = whatif(ctx, "ZZA", 2013, "2WL", sets=["2009-2012=2WL"])
+    assert report["forward"]["first_forced_change"] == 2013
+    assert "Next years: Tier 2 Watch List from 2013 is forced off at once, in 2013" in report["summary"]

@@ -274,6 +274,8 @@ def forward_lines(forward, labels) -> list:
         return []
     proposing = tier_words(forward["proposing"], labels)
     forced = forward["first_forced_change"]
+    if forced == forward["from_year"]:  # the law does not let the proposal stand even once
+        return [f"{proposing} from {forced} is forced off at once, in {forced}"]
     if forced is not None:
         return [f"{proposing} every year from {forward['from_year']} is forced off in {forced}"]
     possible = forward.get("forced_change_possible")
