@@ -121,7 +121,7 @@ def test_nothing_dated_holds_when_the_report_was_not_the_most_recent(ctx):
     report = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2019, 1, 1))
     assert report["period"]["most_recent_on_date"] is False
     assert not [c for c in report["hypothetical"]["consequences"] if "holds" in c]
-    assert "nothing that holds while the report is the most recent (a bar, a withholding) holds then" in \
+    assert "nothing that holds only while the report is the most recent (such as the trade bar) holds then" in \
         report["summary"][1]
     inside = whatif(ctx, "MYS", 2014, "3", on=__import__("datetime").date(2015, 7, 1))
     (bar,) = [c for c in inside["hypothetical"]["consequences"] if c["id"] == "trade.tpa_bar"]
@@ -198,7 +198,7 @@ def test_history_and_audit_rows_say_which_years_they_read_by_an_assumption(ctx, 
     said = "assumed, not known: probable_lists=complete: the 2024 2WL list is taken as complete"
     assert "2024 Tier 1, Tier 2 or Special case: known only as one of" in text
     assert text.count(said) == 2  # the 2024 row itself and the 2025 row that counts it
-    assert "Assumed, not known: what 2024 was" in text and "the judgment of 2025 counts it" in text
+    assert "Assumed, not known: what 2024 was" in text and "the judgment of 2025 counts 2024" in text
     code, out, _ = run_cli(capsys, "history", "CAN", "--backend", "reference", "--option", "probable_lists=partial")
     assert code == 0 and "assumed, not known" not in out.lower()
 
@@ -298,3 +298,50 @@ def test_a_proposal_the_law_refuses_at_once_says_so(ctx):
     report = whatif(ctx, "ZZA", 2013, "2WL", sets=["2009-2012=2WL"])
     assert report["forward"]["first_forced_change"] == 2013
     assert "Next years: Tier 2 Watch List from 2013 is forced off at once, in 2013" in report["summary"]
+
+
+def test_assumed_readings_of_the_question_years_are_labelled(ctx, capsys):
+    # Canada 2024 is one of Tier 1, 2 or not ranked only if the probable 2024 Watch List is complete
+    code, out, _ = run_cli(capsys, "whatif", "CAN", "2024", "--tier", "all", "--backend", "reference")
+    text = " ".join(out.split())
+    assert code == 0 and "(known only by an assumption as one of Tier 1, Tier 2 or Special case)" in text
+    assert "Assumed, not known" in text and "the 2024 2WL list is taken as complete" in text
+    report = whatif(ctx, "CAN", 2025, "2WL", sets=["2024=2WL"], what_follows=False, forward_years=0)
+    assert report["sets"][0]["assumed"][0].startswith("probable_lists=complete: the 2024 2WL list")
+    assert "2024 Tier 2 Watch List (the record, by an assumption: one of Tier 1, Tier 2 or Special case, so not " \
+           "this)" in report["summary"][1]
+    partial = whatif(ctx.with_options({"probable_lists": "partial"}), "CAN", 2025, "2WL", sets=["2024=2WL"],
+                     what_follows=False, forward_years=0)
+    assert "assumed" not in partial["sets"][0] and partial["sets"][0]["recorded"] == ["1", "2", "2WL", "special"]
+
+
+def test_a_scenario_on_a_year_known_in_part_compares_with_that_set(capsys, tmp_path):
+    scenario = tmp_path / "canada.yaml"
+    scenario.write_text('name: Canada on Tier 3 in 2017\nplacements:\n  CAN:\n    2017: "3"\n')
+    code, out, _ = run_cli(capsys, "run", str(scenario), "--backend", "reference", "--format", "json")
+    (item,) = json.loads(out)["results"]
+    assert code == 0 and item["baseline"] is None and item["recorded_in_part"]["tiers"] == ["1", "2", "2WL", "special"]
+    code, out, _ = run_cli(capsys, "run", str(scenario), "--backend", "reference")
+    assert "Tier 3 where the record knows only that it was one of Tier 1, Tier 2, Tier 2 Watch List or Special " \
+           "case, so not Tier 3" in " ".join(out.split())
+
+
+def test_scenario_alternatives_and_decision_options_say_what_holds_in_some_readings_and_which_version(ctx, capsys,
+                                                                                                       tmp_path):
+    from tierlaw import render
+    # Thailand 2026 on Tier 3, the Watch List as the alternative: the (C) report on a move from Tier 3 depends on
+    # whether 2025 was Tier 3 (2025 is known only as one of Tier 1, 2, 3 or not ranked)
+    scenario = tmp_path / "thailand.yaml"
+    scenario.write_text('name: Thailand 2026\nplacements:\n  THA:\n    2026: {tier: "3", alternatives: ["2WL"]}\n')
+    code, out, _ = run_cli(capsys, "run", str(scenario), "--backend", "reference", "--format", "json")
+    (item,) = json.loads(out)["results"]
+    assert code == 0 and "The President must justify the move from Tier 3 to the Watch List - only in some " \
+                         "readings of 2025" in item["alternatives"]["2WL"]["adds"]
+    # the option `none` of prior_fy_assistance: from the 2009 report (d)(1)(A)(ii) withholds the aid and the
+    # exchange funding; before P.L. 110-457 §107(b), the exchange funding alone
+    render.use_rulebook(ctx.rulebook, ctx.all_options)
+    for year, words in ((2015, "No nonhumanitarian US aid and no exchange-program funding for officials"),
+                        (2005, "No exchange-program funding for officials")):
+        result = whatif(ctx, "ZZA", year, "3", sets=[f"{year - 1}=3"], forward_years=0)["hypothetical"]
+        (decision,) = [d for d in result["decisions"] if d["id"] == "prior_fy_assistance"]
+        assert render.option_changes(decision, "none").startswith(f"adds: {words} - drops:")

@@ -51,9 +51,9 @@ def _options(items: list) -> dict:
     for item in items:
         name, sep, choice = item.partition("=")
         if not sep:
-            raise InputError(f"{item!r} is not NAME=CHOICE", "--option")
+            raise InputError(f"{item!r} is not NAME=CHOICE", "options")
         if name in chosen:
-            raise InputError(f"option {name!r} is given twice", "--option")
+            raise InputError(f"option {name!r} is given twice", "options")
         chosen[name] = choice
     return chosen
 

@@ -19,10 +19,10 @@ def resolve_options(known: dict, chosen: dict) -> dict:
     """Every option (id -> Option) with the user's choice or its documented default."""
     for name, choice in chosen.items():
         if name not in known:
-            raise InputError(f"unknown option {name!r} (known: {', '.join(sorted(known))})", "--option")
+            raise InputError(f"unknown option {name!r} (known: {', '.join(sorted(known))})", "options")
         if choice not in known[name].choices:
             raise InputError(f"option {name!r} has no choice {choice!r} "
-                             f"(choices: {', '.join(known[name].choices)})", "--option")
+                             f"(choices: {', '.join(known[name].choices)})", "options")
     return {name: chosen.get(name, option.default) for name, option in sorted(known.items())}
 
 

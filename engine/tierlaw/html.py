@@ -219,10 +219,26 @@ def whatif_overlay(report: dict) -> dict:
     """The hypothetical placement and the forward clock's effective tiers after it: a tier, or the tiers a
     year may have where the readings of unknown years differ."""
     hyp = report["hypothetical"]
-    overlay = {report["year"]: hyp["effective_tier"] or hyp.get("effective_tier_possible") or hyp["proposed_tier"]}
+    overlay = {report["year"]: overlay_tier(hyp["effective_tier"], hyp.get("effective_tier_possible")) or
+               hyp["proposed_tier"]}
     for step in (report.get("forward") or {}).get("steps", [])[1:]:
-        overlay[step["year"]] = step["effective"] or step.get("effective_possible") or None
+        overlay[step["year"]] = overlay_tier(step["effective"], step.get("effective_possible"))
     return overlay
+
+
+def overlay_tier(effective, possible):
+    """A hypothetical year's tier on a timeline: the effective tier; where the readings of unknown years differ,
+    the tiers they give (one tier in every reading is that tier); None where nothing is known."""
+    if effective or not possible:
+        return effective
+    return possible[0] if len(possible) == 1 else list(possible)
+
+
+def scenario_overlay(items: list) -> dict:
+    """A scenario's placements of one country on its timeline (as overlay_tier)."""
+    found = {i["year"]: overlay_tier(i["scenario"]["effective_tier"], i["scenario"].get("effective_tier_possible"))
+             for i in items}
+    return {year: tier for year, tier in found.items() if tier}
 
 
 def whatif_html(report: dict, recorded_rows: list, authority: list) -> str:
@@ -260,7 +276,7 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         by_country.setdefault(item["country"], []).append(item)
     for code, items in by_country.items():
         rows = _history_rows(recorded.get(code, []))
-        overlay = {i["year"]: i["scenario"]["effective_tier"] for i in items if i["scenario"]["effective_tier"]}
+        overlay = scenario_overlay(items)
         first, last = _span(rows, overlay)
         body.append(f"<h2>{html.escape(summary.country_label(items[0]['country_name'], code))}</h2>")
         body.append(timeline(rows, first, last, authority, overlay))

@@ -13,6 +13,7 @@ from . import __version__, memo, summary
 from .backends import get_backend
 from .cache import Asked, Cache, Readings, rules_see
 from .compile import compile_book, parameter
+from .evaluate import book_rule
 from .errors import InputError, arg
 from .explain import consequence, report_anchor
 from .features import evidence_years
@@ -296,6 +297,14 @@ class Evaluation:
     def consequence_ids(self) -> set:
         return {consequence_id for (consequence_id, _), _, _ in self.readings.shown}
 
+    def headlines(self) -> dict:
+        """consequence id -> the headline (else title) of the rule that gives it in this case's book."""
+        found = {}
+        for (consequence_id, rule_id), _, _ in self.readings.shown:
+            rule = book_rule(self.book, rule_id).rule
+            found.setdefault(consequence_id, rule.headline or rule.title)
+        return dict(sorted(found.items()))
+
     def opened(self) -> list:
         """Decisions that shaped the result (RESULT.decisions, by id)."""
         return list(self.readings.opened)
@@ -409,6 +418,7 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
             other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
             entry["effective_tier"] = other.effective
             entry["consequences"] = sorted(other.consequence_ids())
+            entry["headlines"] = other.headlines()  # of the rules in force that year: versions' words differ
 
 
 @per_book
@@ -630,7 +640,7 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
         "options": ctx.options,
         "receipt": ctx.receipt(),
     }
-    in_part = _recorded_in_part(ctx, who.code, year) if baseline is None else None
+    in_part = recorded_in_part(ctx, who.code, year) if baseline is None else None
     if in_part:
         report["recorded_in_part"] = in_part
     if overrides:
@@ -785,11 +795,14 @@ def _sets_entry(ctx, code: str, overrides: dict) -> list:
     for year in sorted(overrides):
         known = ctx.knowledge(code, year) if in_record else None
         recorded = None if known is None else known.tier if known.known else list(known.possible) or None
-        entries.append({"year": year, "tier": overrides[year], "recorded": recorded})
+        entry = {"year": year, "tier": overrides[year], "recorded": recorded}
+        if known is not None and known.assumed:  # what the record knows of that year rests on an assumption
+            entry["assumed"] = list(known.assumed)
+        entries.append(entry)
     return entries
 
 
-def _recorded_in_part(ctx, code: str, year: int) -> dict | None:
+def recorded_in_part(ctx, code: str, year: int) -> dict | None:
     """What the record knows of a year it does not state: the tiers it may have had (absent from a list
     known complete), why, and what that leans on; None where it knows nothing."""
     known = ctx.knowledge(code, year) if code in ctx.record.placements else None

@@ -139,15 +139,10 @@ def in_date_order(consequences: list) -> list:
 
 def option_changes(decision: dict, option: str) -> str:
     """What choosing `option` of a decision would add to and drop from the result, in headline words."""
-    consequences = {name: set(entry.get("consequences", ())) for name, entry in decision["options"].items()}
-    applied, chosen = consequences[decision["applied"]], consequences[option]
-    adds, drops = (sorted({_headline_of(c) for c in ids}) for ids in (chosen - applied, applied - chosen))
+    options = decision["options"]
+    adds, drops = summary.headline_changes(options[decision["applied"]].get("headlines", {}),
+                                           options[option].get("headlines", {}))
     return " - ".join(filter(None, (adds and f"adds: {'; '.join(adds)}", drops and f"drops: {'; '.join(drops)}")))
-
-
-def _headline_of(consequence_id: str) -> str:
-    rule = next((r for r in _rules.values() if r.consequence == consequence_id), None)
-    return (rule.headline or rule.title) if rule else consequence_id
 
 
 def when_text(consequence: dict) -> str:
@@ -248,15 +243,22 @@ def assumed_line(result: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
 def whatif_assumed(report: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
     """A what-if's assumed readings: of the years its result counted, and of the year itself where the record
     knows it only in part by an assumption (assumed_line)."""
-    in_part = report.get("recorded_in_part") or {}
-    return assumed_line({"assumed": in_part.get("assumed", []),
+    return assumed_line({"assumed": _question_assumed(report),
                          "assumptions": report["hypothetical"].get("assumptions", [])}, how_to_change)
 
 
+def _question_assumed(report: dict) -> list:
+    """What the question's own years lean on: the year asked about where the record knows it only in part by an
+    assumption, and the years the question set where what the record knows of them does."""
+    own = (report.get("recorded_in_part") or {}).get("assumed", [])
+    return list(dict.fromkeys([*own, *(text for entry in report.get("sets", ()) for text in entry.get("assumed", ()))]))
+
+
 def _period_line(period: dict) -> str:
-    mark = summary.ESTIMATED if period.get("estimated") else ""
-    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']} "
-            f"until {period['until']}{mark}")
+    def mark(end):
+        return summary.ESTIMATED if end in period.get("estimated_dates", ()) else ""
+    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
+            f"until {period['until']}{mark('until')}")
     return line + (f"; {period['note']}, so {summary.NOT_IN_FORCE}" if "note" in period else "")
 
 
@@ -510,7 +512,8 @@ def tiers_table(report: dict, explain: bool = False) -> str:
 def every_tier_assumed(report: dict, how_to_change: str = OPTIONS_CHANGE) -> str:
     """`whatif --tier all`: the assumed readings any tier's result leans on (they read the same years), in one
     line (assumed_line)."""
-    texts = dict.fromkeys(t for each in report["tiers"].values() for t in summary.assumed_texts(each))
+    texts = dict.fromkeys([*_question_assumed(report),
+                           *(t for each in report["tiers"].values() for t in summary.assumed_texts(each))])
     return assumed_line({"assumptions": [{"assumed": list(texts)}]} if texts else {}, how_to_change)
 
 

@@ -16,7 +16,7 @@ from .forward import clock
 from .inputs import as_path
 from .model import Placement
 from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_what_follows, evaluate_case,
-                      history_for, parse_decisions)
+                      history_for, parse_decisions, recorded_in_part)
 from .trade import trade
 from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level
 
@@ -195,9 +195,13 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
     baseline = _baseline(ctx, code, year, history, None)
     alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),
                                                          history)), result) for tier in spec["alternatives"]}
-    return {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],
+    item = {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],
             "baseline": baseline, "scenario": result, "changes": _changes(baseline, result),
             "alternatives": alternatives}
+    in_part = recorded_in_part(ctx, code, year) if baseline is None else None
+    if in_part:  # a year the record knows only as a set: compared with that set, as `whatif` does
+        item["recorded_in_part"] = in_part
+    return item
 
 
 def _name(ctx, code):
@@ -207,10 +211,9 @@ def _name(ctx, code):
 def _brief(result: dict, scenario: dict) -> dict:
     """An alternative tier's result in brief: its effective tier and consequence ids, and the headlines of what it
     adds to and removes from the scenario's own tier."""
-    mine, theirs = ({c["id"] for c in r["consequences"]} for r in (result, scenario))
-    words = {c["id"]: c.get("headline") or c["title"] for r in (result, scenario) for c in r["consequences"]}
-    return {"effective_tier": result["effective_tier"], "consequences": sorted(mine),
-            "adds": sorted({words[i] for i in mine - theirs}), "removes": sorted({words[i] for i in theirs - mine})}
+    adds, removes = summary.headline_changes(summary.headlines_of(scenario), summary.headlines_of(result))
+    return {"effective_tier": result["effective_tier"], "consequences": sorted({c["id"] for c in result["consequences"]}),
+            "adds": adds, "removes": removes}
 
 
 def _date(check, node, key):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 ESTIMATED = " (est.)"  # a date taken from a statutory deadline: the release date is not known
-NOT_IN_FORCE = ("nothing that holds while the report is the most recent (a bar, a withholding) holds then; its "
-                "deadlines are listed as they fall")  # a question on a date outside the report's period
+NOT_IN_FORCE = ("nothing that holds only while the report is the most recent (such as the trade bar) holds then; "
+                "its deadlines and fiscal-year measures are still listed")  # a question on a date outside the report's period
 
 
 # ---------------------------------------------------------------- one consequence
@@ -118,6 +118,18 @@ def status_text(row) -> str:
     return f" - only in some readings of {', '.join(map(str, unknown))}" if unknown else ""
 
 
+def headlines_of(result: dict, words: str = "headline") -> dict:
+    """consequence id -> its headline (or `words`: "title"), with "only in some readings of ..." where it is so."""
+    return {row["id"]: (row[words] if words == "headline" else row["versions"][0][words]) + status_text(row)
+            for row in merged(result["consequences"])}
+
+
+def headline_changes(before: dict, after: dict) -> tuple:
+    """(added, dropped) headlines between two {consequence id: headline} maps, each sorted."""
+    return (sorted({after[i] for i in after.keys() - before.keys()}),
+            sorted({before[i] for i in before.keys() - after.keys()}))
+
+
 def decisions_by_id(result: dict) -> dict:
     return {d["id"]: d for d in result.get("decisions", [])}
 
@@ -181,7 +193,8 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
     base = first["baseline"]
     in_part = first.get("recorded_in_part")
     recorded = (f"recorded: {tier_words(base['proposed_tier'], labels)}" if base else
-                f"known only as one of {tier_words(in_part['tiers'], labels)}" if in_part else "no placement recorded")
+                f"known only{' by an assumption' if in_part.get('assumed') else ''} as one of "
+                f"{tier_words(in_part['tiers'], labels)}" if in_part else "no placement recorded")
     lines = [f"{country_label(first['country_name'], first['country'])}, {first['year']} report, every tier side by "
              f"side ({recorded})"] + set_lines(first, labels)
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
@@ -209,7 +222,9 @@ def _question_line(report, hyp, base, labels) -> str:
     if base is None and in_part:
         excluded = "" if hyp["proposed_tier"] in in_part["tiers"] else \
             f", so not {tier_words(hyp['proposed_tier'], labels)}"
-        recorded = f"where the record knows only that it was one of {tier_words(in_part['tiers'], labels)}{excluded}"
+        assumed = " (by an assumption)" if in_part.get("assumed") else ""
+        recorded = (f"where the record knows only{assumed} that it was one of {tier_words(in_part['tiers'], labels)}"
+                    f"{excluded}")
     elif base is None:
         recorded = "with no placement recorded"
     elif base["proposed_tier"] == hyp["proposed_tier"]:
@@ -227,10 +242,11 @@ def set_lines(report: dict, labels: dict) -> list:
     parts = []
     for entry in report.get("sets", ()):
         recorded = entry["recorded"]
+        record = "the record, by an assumption" if entry.get("assumed") else "the record"
         said = ("" if recorded is None else " (as recorded)" if recorded == entry["tier"] else
-                f" (the record: {tier_words(recorded, labels)})" if not isinstance(recorded, list) else
-                f" (the record: one of {tier_words(recorded, labels)})" if entry["tier"] in recorded else
-                f" (the record: one of {tier_words(recorded, labels)}, so not this)")
+                f" ({record}: {tier_words(recorded, labels)})" if not isinstance(recorded, list) else
+                f" ({record}: one of {tier_words(recorded, labels)})" if entry["tier"] in recorded else
+                f" ({record}: one of {tier_words(recorded, labels)}, so not this)")
         parts.append(f"{entry['year']} {tier_words(entry['tier'], labels)}{said}")
     return [f"Earlier years as you set them: {'; '.join(parts)}"] if parts else []
 
@@ -355,11 +371,12 @@ def _assumed_years_line(rows: list) -> list:
                      {found["year"] for r in rows for found in r.get("assumptions", ())})
     if not assumed:
         return []
-    counting = [str(r["year"]) for r in rows if r.get("assumptions")]
+    counting = [f"{'the judgment' if not i else 'that'} of {r['year']} counts "
+                f"{', '.join(str(found['year']) for found in r['assumptions'])}"
+                for i, r in enumerate(r for r in rows if r.get("assumptions"))]
     years = ", ".join(map(str, assumed))
     return [f"Assumed, not known: what {years} {'was' if len(assumed) == 1 else 'were'} is read by taking a probable "
-            f"list as complete (a reading option's default)" +
-            (f"; the judgment of {', '.join(counting)} counts {'it' if len(assumed) == 1 else 'them'}" if counting else "")]
+            f"list as complete (a reading option's default)" + (f"; {', '.join(counting)}" if counting else "")]
 
 
 def assumed_texts(entry: dict) -> list:

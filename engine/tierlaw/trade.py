@@ -202,14 +202,14 @@ def parse_partner_sets(ctx: Context, items: list) -> dict:
     """`--set COUNTRY:YEAR=TIER` items as {code: {year: tier}}."""
     found: dict = {}
     for item in items:
-        code, rest = _partner_item(ctx, item, "--set", "COUNTRY:YEAR=TIER")
+        code, rest = _partner_item(ctx, item, "sets", "COUNTRY:YEAR=TIER")
         year, sep, tier = rest.partition("=")
         if not sep or not year.strip().isdigit():
-            raise InputError(f"{item!r} is not COUNTRY:YEAR=TIER", "--set")
-        ctx.check_year(int(year), "--set")
+            raise InputError(f"{item!r} is not COUNTRY:YEAR=TIER", "sets")
+        ctx.check_year(int(year), "sets")
         if int(year) in found.get(code, {}):
-            raise InputError(f"{code} {year} is set twice", "--set")
-        found.setdefault(code, {})[int(year)] = ctx.check_tier(tier.strip(), "--set")
+            raise InputError(f"{code} {year} is set twice", "sets")
+        found.setdefault(code, {})[int(year)] = ctx.check_tier(tier.strip(), "sets")
     return found
 
 
@@ -219,10 +219,10 @@ def parse_partner_decisions(ctx: Context, items: list, on: dt.date) -> dict:
     year = most_recent_report(ctx, on)
     found: dict = {}
     for item in items:
-        code, rest = _partner_item(ctx, item, "--decide", "COUNTRY:DECISION=OPTION")
+        code, rest = _partner_item(ctx, item, "decide", "COUNTRY:DECISION=OPTION")
         settled = found.setdefault(code, {}).setdefault(year, {})
         for name, value in parse_decisions(ctx, [rest]).items():
             if name in settled:
-                raise InputError(f"decision {name!r} is settled twice for {code}", "--decide")
+                raise InputError(f"decision {name!r} is settled twice for {code}", "decide")
             settled[name] = value
     return found

@@ -93,9 +93,13 @@ def cli_message(err: InputError) -> str:
     return err.render(cli.FLAGS)
 
 
-def page_message(err: InputError) -> str:
+TRADE_FIELDS = {**FIELDS, "partners": "Partner countries", "sets": "A partner's placement",
+                "decide": "A decision on a partner's placement"}
+
+
+def page_message(err: InputError, fields: dict = FIELDS) -> str:
     """An input error in the words of the pages: the fields of their forms, where the command line names flags."""
-    return err.render({**cli.FLAGS, **FIELDS})
+    return err.render({**cli.FLAGS, **fields})
 
 
 def error_page(request: Request, status: int, message: str):
@@ -168,13 +172,13 @@ def _whatif_question(request: Request) -> WhatIf | None:
     country, year, tier = _one(request, "country"), _one(request, "year"), _one(request, "tier")
     if not (country or year or tier):
         return None
-    forward = whole(_one(request, "forward"), "--forward")
+    forward = whole(_one(request, "forward"), "forward_years")
     if forward is not None and not 0 <= forward <= 25:
-        raise InputError(f"{forward} is not in the range 0 to 25", "--forward")
-    for value, what in ((country, "COUNTRY"), (year, "YEAR"), (tier, "--tier")):
+        raise InputError(f"{forward} is not in the range 0 to 25", "forward_years")
+    for value, what in ((country, "country"), (year, "year"), (tier, "tier")):
         if value is None:
             raise InputError("missing: give the country, the report year and the tier", what)
-    return WhatIf(option=_many(request, "option"), country=country, year=whole(year, "YEAR"), tier=tier,
+    return WhatIf(option=_many(request, "option"), country=country, year=whole(year, "year"), tier=tier,
                   set_=_many(request, "set"), decide=_many(request, "decide"), on=_one(request, "on"),
                   forward=6 if forward is None else forward)
 
@@ -222,8 +226,9 @@ def comparison(report: dict) -> dict:
     """Added and removed consequences against the record: (id, title, first rule giving it)."""
     first: dict = {}
     for side in (report["hypothetical"], report["baseline"] or {"consequences": []}):
+        words = summary.headlines_of(side, "title")  # with "only in some readings" where it is so
         for c in side["consequences"]:
-            first.setdefault(c["id"], (c["title"], c["rule"]))
+            first.setdefault(c["id"], (words[c["id"]], c["rule"]))
     return {kind: [(cid, *first.get(cid, ("", ""))) for cid in ids] for kind, ids in report["changes"].items()}
 
 
@@ -245,7 +250,8 @@ async def trade_page(request: Request):
         watched = [p["country"] for p in report["partners"] if p["tpa_available"] is not True]
         svgs = {code: timeline(request, await _recorded(request, code, question.option)) for code in watched}
     except InputError as err:
-        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None, error=page_message(err))
+        return _page(request, "trade.html", 400, title="Trade check", form=form, report=None,
+                     error=page_message(err, TRADE_FIELDS))
     return _page(request, "trade.html", title=f"Trade check on {report['on']}", form=form, report=report,
                  question=question, headline=report["summary"], svgs=svgs,
                  receipt=report["receipt"], api=f"/api/trade?{question.query()}")
@@ -296,7 +302,7 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
         codes = sorted({item["country"] for item in report["results"]})
         svgs = {}
         for code in codes:
-            overlay = {i["year"]: i["scenario"]["effective_tier"] for i in report["results"] if i["country"] == code}
+            overlay = html.scenario_overlay([i for i in report["results"] if i["country"] == code])
             svgs[code] = timeline(request, await _recorded(request, code, question.option), overlay)
     except InputError as err:
         return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
@@ -348,11 +354,12 @@ async def audit_page(request: Request):
     only = _one(request, "only")
     try:
         question = Audit(option=_many(request, "option"), countries=_many(request, "country"),
-                         first=whole(_one(request, "from"), "--from"), last=whole(_one(request, "to"), "--to"))
+                         first=whole(_one(request, "from"), "first"), last=whole(_one(request, "to"), "last"))
         if not (question.countries or question.first or question.last):
             latest = max(engine.base.record.years())  # a stable URL names its years: the latest report's
-            kept = {"only": only} if only else {}  # the filter asked for survives the move to the latest year
-            return RedirectResponse(f"/audit?{urlencode({'from': latest, 'to': latest, **kept})}", status_code=303)
+            kept = [("only", only)] if only else []  # the filter and readings asked for survive the move
+            kept += [("option", value) for value in question.option]
+            return RedirectResponse(f"/audit?{urlencode([('from', latest), ('to', latest), *kept])}", status_code=303)
         narrow = bool(question.countries) or (question.first is not None and question.last is not None
                                               and question.last - question.first < 3)
         report = await engine.report(question, keep=narrow)

@@ -118,7 +118,7 @@ class Trade(Question):
     def compute(self, ctx) -> dict:
         from ..trade import parse_partner_decisions, parse_partner_sets, trade
         if not self.on:
-            raise InputError("give the date YYYY-MM-DD on which the implementing bill is considered", "--on")
+            raise InputError("give the date YYYY-MM-DD on which the implementing bill is considered", "on")
         day = cli._date(self.on)
         return trade(ctx, list(self.partners), self.agreement, day, parse_partner_sets(ctx, list(self.set_)),
                      parse_partner_decisions(ctx, list(self.decide), day), partners_only=True)
