@@ -513,6 +513,9 @@ def test_the_whatif_page_orders_versions_by_date_and_says_what_each_option_chang
     # then as amended, lifted by the (B) letter, until the 2016 report (2016-06-30)
     rows = re.findall(r'<tr id="r-(trade\.tpa_bar[^"]*)"[^>]*>.*?</tr>', page, re.S)
     assert rows == ["trade.tpa_bar.as_enacted", "trade.tpa_bar.as_amended"]
+    # in the Code's order, as the text lists them: title 19 before title 22, 4205(b)(6)(A) before (B)
+    order = re.findall(r'<tr id="r-([^"]+)" data-consequence', page)
+    assert order[:3] == ["trade.tpa_bar.as_enacted", "trade.tpa_bar.as_amended", "trade.letter_exception.available"]
     amended = re.search(r'<tr id="r-trade\.tpa_bar\.as_amended".*?</tr>', page, re.S).group(0)
     assert "2016-02-24 to 2016-06-30" in amended and "unless the President sends the (B) letter" in amended
     # a full (d)(4) waiver drops the (d)(1)(B) votes against loans

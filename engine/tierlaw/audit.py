@@ -109,7 +109,8 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
     with collector_paused(ctx.backend.NAME == "reference"):
         rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     report = {"rows": filter_rows(rows, only), "options": ctx.options, "receipt": ctx.receipt()}
-    report["summary"] = summary.audit_summary({"rows": rows, "known_in_part": _known_in_part(ctx, codes, first, last)})
+    in_part, assumed = _known_in_part(ctx, codes, first, last)
+    report["summary"] = summary.audit_summary({"rows": rows, "known_in_part": in_part, "known_by_assumption": assumed})
     if only:
         report["only"] = only
         report["summary"].append(f"Showing only {only} ({FILTERS[only][0]}): {len(report['rows'])} row(s)")
@@ -118,12 +119,13 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
     return report
 
 
-def _known_in_part(ctx: Context, codes: list, first, last) -> int:
-    """Placements in the range known only as one of several tiers (absent from a list the record knows
-    complete): the audit judges recorded placements only, and says how many it leaves aside."""
+def _known_in_part(ctx: Context, codes: list, first, last) -> tuple:
+    """(placements in the range known only as one of several tiers, how many of them only by a list taken as
+    complete by assumption): the audit judges recorded placements only, and says how many it leaves aside."""
     years = [y for y in ctx.record.years() if (first is None or y >= first) and (last is None or y <= last)]
-    return sum(1 for code in codes for year in years
-               if year not in ctx.record.history(code) and ctx.knowledge(code, year).possible)
+    known = [ctx.knowledge(code, year) for code in codes for year in years if year not in ctx.record.history(code)]
+    in_part = [placement for placement in known if placement.possible]
+    return len(in_part), sum(1 for placement in in_part if placement.assumed)
 
 
 def timeline_rows(ctx: Context, code: str, explain: bool = True) -> list:

@@ -171,7 +171,7 @@ def _consequences(result: dict) -> str:
         f"<td>{html.escape('; then '.join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row['versions'])) + summary.status_text(row))}"
         f"</td><td><small>{html.escape(' / '.join(render.because_text(v) for v in row['versions'] if 'because' in v))}"
         "</small></td></tr>"
-        for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])))
+        for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary.cite_key(r["cite"])))
     return ("<table><tr><th>consequence</th><th>cite and enacting law</th><th>when</th><th>because</th></tr>"
             f"{rows}</table>")
 

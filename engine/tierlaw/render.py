@@ -132,9 +132,13 @@ def because_text(consequence: dict) -> str:
     return "; ".join(fact_text(f) for f in consequence["because"])
 
 
-def in_date_order(consequences: list) -> list:
-    """Consequences by id, the versions of one in the order their periods start (the result lists them by rule)."""
-    return sorted(consequences, key=lambda c: (c["id"], summary.start_of(c)))
+def in_citation_order(consequences: list) -> list:
+    """Consequences in the Code's order of their citations, as the text lists them, the versions of one in the
+    order their periods start (the result lists them by id and rule)."""
+    cited: dict = {}
+    for c in consequences:
+        cited[c["id"]] = min(cited.get(c["id"], summary.cite_key(c["cite"])), summary.cite_key(c["cite"]))
+    return sorted(consequences, key=lambda c: (cited[c["id"]], c["id"], summary.start_of(c)))
 
 
 def option_changes(decision: dict, option: str) -> str:
@@ -160,7 +164,7 @@ def consequence_items(result: dict, explain: bool = False) -> list:
     enacting law; with `explain`, each version's derivation."""
     decisions = summary.decisions_by_id(result)
     items = []
-    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
+    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary.cite_key(r["cite"])):
         items.append((f"{summary.row_text(row, decisions)}, {_enacted(row)}",
                       [f"because: {because_text(v)}" for v in row["versions"]] if explain else []))
     return items
@@ -346,7 +350,7 @@ def consequences_markdown(result: dict, explain: bool = False) -> list:
     lines = ["| consequence | cite | enacted by | when |" + (" because |" if explain else ""),
              "|---|---|---|---|" + ("---|" if explain else "")]
     decisions = summary.decisions_by_id(result)
-    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary._cite_key(r["cite"])):
+    for row in sorted(summary.merged(result["consequences"]), key=lambda r: summary.cite_key(r["cite"])):
         when = "; then ".join(dict.fromkeys(summary._version_text(v, None, decisions) for v in row["versions"]))
         cells = [row["headline"], "; ".join(row["cites"]), _enacted(row), when + summary.status_text(row)]
         if explain:
@@ -482,7 +486,7 @@ def _tier_matrix(report: dict) -> tuple:
         for consequence, row in found.items():
             every.setdefault(consequence, row)
     rows = []
-    for consequence, row in sorted(every.items(), key=lambda pair: summary._cite_key(pair[1]["cite"])):
+    for consequence, row in sorted(every.items(), key=lambda pair: summary.cite_key(pair[1]["cite"])):
         marks = []
         for tier in tiers:
             hit = rows_by_tier[tier].get(consequence)

@@ -137,11 +137,11 @@ def decisions_by_id(result: dict) -> dict:
 def grouped(rows: list, groups: dict) -> list:
     """(group label, rows) in the rulebook's group order, each group's rows by citation; rows without a
     group are left out (they show in the details)."""
-    return [(label, sorted((r for r in rows if r["group"] == name), key=lambda r: _cite_key(r["cite"])))
+    return [(label, sorted((r for r in rows if r["group"] == name), key=lambda r: cite_key(r["cite"])))
             for name, label in groups.items() if any(r["group"] == name for r in rows)]
 
 
-def _cite_key(cite: str) -> tuple:
+def cite_key(cite: str) -> tuple:
     """Citations in the Code's order: title, section, then subdivisions (numbers as numbers)."""
     import re
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|[A-Za-z]+", cite))
@@ -196,7 +196,7 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
                 f"known only{' by an assumption' if in_part.get('assumed') else ''} as one of "
                 f"{tier_words(in_part['tiers'], labels)}" if in_part else "no placement recorded")
     lines = [f"{country_label(first['country_name'], first['country'])}, {first['year']} report, every tier side by "
-             f"side ({recorded})"] + set_lines(first, labels)
+             f"side ({recorded})"] + set_lines(first, labels) + _period_lines(first)
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     for tier, report in reports.items():
         hyp = report["hypothetical"]
@@ -339,8 +339,10 @@ def audit_summary(report: dict) -> list:
             f"judged fully for gaps in the record, {counts['assumed']} count a year read by an assumption, not "
             f"known (a list taken as complete)")
     if report.get("known_in_part"):
+        assumed = report.get("known_by_assumption")
         line += (f"; {report['known_in_part']} more known only as one of several tiers (absent from a list the "
-                 f"record knows complete) are not judged")
+                 f"record knows complete" + (f" or, for {assumed} of them, takes as complete by assumption" if assumed else "")
+                 + ") are not judged")
     conflicts = [f"{r['country']} {r['year']}" for r in rows if "conflict" in row_kinds(r)]
     return [line] + ([f"Conflicts: {', '.join(conflicts)}"] if conflicts else [])
 

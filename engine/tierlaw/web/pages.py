@@ -23,7 +23,7 @@ from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, Wh
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals.update(
     tier_name=render.tier_name, every_tier_assumed=render.every_tier_assumed,
-    whatif_assumed=render.whatif_assumed, in_date_order=render.in_date_order, option_changes=render.option_changes,
+    whatif_assumed=render.whatif_assumed, in_citation_order=render.in_citation_order, option_changes=render.option_changes,
     hinge_text=lambda consequence, result: summary.hinge(consequence, summary.decisions_by_id(result)),
     options_change="the reading options under “Other years, decisions, date and options” change it", when_text=render.when_text,
     because_text=render.because_text,
