@@ -143,6 +143,8 @@ def test_every_tier_side_by_side(ctx):
     ("name: x\ndescription: [a]\nplacements: {MYS: {2015: '3'}}\n", ["bad.yaml:2", "description must be non-empty text"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{partners: [5], date: 2016-02-04}]\n",
      ["bad.yaml:4", "partners must be a list of text"]),
+    # found by the schema property test: an empty mapping where the questions' list goes was taken as no question
+    ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  forward: {}\n", ["bad.yaml:4", "forward: must be a list"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{agreement: [TPP], date: 2016-02-04}]\n",
      ["bad.yaml:4", "agreement must be non-empty text"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  forward: [{country: MYS, year: 2015, tier: [3]}]\n",

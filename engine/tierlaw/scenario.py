@@ -173,7 +173,9 @@ def _headline(ctx, item) -> str:
 
 
 def _list(questions, key, check) -> list:
-    items = questions.get(key, []) or []
+    items = questions.get(key)
+    if items is None:  # left out or left empty ("forward:"); an empty mapping is not a list of questions
+        return []
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         check.fail(questions, key, f"{key}: must be a list of mappings")
     return items
