@@ -359,3 +359,28 @@ def test_scenario_alternatives_and_decision_options_say_what_holds_in_some_readi
         result = whatif(ctx, "ZZA", year, "3", sets=[f"{year - 1}=3"], forward_years=0)["hypothetical"]
         (decision,) = [d for d in result["decisions"] if d["id"] == "prior_fy_assistance"]
         assert render.option_changes(decision, "none").startswith(f"adds: {words} - drops:")
+
+
+def test_scenario_alternatives_and_notes_show_in_every_format(capsys):
+    # the 2015 disputes scenario keeps Thailand on Tier 3 with the diplomats' Watch List as the alternative
+    shipped = str(default_scenarios_dir() / "2015-disputes.yaml")
+    for fmt in ("table", "markdown", "html"):
+        code, out, _ = run_cli(capsys, "run", shipped, "--backend", "reference", "--format", fmt)
+        text = " ".join(out.split())
+        arrow = "-&gt;" if fmt == "html" else "->"
+        assert code == 0 and f"alternative Tier 2 Watch List {arrow} Tier 2 Watch List" in text, fmt
+        assert "final rating: Tier 3; the diplomats sought the Watch List" in text, fmt
+
+
+def test_a_consequence_hangs_only_on_a_decision_one_of_whose_options_drops_it(ctx, capsys):
+    # Malaysia 2015 on Tier 3: (f) lets the President waive at any time after a (d)(1) determination, whichever
+    # clause of (d)(1)(A) applies, so that duty does not hang on prior_fy_assistance; the (A)(i) withholding does.
+    # The amended fast-track bar hangs on the (B) letter. MCC candidacy needs income eligibility too (7705(a)).
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    text = " ".join(out.split())
+    waiver = text.split("The President may waive the measures in whole or in part at any time:")[1].split(" - ")[0]
+    assert code == 0 and "if it received such aid the year before" not in waiver.split("(22 U.S.C.")[0]
+    aid = text.split("No nonhumanitarian, nontrade-related US aid to the government:")[1].split("(22 U.S.C.")[0]
+    assert "if it received such aid the year before" in aid
+    assert "then to 2016-06-30 unless the President sends the (B) letter" in text
+    assert "Not a Millennium Challenge Corporation candidate (if otherwise income-eligible)" in text

@@ -39,7 +39,7 @@ RULES = typer.Option(None, "--rules", help="Rulebook directory (default: the shi
 DATA = typer.Option(None, "--data", help="Record directory (default: the shipped data).")
 BACKEND = typer.Option(None, "--backend", help="durable or reference (default: durable where it imports).")
 OPTION = typer.Option([], "--option", help="Interpretation option NAME=CHOICE (see docs/rules.md).")
-FORMAT = typer.Option(Format.table, "--format", help="Output format (html: history, whatif, run, audit).")
+FORMAT = typer.Option(Format.table, "--format", help="Output format (html: history, whatif with one tier, run, audit, trade).")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of standard output.")
 EXPLAIN = typer.Option(False, "--explain", help="Add the derivations (because ...) and what the law counted.")
 NO_CACHE = typer.Option(False, "--no-cache", help="Evaluate every case afresh (no evaluation cache; same answers, slower).")
@@ -112,7 +112,8 @@ def _emit(text: str) -> None:
 def _show(report: dict, fmt: "Format", table, markdown, html_page=None, explain: bool = False) -> None:
     """Print a report as JSON (the contract), terminal text, Markdown or HTML; `explain` adds derivations."""
     if fmt == Format.html and html_page is None:
-        raise InputError("html is offered for history, whatif, run, audit and trade", "--format")
+        raise InputError("html is offered for history, whatif with one tier (not --tier all), run, audit and trade",
+                         "--format")
     pick = {Format.json: render.as_json, Format.table: lambda r: table(r, explain),
             Format.markdown: lambda r: markdown(r, explain), Format.html: html_page}
     _emit(pick[fmt](report))

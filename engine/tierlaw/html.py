@@ -281,7 +281,8 @@ def run_html(report: dict, recorded: dict, authority: list) -> str:
         body.append(f"<h2>{html.escape(summary.country_label(items[0]['country_name'], code))}</h2>")
         body.append(timeline(rows, first, last, authority, overlay))
         for item in items:
-            body.append(summary_html(render.scenario_sections(item)) + _assumed_line(render.assumed_line(item["scenario"], render.SCENARIO_OPTIONS))
+            after = "".join(f"<li>{html.escape(text)}</li>" for text in render.scenario_after(item))
+            body.append(summary_html(render.scenario_sections(item)) + (f"<ul>{after}</ul>" if after else "")
                         + _consequences(item["scenario"]))
     for question in report["trade"]:
         body.append(_trade_body(question))

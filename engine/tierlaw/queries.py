@@ -419,6 +419,7 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
             entry["effective_tier"] = other.effective
             entry["consequences"] = sorted(other.consequence_ids())
             entry["headlines"] = other.headlines()  # of the rules in force that year: versions' words differ
+            entry["rules"] = sorted({rule_id for _, rule_id in other.consequence_keys()})  # which versions follow
 
 
 @per_book

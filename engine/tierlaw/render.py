@@ -610,9 +610,22 @@ def scenario_sections(item: dict) -> list:
 
 
 def scenario_lines(item: dict) -> list:
+    """A scenario's country-year in lines: the what-if's words, then what follows them (scenario_after)."""
+    return summary.flat(scenario_sections(item)) + scenario_after(item)
+
+
+def scenario_after(item: dict) -> list:
+    """What a scenario's country-year adds to the what-if's words: the assumed readings it leans on, its note,
+    and each alternative tier with what it adds to and removes from the scenario's own."""
     assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
-    return (summary.flat(scenario_sections(item)) + ([assumed] if assumed else []) +
-            ([f"note: {item['note']}"] if item["note"] else []))
+    return (([assumed] if assumed else []) + ([f"note: {item['note']}"] if item["note"] else []) +
+            [_alternative_text(tier, brief) for tier, brief in item["alternatives"].items()])
+
+
+def _alternative_text(tier: str, brief: dict) -> str:
+    changes = " - ".join(filter(None, (brief["adds"] and f"adds: {'; '.join(brief['adds'])}",
+                                       brief["removes"] and f"removes: {'; '.join(brief['removes'])}")))
+    return f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: {changes or 'the same consequences'}"
 
 
 def run_table(report: dict, explain: bool = False) -> str:
@@ -622,15 +635,8 @@ def run_table(report: dict, explain: bool = False) -> str:
         lines += _wrap(report["description"].strip())
     for item in report["results"]:
         lines += ["", *sections_text(scenario_sections(item))]
-        assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
-        lines += _wrap(assumed) if assumed else []
-        if item["note"]:
-            lines += _wrap(f"note: {item['note']}")
-        for tier, brief in item["alternatives"].items():
-            lines += bullet(f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: " +
-                            (" - ".join(filter(None, (brief["adds"] and f"adds: {'; '.join(brief['adds'])}",
-                                                      brief["removes"] and f"removes: {'; '.join(brief['removes'])}")))
-                             or "the same consequences"))
+        lines += [line for text in scenario_after(item)
+                  for line in (bullet(text) if text.startswith("alternative ") else _wrap(text))]
         lines += ["Every consequence:"] + items_text(consequence_items(item["scenario"], explain))
     for question in report["trade"]:
         lines += ["", *trade_lines(question)]
@@ -645,9 +651,8 @@ def run_markdown(report: dict, explain: bool = False) -> str:
     if report["description"]:
         lines += [report["description"].strip(), ""]
     for item in report["results"]:
-        assumed = assumed_line(item["scenario"], SCENARIO_OPTIONS)
         lines += [f"### {summary.country_label(item['country_name'], item['country'])} {item['year']}", "",
-                  *sections_markdown(scenario_sections(item)), *([_md(assumed), ""] if assumed else []),
+                  *sections_markdown(scenario_sections(item)), *[f"- {_md(text)}" for text in scenario_after(item)], "",
                   *consequences_markdown(item["scenario"], explain), ""]
     for clock_ in report["forward"]:
         lines += [f"### Forward clock: {clock_['country']} from {clock_['from_year']}", "",

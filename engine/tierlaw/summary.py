@@ -83,12 +83,20 @@ def hinge(entry: dict, decisions: dict) -> str:
     phrases = []
     for fact in _decisions_used(entry.get("because", [])):
         decision = decisions.get(fact["id"], {})
-        if fact["settled_by"] != "default" or not decision.get("hangs_on"):
+        if fact["settled_by"] != "default" or not decision.get("hangs_on") or _kept_by_every_option(entry, decision):
             continue
         phrase = decision["hangs_on"] + (" (none recorded)" if decision.get("unrecorded") else "")
         if phrase not in phrases:
             phrases.append(phrase)
     return "; ".join(phrases)
+
+
+def _kept_by_every_option(entry: dict, decision: dict) -> bool:
+    """A consequence (this version of it) that follows under every option of a decision does not hang on it (where
+    the result says what follows from each option: a what-if)."""
+    options = decision.get("options")
+    follows = [found.get("rules") for found in options.values()] if isinstance(options, dict) else [None]
+    return None not in follows and all(entry["rule"] in rules for rules in follows)
 
 
 def _version_text(entry, previous, decisions) -> str:
@@ -352,7 +360,8 @@ def history_summary(report: dict, labels: dict) -> list:
     exact = [r for r in rows if isinstance(r["tier"], str)]
     partial = [r for r in rows if isinstance(r["tier"], list)]
     gaps = [r for r in rows if r["tier"] is None]
-    lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placements recorded, "
+    lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placement"
+             f"{'' if len(exact) == 1 else 's'} recorded, "
              f"{len(partial)} known only in part, {len(gaps)} unknown"]
     for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
                         ("chosen", "Chosen where the law allowed another placement")):

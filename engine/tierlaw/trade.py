@@ -163,7 +163,8 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
     authority = _authority(spec, on)
     found = [partner_status(ctx, code, on, overrides or {}, decisions or {}) for code in codes]
     if not authority["in_force"]:  # no fast-track for anyone, whatever the partners' placements
-        found = [dict(p, tpa_available=False, status=f"no trade promotion authority on that date; {p['status']}")
+        found = [dict(p, tpa_available=False, status=f"no trade promotion authority on that date, so no bar either "
+                                                      f"(it attaches to the authority's procedures); {p['status']}")
                  for p in found]
     verdicts = [p["tpa_available"] for p in found]
     overall = (False if not authority["in_force"] or False in verdicts else None if None in verdicts else True)
