@@ -568,3 +568,12 @@ def test_timelines_draw_a_tier_every_reading_gives_as_certain(client, tmp_path):
     scenario = "name: Thailand on the Watch List\nplacements:\n  THA:\n    2026: \"2WL\"\n    2027: \"2WL\"\n"
     page = client.post("/scenarios", data={"text": scenario}).text
     assert len(re.findall(r'<circle class="hypothetical possible"[^>]*data-year="2027"', page)) == 2
+
+
+def test_the_audit_page_says_which_reports_it_shows_and_counts_in_words(client):
+    page = " ".join(client.get("/audit?only=assumed", follow_redirects=True).text.split())
+    assert "Every country; the 2025 report only" in page  # the default: the latest report, said so
+    assert "MYS; reports 2001 to 2015" in " ".join(client.get("/audit?country=MYS&from=2001&to=2015").text.split())
+    # a value that differs between readings of unknown years reads "one of", not a Python list
+    country = client.get("/country/CAN").text
+    assert "prev_tier=one of 1, 2, special" in country and "[&#39;" not in country

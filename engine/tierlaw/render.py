@@ -132,6 +132,17 @@ def because_text(consequence: dict) -> str:
     return "; ".join(fact_text(f) for f in consequence["because"])
 
 
+def features_text(features: dict) -> str:
+    """What the law counted, in words: a value that differs between the readings of unknown years as "one of"."""
+    return ", ".join(f"{name}={_value_words(value)}" for name, value in features.items())
+
+
+def _value_words(value) -> str:
+    if isinstance(value, list):
+        return "one of " + ", ".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def in_citation_order(consequences: list) -> list:
     """Consequences in the Code's order of their citations, as the text lists them, the versions of one in the
     order their periods start (the result lists them by id and rule)."""
@@ -321,7 +332,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
         lines += ["", "Decisions it rests on (settle one with --decide NAME=OPTION):"]
         lines += items_text(decision_items(hyp, explain))
     if explain:
-        lines += [""] + _wrap("What the law counted: " + ", ".join(f"{k}={v}" for k, v in hyp["features"].items()))
+        lines += [""] + _wrap("What the law counted: " + features_text(hyp["features"]))
     if report.get("forward"):
         lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
     return lines + [""] + _wrap(closing_line(report))
@@ -419,7 +430,7 @@ def history_row_items(row: dict, explain: bool = False) -> tuple:
     if explain and row["sources"]:
         details.append("sources: " + ", ".join(row["sources"]))
     if explain and row["features"]:
-        details.append("counted: " + ", ".join(f"{k}={v}" for k, v in row["features"].items()))
+        details.append("counted: " + features_text(row["features"]))
     return head, details
 
 

@@ -30,7 +30,7 @@ TEMPLATES.env.globals.update(
     step_text=render.step_text, forward_words=render.forward_words, in_force_text=render.in_force_text, country_label=summary.country_label,
     receipt_line=render.receipt_line, row_judgment=render.row_judgment,
     set_off_text=lambda row: "; ".join(render.set_off_items(row)),
-    features_text=lambda features: ", ".join(f"{name}={value}" for name, value in features.items()),
+    features_text=render.features_text,
     partner_reason=lambda partner: partner["status"],
     decision_texts=lambda row: [text for text, _ in render.decision_items(row)], verdict=render._verdict, scenario_lines=render.scenario_lines,
     report_style=Markup(html.STYLE), legend=Markup(html.LEGEND), quote=quote)
