@@ -141,6 +141,9 @@ def test_every_tier_side_by_side(ctx):
     ("name: x\nplacements: {MYS: {2015: {tier: '3', alternatives: 5}}}\n", ["bad.yaml:2", "alternatives must be a list"]),
     ("name: x\nplacements: {MYS: {2015: {tier: '3', note: {a: 1}}}}\n", ["bad.yaml:2", "note must be text"]),
     ("name: x\ndescription: [a]\nplacements: {MYS: {2015: '3'}}\n", ["bad.yaml:2", "description must be non-empty text"]),
+    # found by the schema property test: a key 1 passed for the bare `on:` YAML 1.1 reads as true (1 == True)
+    ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{partners: [MYS], 1: 2016-02-04}]\n",
+     ["bad.yaml:4", "unknown key 1 in a trade question"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nquestions:\n  trade: [{partners: [5], date: 2016-02-04}]\n",
      ["bad.yaml:4", "partners must be a list of text"]),
     # found by the schema property test: an empty mapping where the questions' list goes was taken as no question

@@ -231,11 +231,17 @@ def _date(check, node, key):
 TRADE_KEYS = {"agreement", "partners", "date", "on", True}  # YAML 1.1 reads a bare `on:` key as true
 
 
+def _trade_key(key) -> bool:
+    """A key a trade question may have. YAML 1.1 reads a bare `on:` key as true: that `True` is `on`, but the
+    number 1 (equal to True in Python) is not a key."""
+    return key is True or (isinstance(key, str) and key in TRADE_KEYS)
+
+
 def _trade(ctx, question, effective, decisions, check) -> dict:
     for key in question:
-        if key not in TRADE_KEYS:
+        if not _trade_key(key):
             check.fail(question, key, f"unknown key {key!r} in a trade question (agreement, partners, date)")
-    key = next((k for k in ("date", "on", True) if k in question), "date")
+    key = next((k for k in ("date", "on") if k in question), True if any(k is True for k in question) else "date")
     on = _date(check, question, key)
     agreement = check.text(question, "agreement", "a trade question", required=False)
     partners = check.texts(question, "partners", "a trade question") if "partners" in question else []
