@@ -36,7 +36,7 @@ def audit_row(ctx: Context, code: str, placement: Placement, explain: bool = Tru
 
 def known_row(ctx: Context, code: str, placement: Placement) -> dict:
     """A year the record does not state exactly: unknown, or known only as a set of tiers."""
-    row = {"country": code, "year": placement.year, "tier": list(placement.possible) if placement.possible else None,
+    row = {"country": code, "year": placement.year, "tier": placement.value,
            "sources": list(placement.sources), "confidence": placement.confidence, "links": list(placement.links),
            "record_fits_law": None, "features": {}, "decisions": [], "findings": []}
     if placement.possible:

@@ -161,6 +161,11 @@ class Placement:
     def known(self) -> bool:
         return self.tier is not None
 
+    @property
+    def value(self):
+        """As documents give it: the tier, the list of tiers it may have had, or None when nothing is known."""
+        return self.tier if self.known else (list(self.possible) if self.possible else None)
+
     def tiers(self, every: tuple) -> tuple:
         """The tiers this year may have had: one, some, or `every` one when nothing is known. A known tier's
         tuple is the same object each time (cache keys hold a history's tuples: fewer objects to keep)."""

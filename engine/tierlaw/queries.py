@@ -795,8 +795,7 @@ def _sets_entry(ctx, code: str, overrides: dict) -> list:
     entries = []
     for year in sorted(overrides):
         known = ctx.knowledge(code, year) if in_record else None
-        recorded = None if known is None else known.tier if known.known else list(known.possible) or None
-        entry = {"year": year, "tier": overrides[year], "recorded": recorded}
+        entry = {"year": year, "tier": overrides[year], "recorded": None if known is None else known.value}
         if known is not None and known.assumed:  # what the record knows of that year rests on an assumption
             entry["assumed"] = list(known.assumed)
         entries.append(entry)

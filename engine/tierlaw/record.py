@@ -73,6 +73,10 @@ class Record:
         return with_coverage(stated, year, self.coverage, self.tiers, choice == "complete",
                              f"{PROBABLE_OPTION}={choice}")
 
+    def name_of(self, code: str) -> str:
+        """A country's report name; a code the record does not know (a hypothetical country) stands for itself."""
+        return self.countries[code].name if code in self.countries else code
+
     def years(self) -> tuple:
         return tuple(sorted({year for rows in self.placements.values() for year in rows}))
 

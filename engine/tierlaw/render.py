@@ -157,7 +157,7 @@ def option_changes(decision: dict, option: str) -> str:
     options = decision["options"]
     adds, drops = summary.headline_changes(options[decision["applied"]].get("headlines", {}),
                                            options[option].get("headlines", {}))
-    return " - ".join(filter(None, (adds and f"adds: {'; '.join(adds)}", drops and f"drops: {'; '.join(drops)}")))
+    return summary.changes_words(adds, drops, "drops")
 
 
 def when_text(consequence: dict) -> str:
@@ -634,9 +634,8 @@ def scenario_after(item: dict) -> list:
 
 
 def _alternative_text(tier: str, brief: dict) -> str:
-    changes = " - ".join(filter(None, (brief["adds"] and f"adds: {'; '.join(brief['adds'])}",
-                                       brief["removes"] and f"removes: {'; '.join(brief['removes'])}")))
-    return f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: {changes or 'the same consequences'}"
+    changes = summary.changes_words(brief["adds"], brief["removes"]) or "the same consequences"
+    return f"alternative {tier_name(tier)} -> {tier_name(brief['effective_tier'])}: {changes}"
 
 
 def run_table(report: dict, explain: bool = False) -> str:

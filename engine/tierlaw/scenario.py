@@ -207,7 +207,7 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
 
 
 def _name(ctx, code):
-    return ctx.record.countries[code].name if code in ctx.record.countries else code
+    return ctx.record.name_of(code)
 
 
 def _brief(result: dict, scenario: dict) -> dict:

@@ -128,14 +128,18 @@ def status_text(row) -> str:
 
 def headlines_of(result: dict, words: str = "headline") -> dict:
     """consequence id -> its headline (or `words`: "title"), with "only in some readings of ..." where it is so."""
-    return {row["id"]: (row[words] if words == "headline" else row["versions"][0][words]) + status_text(row)
-            for row in merged(result["consequences"])}
+    return {row["id"]: row[words] + status_text(row) for row in merged(result["consequences"])}
 
 
 def headline_changes(before: dict, after: dict) -> tuple:
     """(added, dropped) headlines between two {consequence id: headline} maps, each sorted."""
     return (sorted({after[i] for i in after.keys() - before.keys()}),
             sorted({before[i] for i in before.keys() - after.keys()}))
+
+
+def changes_words(adds: list, removes: list, removed: str = "removes") -> str:
+    """"adds: A; B - removes: C" (`removed` names the second part), or "" where nothing changes."""
+    return " - ".join(filter(None, (adds and f"adds: {'; '.join(adds)}", removes and f"{removed}: {'; '.join(removes)}")))
 
 
 def decisions_by_id(result: dict) -> dict:
@@ -213,8 +217,7 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
                                                                     groups) for r in rows]
         removed = [r["headline"] + status_text(r) for _, rows in grouped([r for i, r in before.items() if i not in after],
                                                                       groups) for r in rows]
-        changes = " - ".join(filter(None, (f"adds: {'; '.join(added)}" if added else "",
-                                           f"removes: {'; '.join(removed)}" if removed else "")))
+        changes = changes_words(added, removed)
         gives = _law_gives(hyp, labels)
         lines.append(f"{tier_words(tier, labels)}{f' (the law gives {gives})' if gives else ''}: "
                      f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}")

@@ -46,8 +46,8 @@ def partner_status(ctx: Context, code: str, on: dt.date, overrides: dict, decisi
     year = most_recent_report(ctx, on)
     own = overrides.get(code, {})
     placement = _placement(ctx, code, year, own) if year is not None else None
-    entry = {"country": code, "name": ctx.record.countries[code].name if code in ctx.record.countries else code,
-             "report_year": year, "tier": _tier_value(placement)}
+    entry = {"country": code, "name": ctx.record.name_of(code),
+             "report_year": year, "tier": None if placement is None else placement.value}
     if placement is None or not (placement.known or placement.possible):
         reason = f"no placement known for {code} in the {year} report" if year else "no report yet on this date"
         return dict(entry, bar=None, tpa_available=None, because=[reason], status=reason, reason=reason)
@@ -86,12 +86,6 @@ def _placement(ctx, code, year, own) -> Placement:
     if year in own:
         return _override(year, own[year])
     return ctx.record.knowledge(code, year, ctx.options)
-
-
-def _tier_value(placement):
-    if placement is None:
-        return None
-    return placement.tier if placement.known else (list(placement.possible) if placement.possible else None)
 
 
 SETTLED_BY = {"user": "as you decided", "record": "recorded", "scenario": "as the scenario decides"}

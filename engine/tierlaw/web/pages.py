@@ -363,10 +363,8 @@ async def audit_page(request: Request):
         narrow = bool(question.countries) or (question.first is not None and question.last is not None
                                               and question.last - question.first < 3)
         report = await engine.report(question, keep=narrow)
-        countries = engine.base.record.countries  # the page shows names: rows in the order of the names
-        rows = sorted(filter_rows(report["rows"], only),
-                      key=lambda row: (countries[row["country"]].name if row["country"] in countries else row["country"],
-                                       row["year"]))
+        name_of = engine.base.record.name_of  # the page shows names: rows in the order of the names
+        rows = sorted(filter_rows(report["rows"], only), key=lambda row: (name_of(row["country"]), row["year"]))
         codes = list(dict.fromkeys(row["country"] for row in rows))
         svgs = {code: timeline(request, await _recorded(request, code, question.option))
                 for code in codes} if len(codes) <= AUDIT_TIMELINES else {}
