@@ -104,9 +104,7 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
               if (first is None or year >= first) and (last is None or year <= last)]
     worth_splitting = not ctx.cache.enabled and len(chosen) >= ROWS_WORTH_A_PROCESS * jobs
     jobs = jobs if worth_splitting else 1
-    # durable-rules' sessions leave cyclic garbage at every run: there the collector stays on (paused, the
-    # audit's peak memory rose above what it was before the evaluation cache)
-    with collector_paused(ctx.backend.NAME == "reference"):
+    with collector_paused():
         rows = list(ordered(lambda item: audit_row(ctx, *item, explain), chosen, jobs, piece=ROWS_PER_PIECE))
     report = {"rows": filter_rows(rows, only), "options": ctx.options, "receipt": ctx.receipt()}
     in_part, assumed = _known_in_part(ctx, codes, first, last)

@@ -75,16 +75,19 @@ def _undefeated(batch: list, defeaters: dict, earlier: set) -> list:
     """Matches not defeated by a surviving match of this stratum or a rule fired earlier."""
     present = {m.rule_id for m in batch}
     verdict: dict[str, bool] = {}
+    return [m for m in batch if _survives(m.rule_id, (), defeaters, earlier, present, verdict)]
 
-    def survives(rule_id, path=()):
-        if rule_id in path:
-            raise RulebookConflict(f"rules defeat each other in a cycle: {' -> '.join(path + (rule_id,))}")
-        if rule_id not in verdict:
-            verdict[rule_id] = not any(
-                d in earlier or (d in present and survives(d, path + (rule_id,))) for d in defeaters[rule_id])
-        return verdict[rule_id]
 
-    return [m for m in batch if survives(m.rule_id)]
+def _survives(rule_id, path, defeaters, earlier, present, verdict) -> bool:
+    """Whether a match of `rule_id` survives: no defeater fired earlier, none of this stratum survives. A
+    function of its own, not a closure: a closure that calls itself is a cycle the collector must find."""
+    if rule_id in path:
+        raise RulebookConflict(f"rules defeat each other in a cycle: {' -> '.join(path + (rule_id,))}")
+    if rule_id not in verdict:
+        verdict[rule_id] = not any(
+            d in earlier or (d in present and _survives(d, path + (rule_id,), defeaters, earlier, present, verdict))
+            for d in defeaters[rule_id])
+    return verdict[rule_id]
 
 
 def _derive(kept: list, rules: dict, facts: dict, justified: dict) -> list:

@@ -53,9 +53,10 @@ FULL_COLLECTIONS_AFTER = 1000  # young-generation collections before a full one,
 def collector_paused(pause: bool = True):
     """Pause the cyclic garbage collector while a sweep builds a large tree of results: the tree holds no
     cycles, and the collector would scan it again at every generation threshold (a fifth of an audit's
-    time). Where the sweep leaves garbage in cycles (`pause` false: durable-rules' sessions leave some at
-    every run) the young collections stay on and reclaim them, but full collections wait until the sweep
-    ends: each rescanned the growing tree (a fifth of a durable audit, 1.24 s against 1.0 s). The collector
+    time); neither backend's runs leave cycles (tests/test_backend_garbage.py). Where a sweep would leave
+    garbage in cycles (`pause` false) the young collections stay on and reclaim it, but full collections wait
+    until the sweep ends: each rescanned the growing tree (a fifth of a durable audit, 1.24 s against 1.0 s,
+    while durable-rules' actions left cycles). The collector
     is process-wide: sweeps that overlap (server threads) pause it together, and the last one to end puts
     it back as the first one found it; one that ends while others run collects the young generations."""
     with _sweeps.lock:

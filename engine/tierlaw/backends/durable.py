@@ -8,6 +8,7 @@ The adapter follows docs/durable-rules.md (from the measured notes):
 - one session (sid) per evaluation, deleted afterwards (the C core allows 1,024 live sids);
 - facts asserted one at a time with explicit ids and normalised types;
 - exceptions that durable-rules swallows inside actions are read back from the state and raised;
+- actions run without the stock Promise's self-referring timeout closure, so no run leaves a cycle;
 - used from one thread only (the C core has no locks).
 """
 
@@ -64,37 +65,59 @@ def _expression(pattern) -> dict:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def _recorder(rule_id: str, aliases: list):
+class _Action(engine.Promise):
+    """A synchronous action run as durable-rules' Promise runs one, without the Promise's timeout closure:
+    that closure refers to itself, so every action left a cycle (the action's Closure, its state and
+    callbacks: some 170 objects per run) for the garbage collector to find, and the collections it set off
+    rescanned every object the process held. An exception is recorded in the state, as the Promise does."""
+
+    def run(self, c, complete):
+        try:
+            self._func(c)
+        except BaseException as error:  # as durable-rules records it; read back by Session._raise_swallowed
+            c.s.exception = f"exception caught {error}"
+        complete(None)
+
+
+def _recorder(rule_id: str, aliases: list) -> _Action:
     def action(c):
         _trace.append((rule_id, tuple(getattr(c, alias)._d["id"] for alias in aliases)))
-    return action
+    return _Action(action)
 
 
-def _keep(c):  # holds a fact in the session even when no real rule matches it yet
+def _ignore(c):
     pass
 
 
-def _definition(book: CompiledBook) -> tuple[dict, dict]:
-    """(durable JSON without actions, actions by rule name) for a compiled book."""
-    rules, actions = {}, {}
+_keep = _Action(_ignore)  # holds a fact in the session even when no real rule matches it yet
+
+
+def _definition(book: CompiledBook) -> dict:
+    """The durable JSON of a compiled book's rules, without actions."""
+    rules = {}
     for index, item in enumerate(book.rules):
-        aliases = [f"p{j}" for j in range(len(item.patterns))]
-        name = f"r{index}"
-        rules[name] = {"all": [{alias: _expression(p)} for alias, p in zip(aliases, item.patterns)]}
-        actions[name] = _recorder(item.rule.id, aliases)
+        rules[f"r{index}"] = {"all": [{f"p{j}": _expression(p)} for j, p in enumerate(item.patterns)]}
     for kind in sorted({p.kind for item in book.rules for p in item.patterns}):
         rules[f"keep_{kind}"] = {"all": [{"m": {"kind": kind}}]}
-        actions[f"keep_{kind}"] = _keep
-    return rules, actions
+    return rules
+
+
+def _actions(book: CompiledBook) -> dict:
+    """The action of each rule of `_definition`, made only to register a ruleset (a Promise refers to itself)."""
+    actions = {f"r{index}": _recorder(item.rule.id, [f"p{j}" for j in range(len(item.patterns))])
+               for index, item in enumerate(book.rules)}
+    actions.update({f"keep_{kind}": _keep for kind in {p.kind for item in book.rules for p in item.patterns}})
+    return actions
 
 
 @per_book
 def _ruleset(book: CompiledBook) -> tuple:
     """(ruleset name, consumed kinds) of a compiled book; books with the same rules share one ruleset."""
-    rules, actions = _definition(book)
+    rules = _definition(book)
     ids = json.dumps([[item.rule.id for item in book.rules], rules], sort_keys=True, default=str)
     name = "tierlaw_" + hashlib.sha256(ids.encode()).hexdigest()[:20]
     if name not in _registered:
+        actions = _actions(book)
         fresh = {rule: dict(body, run=actions[rule]) for rule, body in rules.items()}  # register pops "run"
         _host().register_rulesets({name: fresh})
         _registered.add(name)
