@@ -49,6 +49,7 @@ COMMANDS = [
     "audit --format json",
     "audit --from 2019 --option special_rule_f_history=literal",
     "audit --from 2017 --to 2021 --option probable_lists=partial",
+    "audit --from 2014 --to 2017 --explain",
     "audit MYS THA RUS CHN --option special_rule_f_run=with_a_waiver_year --option special_rule_f_reach=next_stint_only",
     "audit --from 2008 --to 2010 --option waiver_transition=fresh_start_2019",
     "trade --agreement TPP --on 2015-10-05",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from .memo import keep, kept, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
@@ -80,16 +82,150 @@ def _bound_estimated(ctx, year, holds) -> bool:
     return (holds[0] == start and ctx.estimated(year)) or (holds[1] == until and ctx.estimated(year + 1))
 
 
-def consequence(ctx, case, book, vector, run_, match, explain: bool = True, memo: dict | None = None) -> dict:
-    """A consequence of a case; with `explain`, its derivation (`because`) down to the case's own facts.
-    `memo` holds the facts already explained for this case and reading: consequences that rest on the same
-    facts share their entries."""
-    head, tail = _frame(ctx, book, match.rule_id)
-    entry = dict(head)
-    if explain:
-        entry["because"] = because(ctx, case, book, vector, run_, match, {} if memo is None else memo)
-    entry.update(tail)
-    return entry
+# What a result's derivations are made of, whatever the case (a result plan's slots): the proposed placement,
+# a feature with the test made of it, a decision, a country fact, and a derived fact with its derivations.
+PROPOSED, FEATURE, DECISION, COUNTRY, DERIVED = "proposed", "feature", "decision", "country", "derived"
+
+
+@attrs.frozen
+class ResultPlan:
+    """How the results of every case with these readings and this book are built: each fact a derivation
+    lists, once per reading (`slots`, a derived fact after the facts it rests on), and each consequence as
+    (what it says whatever the case: its identity, notes, dates and status; the slots of its derivation;
+    shown in every reading; whether its derivation reads a feature that differs between readings). Made once per context, book and readings;
+    a case then fills the slots from its own facts (`facts`): no derivation is looked up again."""
+
+    slots: tuple
+    consequences: tuple
+
+
+def result_plan(ctx, book, readings) -> ResultPlan:
+    """The plan of the results of the cases with these readings, kept per context while the readings are
+    (a context that evaluates every case afresh makes new readings each time: it keeps no plan)."""
+    key = ("plan", book.digest, id(readings))
+    found = ctx.explained.get(key)
+    if found is not None and found[0] is readings:
+        return found[1]
+    plan = _made_result_plan(ctx, book, readings)
+    if ctx.cache.enabled:
+        keep(ctx.explained, key, (readings, plan))
+    return plan
+
+
+def _made_result_plan(ctx, book, readings) -> ResultPlan:
+    slots, names, consequences = [], [], []
+    memos = [{} for _ in readings.each]  # memo key -> slot, per reading: its consequences share their facts
+    for key, first, certain in readings.shown:
+        vector, ran = readings.each[first]
+        match = ran.shown[key]
+        head, tail = _frame(ctx, book, match.rule_id)
+        because = _because_slots(ctx, book, vector, ran.run, match, memos[first], slots, names)
+        mentions = bool(readings.varying) and any(names[i] & readings.varying for i in because)
+        fixed = {**head, **tail, "status": "certain" if certain else "indeterminate"}
+        consequences.append((fixed, because, certain, mentions))
+    return ResultPlan(tuple(slots), tuple(consequences))
+
+
+def _slot(slots: list, names: list, slot: tuple, mentioned: frozenset) -> int:
+    slots.append(slot)
+    names.append(mentioned)  # the features a slot's fact reads, itself or below
+    return len(slots) - 1
+
+
+def _because_slots(ctx, book, vector, run_, match, memo: dict, slots: list, names: list) -> tuple:
+    """The slots of the facts a match's derivation lists, made where this reading has not made them yet."""
+    plans = _plans(book)
+    proposed, tests = plans.get(match.rule_id) or _made_plan(book, match.rule_id, plans)
+    found = []
+    if proposed:
+        found.append(_proposed_slot(memo, slots, names))
+    for key, kind, name, atom, value, param in tests:
+        index = memo.get(key)
+        if index is None:
+            index = memo[key] = _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, slots,
+                                           names)
+        found.append(index)
+    return tuple(found)
+
+
+def _proposed_slot(memo: dict, slots: list, names: list) -> int:
+    if "proposed" not in memo:
+        memo["proposed"] = _slot(slots, names, (PROPOSED,), frozenset())
+    return memo["proposed"]
+
+
+def _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, slots, names) -> int:
+    """The slot of one fact a rule tested (a run from the cache may have been made for another case the law
+    cannot tell apart from this one: the case's own facts fill the slots)."""
+    if kind == "proposed":
+        return _proposed_slot(memo, slots, names)
+    if kind == "feature":
+        values = memo.get("values") or memo.setdefault("values", dict(vector.values))
+        test = _feature_test(ctx, book, atom, value, param)
+        return _slot(slots, names, (FEATURE, name, values[name], test), frozenset((name,)))
+    if kind in (DECISION, COUNTRY):
+        return _slot(slots, names, (kind, name), frozenset())
+    derivations, mentioned = [], frozenset()
+    for derived_by in run_.justified_by[name]:
+        head = _kept(ctx, ("derivation", book.digest, derived_by.rule_id), _derivation_head, book,
+                     derived_by.rule_id)
+        because = _because_slots(ctx, book, vector, run_, derived_by, memo, slots, names)
+        mentioned = mentioned.union(*(names[i] for i in because))
+        derivations.append((head, because))
+    return _slot(slots, names, (DERIVED, name, run_.facts[name]["value"], tuple(derivations)), mentioned)
+
+
+def consequences(ctx, case, book, readings, explain: bool = True) -> list:
+    """The consequences of a case with these readings; with `explain`, each with its derivation (`because`)
+    down to the case's own facts. Facts a reading's consequences have in common are one entry."""
+    plan = result_plan(ctx, book, readings)
+    if not explain and not readings.unknown:
+        return [dict(fixed) for fixed, _, _, _ in plan.consequences]
+    facts = _facts(ctx, case, book, plan.slots) if explain else None
+    unknown = list(readings.unknown)
+    found = []
+    for fixed, because, certain, mentions in plan.consequences:
+        entry = dict(fixed)
+        if explain:
+            entry["because"] = [facts[i] for i in because]
+            if mentions:
+                entry["because"].insert(0, {"fact": "unknown_placements", "years": unknown, "note": UNKNOWN_NOTE})
+        if not certain:
+            entry["depends_on_unknown_years"] = unknown
+        found.append(entry)
+    return found
+
+
+UNKNOWN_NOTE = "the facts below are one reading of these years, known only in part or not at all"
+
+
+def _facts(ctx, case, book, slots: tuple) -> list:
+    """The facts of a plan's slots, read from the case: its placements, decisions and country."""
+    facts, placements, history = [], {}, None
+    for slot in slots:
+        kind = slot[0]
+        if kind == DERIVED:
+            facts.append({"fact": "derived", "kind": slot[1], "value": slot[2],
+                          "derived_by": [dict(head, because=[facts[i] for i in because]) for head, because in slot[3]]})
+        elif kind == PROPOSED:
+            facts.append(dict(fact="placement", **_placement(ctx, case, case.year)))
+        elif kind == FEATURE:
+            name = slot[1]
+            entry = {"fact": "feature", "name": name, "value": slot[2]}
+            entry.update(slot[3])
+            if name not in placements:  # the placements a feature of the case was read from
+                history = history or {year: p.tier for year, p in case.history.items()}
+                placements[name] = [_placement(ctx, case, y) for y in
+                                    evidence_years(book.features[name], history, case.year) if y in case.history]
+            entry["placements"] = placements[name]
+            facts.append(entry)
+        elif kind == DECISION:
+            name = slot[1]
+            facts.append(_decision_fact(ctx, name, case.decisions.get(name, ctx.rulebook.decisions[name].default),
+                                        case.settled_by.get(name, "default")))
+        else:
+            facts.append(_country_fact(ctx, case.code, slot[1]))
+    return facts
 
 
 def _frame(ctx, book, rule_id) -> tuple:
@@ -121,19 +257,6 @@ def _kept(ctx, key: tuple, make, *args):
     """ctx.explained[key], made by `make(*args)` the first time (memo.kept: a long-running server asks about
     ever new hypothetical cases)."""
     return kept(ctx.explained, key, make, *args)
-
-
-def because(ctx, case, book, vector, run_, match, memo: dict | None = None) -> list:
-    memo = {} if memo is None else memo
-    plans = _plans(book)
-    proposed, tests = plans.get(match.rule_id) or _made_plan(book, match.rule_id, plans)
-    facts = [_proposed(ctx, case, memo)] if proposed else []
-    for key, kind, name, atom, value, param in tests:
-        fact = memo.get(key)
-        if fact is None:
-            fact = memo[key] = _fact_used(ctx, case, book, vector, run_, kind, name, atom, value, param, memo)
-        facts.append(fact)
-    return facts
 
 
 @per_book
@@ -171,12 +294,6 @@ def _kind(ref: str) -> tuple:
     return (head if head in ("feature", "decision", "country") else "derived"), name
 
 
-def _proposed(ctx, case, memo: dict) -> dict:
-    if "proposed" not in memo:
-        memo["proposed"] = dict(fact="placement", **_placement(ctx, case, case.year))
-    return memo["proposed"]
-
-
 def _placement(ctx, case, year: int) -> dict:
     """placement_entry; once per context for what the record knows of a country-year (a country's years are
     facts of all its later years' cases), shared read-only by the results that cite it. A placement made
@@ -195,33 +312,6 @@ def _placement(ctx, case, year: int) -> dict:
 def _test_text(atom, value) -> str:
     shown = list(value) if isinstance(value, tuple) else value
     return f"{atom.op} {shown}"
-
-
-def _fact_used(ctx, case, book, vector, run_, kind, name, atom, value, param, memo) -> dict:
-    """One fact a rule tested, read from the case itself (a run from the cache may have been made for
-    another case the law cannot tell apart from this one)."""
-    if kind == "proposed":
-        return _proposed(ctx, case, memo)
-    if kind == "feature":
-        return _feature_used(ctx, case, book, vector, name, atom, value, param, memo)
-    if kind == "decision":
-        return _decision_fact(ctx, name, case.decisions.get(name, ctx.rulebook.decisions[name].default),
-                              case.settled_by.get(name, "default"))
-    if kind == "country":
-        return _country_fact(ctx, case.code, name)
-    return {"fact": "derived", "kind": name, "value": run_.facts[name]["value"],
-            "derived_by": [_derivation(ctx, case, book, vector, run_, m, memo) for m in run_.justified_by[name]]}
-
-
-def _feature_used(ctx, case, book, vector, name, atom, value, param, memo) -> dict:
-    if "values" not in memo:
-        memo["values"] = dict(vector.values)
-        memo["history"] = {year: p.tier for year, p in case.history.items()}
-    entry = {"fact": "feature", "name": name, "value": memo["values"][name]}
-    entry.update(_feature_test(ctx, book, atom, value, param))
-    entry["placements"] = [_placement(ctx, case, y) for y in
-                           evidence_years(book.features[name], memo["history"], case.year) if y in case.history]
-    return entry
 
 
 def _feature_test(ctx, book, atom, value, param) -> dict:
@@ -254,11 +344,6 @@ def _make_country(ctx, code: str, name: str) -> dict:
     own = name in ctx.record.facts.get(code, {})
     return {"fact": "country", "name": name, "value": ctx.country_facts(code)[name],
             "source": "data/countries.yaml" if own else "the rulebook's default for every country"}
-
-
-def _derivation(ctx, case, book, vector, run_, match, memo) -> dict:
-    head = _kept(ctx, ("derivation", book.digest, match.rule_id), _derivation_head, book, match.rule_id)
-    return dict(head, because=because(ctx, case, book, vector, run_, match, memo))
 
 
 def _derivation_head(book, rule_id) -> dict:

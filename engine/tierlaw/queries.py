@@ -15,7 +15,7 @@ from .cache import Asked, Cache, Readings, rules_see
 from .compile import compile_book, parameter
 from .evaluate import book_rule
 from .errors import InputError, arg
-from .explain import consequence, report_anchor
+from .explain import consequences, report_anchor
 from .features import evidence_years
 from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
 from .memo import keep, kept, per_book
@@ -315,23 +315,17 @@ class Evaluation:
 
 def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     """One result over every reading of the uncertain years: explanations are built once per consequence,
-    from the first reading in which it holds. The result and its consequences and decisions are its own;
-    the parts that repeat across cases (explanations, explain.py; a decision's options) are shared with
-    other results: read-only."""
-    unknown = list(readings.unknown)
-    memos = [{} for _ in readings.each]  # facts explained so far, per reading: shared by its consequences
-    consequences = []
-    for key, first, certain in readings.shown:
-        vector, ran = readings.each[first]
-        entry = consequence(ctx, case, book, vector, ran.run, ran.shown[key], explain, memos[first])
-        consequences.append(_with_status(entry, certain, unknown, readings.varying))
+    from the first reading in which it holds (explain.consequences). The result and its consequences and
+    decisions are its own; the parts that repeat across cases (explanations, explain.py; a decision's
+    options) are shared with other results: read-only."""
     effective = list(readings.effective)
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
-              "consequences": consequences, "decisions": [_decision(ctx, case, d) for d in readings.opened],
+              "consequences": consequences(ctx, case, book, readings, explain),
+              "decisions": [_decision(ctx, case, d) for d in readings.opened],
               "features": {name: list(v) if isinstance(v, list) else v for name, v in readings.features}}
     if len(readings.each) > 1:
         result["effective_tier_possible"] = effective
-        result["unknown_years"] = unknown
+        result["unknown_years"] = list(readings.unknown)
     assumptions = _assumptions(case, book)
     if assumptions:
         result["assumptions"] = assumptions
@@ -349,26 +343,6 @@ def _assumptions(case, book) -> list:
              for y in evidence_years(spec, {y: p.tier for y, p in case.history.items()}, case.year)}
     return [{"year": y, "assumed": list(case.history[y].assumed)}
             for y in sorted(years) if y in case.history and case.history[y].assumed]
-
-
-def _mentions(facts: list, names: frozenset) -> bool:
-    for fact in facts:
-        if fact["fact"] == "feature" and fact["name"] in names:
-            return True
-        if fact["fact"] == "derived" and any(_mentions(d["because"], names) for d in fact["derived_by"]):
-            return True
-    return False
-
-
-def _with_status(entry: dict, certain: bool, unknown: list, varying: frozenset) -> dict:
-    entry["status"] = "certain" if certain else "indeterminate"
-    if varying and "because" in entry and _mentions(entry["because"], varying):
-        note = {"fact": "unknown_placements", "years": unknown,
-                "note": "the facts below are one reading of these years, known only in part or not at all"}
-        entry["because"] = [note] + entry["because"]
-    if not certain:
-        entry["depends_on_unknown_years"] = unknown
-    return entry
 
 
 def _decision(ctx, case, decision_id) -> dict:
