@@ -67,6 +67,8 @@ class Record:
     def knowledge(self, code: str, year: int, options: dict) -> Placement:
         """All the record knows of a country-year: a tier, a set of tiers, or nothing."""
         stated = self.placements.get(code, {}).get(year)
+        if stated is not None and stated.known:  # most country-years: no list to read
+            return stated
         if code not in self.placements:
             return stated or Placement(year=year, tier=None, origin="unknown")
         choice = options.get(PROBABLE_OPTION, "complete")
