@@ -51,6 +51,26 @@ def test_a_full_per_book_table_starts_afresh_and_answers_as_before(monkeypatch):
     assert all(any(row[i] < previous[i] for previous, row in zip(sizes, sizes[1:])) for i in range(len(tables)))
 
 
+def test_compiled_rules_shared_by_books_start_afresh_when_full_and_answer_as_before(monkeypatch):
+    # report years that resolve a rule alike share one compiled rule (and its stratified book, its text):
+    # tables bounded like the per-book ones
+    from tierlaw import compile as compiling
+    expected = {year: _whatif(Context(backend="reference"), "MYS", year, "2WL") for year in range(2008, 2020)}
+    monkeypatch.setattr(compiling, "RULES_KEPT", 20)
+    monkeypatch.setattr(compiling, "BOOKS_KEPT", 2)
+    tables = [compiling._compiled, compiling._texts, compiling._stratified]
+    for table in tables:
+        table.clear()
+    ctx = Context(backend="reference")
+    sizes = []
+    for year, answer in expected.items():
+        assert _whatif(ctx, "MYS", year, "2WL") == answer
+        sizes.append([len(table) for table in tables])
+    largest = [max(row[i] for row in sizes) for i in range(3)]
+    assert largest[0] <= 20 and largest[1] <= 20 and largest[2] <= 2 and min(largest) > 0
+    assert all(any(row[i] < previous[i] for previous, row in zip(sizes, sizes[1:])) for i in range(3))
+
+
 class _Cycle:
     def __init__(self):
         self.itself = self

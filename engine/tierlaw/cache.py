@@ -17,6 +17,7 @@ import hashlib
 
 import attrs
 
+from .compile import text_of
 from .evaluate import Run, base_fact, book_rule, opened_decisions, run
 from .features import Machines, possible_vectors
 from .memo import keep, kept, per_book
@@ -127,7 +128,7 @@ def reading_class(book, values: tuple) -> tuple:
 def law_key(book) -> str:
     """What a run reads of a compiled book: its rules (ids, resolved patterns, strata). Not the report year,
     dates or options as such: years and option sets that compile to the same rules run alike."""
-    rules = [(item.rule.id, repr(item.patterns), item.stratum, repr(item.rule.then)) for item in book.rules]
+    rules = [(item.rule.id, text_of(item.patterns), item.stratum, text_of(item.rule.then)) for item in book.rules]
     return hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()
 
 

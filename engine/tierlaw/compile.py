@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from .errors import InputError
-from .memo import per_book
+from .memo import BOOKS_KEPT, keep, kept, per_book
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
 from .rulebook import feature_arg_problem
 from .yamlsafe import is_whole
@@ -66,7 +66,7 @@ def compile_book(book: Rulebook, year: int, options: dict, dates: tuple | None, 
     features = _features_used(book, compiled, year, options, used_params)
     digest = hashlib.sha256(json.dumps(
         [book.digest, year, options, sorted(set_aside),
-         [(r.rule.id, repr(r.patterns), r.stratum, repr(r.holds)) for r in compiled]],
+         [(r.rule.id, text_of(r.patterns), r.stratum, repr(r.holds)) for r in compiled]],
         default=str).encode()).hexdigest()
     return CompiledBook(year=year, rules=tuple(compiled), features=features, parameters=used_params,
                         strata=1 + max((r.stratum for r in compiled), default=0), digest=digest, options=options)
@@ -100,26 +100,64 @@ def _value(book, expr, year, options, used):
     return expr
 
 
+_compiled: dict = {}  # (rulebook digest, rule id, holds, resolved values) -> the compiled rule, at stratum 0
+_texts: dict = {}  # id(object) -> (object, repr)
+RULES_KEPT = 8 * BOOKS_KEPT  # compiled rules (and their texts) kept: the books kept and a few dated variants each
+
+
 def _compile_rule(book, rule, holds, year, options, used) -> CompiledRule:
-    tests: dict[str, list] = {BASE_KIND: []}
+    """A rule with its parameters resolved for report `year`; one object for every book that resolves them
+    alike (report years share most rules: their patterns are compared and keyed once, not once per book)."""
     atoms = []
     for atom in rule.when:
         value = _value(book, atom.value, year, options, used)
         if isinstance(atom.value, dict) and not is_whole(value):
             raise InputError(f"rule {rule.id}: {atom.ref} is compared with {value!r} for report {year}, "
                              f"not a whole number", f"{rule.file}:{atom.line}")
+        atoms.append((atom, value, _param_name(atom)))
+    try:
+        key = (book.digest, rule.id, holds, tuple(value for _, value, _ in atoms))
+        hash(key)
+    except TypeError:  # a value that is no key (a mapping): compiled afresh
+        return _made_rule(rule, holds, tuple(atoms))
+    return kept(_compiled, key, _made_rule, rule, holds, tuple(atoms), limit=RULES_KEPT)
+
+
+def _made_rule(rule, holds, atoms: tuple) -> CompiledRule:
+    tests: dict[str, list] = {BASE_KIND: []}
+    for atom, value, _ in atoms:
         kind, field = field_of(atom.ref)
         tests.setdefault(kind, []).append(Test(field, atom.op, value))
-        atoms.append((atom, value, _param_name(atom)))
     patterns = tuple(Pattern(kind, tuple(kind_tests)) for kind, kind_tests in tests.items())
-    return CompiledRule(rule=rule, patterns=patterns, atoms=tuple(atoms), stratum=0, holds=holds)
+    return CompiledRule(rule=rule, patterns=patterns, atoms=atoms, stratum=0, holds=holds)
+
+
+def text_of(value) -> str:
+    """repr(value), once per object (compiled patterns and rule heads are shared by the books that use them,
+    and their reprs key books and runs)."""
+    found = _texts.get(id(value))
+    if found is None or found[0] is not value:
+        found = keep(_texts, id(value), (value, repr(value)), RULES_KEPT)
+    return found[1]
 
 
 def _param_name(atom: Atom):
     return atom.value.get("param") if isinstance(atom.value, dict) else None
 
 
+_stratified: dict = {}  # ids of a book's compiled rules -> (those rules, kept alive: their ids stay theirs; stratified)
+
+
 def _with_strata(compiled: list) -> list:
+    """The rules with their strata; once for every book made of the same compiled rules."""
+    key = tuple(map(id, compiled))
+    found = _stratified.get(key)
+    if found is None:
+        found = keep(_stratified, key, (compiled, _stratified_afresh(compiled)), BOOKS_KEPT)
+    return found[1]
+
+
+def _stratified_afresh(compiled: list) -> list:
     """Stratum of a rule: after every rule deriving what it consumes, and with the rules that defeat it."""
     producers: dict[str, list] = {}
     for item in compiled:
