@@ -173,10 +173,12 @@ class Cache:
 
     def _evaluated_states(self, asked: Asked, year: int, tiers: tuple) -> Readings:
         """A history seen for the first time, by the automata's states it leaves: histories that leave the
-        features alike (every country whose last years were off the Watch List, say) share one evaluation."""
-        states = self._states_after(asked.book, year, tiers)
-        return kept(self._by_states, (asked.backend.NAME, asked.book.digest, frozenset(states.items()), asked.visible),
-                    self._evaluated_afresh, asked, states)
+        features alike (every country whose last years were off the Watch List, say) share one evaluation,
+        in every book with the same rules and features (report years whose law is the same)."""
+        book = asked.book
+        states = self._states_after(book, year, tiers)
+        key = (asked.backend.NAME, law_key(book), _features_key(book), frozenset(states.items()), asked.visible)
+        return kept(self._by_states, key, self._evaluated_afresh, asked, states)
 
     def _evaluated_afresh(self, asked: Asked, states: dict) -> Readings:
         return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from .memo import keep
+
 
 class _Counting:
     """A primitive whose steps never read the question year (it counts what it has seen so far)."""
@@ -205,6 +207,7 @@ class Machines:
 
     names: tuple
     machines: tuple
+    steps: dict = attrs.field(factory=dict, eq=False, repr=False)  # (state, year, tier, question year) -> state
 
     @classmethod
     def of(cls, specs: dict) -> "Machines":
@@ -224,6 +227,13 @@ class Machines:
 
     def advance(self, states: dict, year: int, options: tuple, question_year: int) -> dict:
         """The states one report year further, on each tier it may have had."""
+        if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor, kept
+            (state, influence), = states.items()
+            key = (state, year, options[0], question_year)
+            found = self.steps.get(key)
+            if found is None:
+                found = keep(self.steps, key, _step(self.machines, state, year, options[0], question_year))
+            return {found: influence}
         return _advance(states, self.machines, year, options, question_year)
 
     def vectors(self, states: dict) -> list:
@@ -244,13 +254,14 @@ def _horizon(machines, question_year) -> int:
     return min((m.horizon(question_year) for m in machines), default=question_year)
 
 
+def _step(machines, state, year, tier, question_year) -> tuple:
+    return tuple([m.step(s, year, tier, question_year) for m, s in zip(machines, state)])
+
+
 def _advance(states, machines, year, options, question_year):
-    if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor
-        (state, influence), = states.items()
-        return {tuple(m.step(s, year, options[0], question_year) for m, s in zip(machines, state)): influence}
     result: dict = {}
     for state, influence in states.items():
-        successors = {tuple(m.step(s, year, tier, question_year) for m, s in zip(machines, state)) for tier in options}
+        successors = {_step(machines, state, year, tier, question_year) for tier in options}
         mark = influence | {year} if len(successors) > 1 else influence
         for successor in successors:
             result[successor] = result.get(successor, frozenset()) | mark
