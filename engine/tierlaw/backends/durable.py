@@ -1,14 +1,16 @@
 """The durable backend: compiled rules registered as durable-rules rulesets.
 
 The adapter follows docs/durable-rules.md (from the measured notes):
-- a Host without its timer threads, so every action runs inside the call that triggered it;
+- a Host without its timer threads (it registers the rulesets and deletes the sessions);
 - one ruleset per distinct compiled rulebook, registered once and cached by content hash;
 - a keeper rule for every consumed fact kind, because a fact that matches no rule is
   silently dropped (and deleting such a session crashes the C core);
 - one session (sid) per evaluation, deleted afterwards (the C core allows 1,024 live sids);
 - facts asserted one at a time with explicit ids and normalised types;
-- exceptions that durable-rules swallows inside actions are read back from the state and raised;
-- actions run without the stock Promise's self-referring timeout closure, so no run leaves a cycle;
+- the actions a fact starts are taken from the C core and completed by the adapter itself, which reads the
+  matched facts' ids from each action's message: no Python action runs, so none can fail silently (the
+  stock Host swallows an action's exception into the state) and none leaves a cycle (the stock Promise's
+  timeout closure refers to itself);
 - used from one thread only (the C core has no locks).
 """
 
@@ -22,6 +24,7 @@ import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable(\..*)?")
 
+import durable_rules_engine  # noqa: E402
 from durable import engine  # noqa: E402
 
 from ..memo import per_book  # noqa: E402
@@ -32,7 +35,6 @@ OPERATORS = {"ne": "$neq", "gte": "$gte", "gt": "$gt", "lte": "$lte", "lt": "$lt
 
 _lock = threading.Lock()
 _registered: set = set()  # names of the rulesets registered with the host (they live as long as the process)
-_trace: list = []
 _sids = itertools.count(1)
 _host_instance = None
 
@@ -66,30 +68,13 @@ def _expression(pattern) -> dict:
 
 
 class _Action(engine.Promise):
-    """A synchronous action run as durable-rules' Promise runs one, without the Promise's timeout closure:
-    that closure refers to itself, so every action left a cycle (the action's Closure, its state and
-    callbacks: some 170 objects per run) for the garbage collector to find, and the collections it set off
-    rescanned every object the process held. An exception is recorded in the state, as the Promise does."""
+    """The action registered for every rule. It never runs: the adapter completes each action itself."""
 
     def run(self, c, complete):
-        try:
-            self._func(c)
-        except BaseException as error:  # as durable-rules records it; read back by Session._raise_swallowed
-            c.s.exception = f"exception caught {error}"
-        complete(None)
+        raise RuntimeError("a durable-rules action ran through the Host; the adapter completes actions itself")
 
 
-def _recorder(rule_id: str, aliases: list) -> _Action:
-    def action(c):
-        _trace.append((rule_id, tuple(getattr(c, alias)._d["id"] for alias in aliases)))
-    return _Action(action)
-
-
-def _ignore(c):
-    pass
-
-
-_keep = _Action(_ignore)  # holds a fact in the session even when no real rule matches it yet
+_ACTION = _Action(lambda c: None)
 
 
 def _definition(book: CompiledBook) -> dict:
@@ -102,52 +87,64 @@ def _definition(book: CompiledBook) -> dict:
     return rules
 
 
-def _actions(book: CompiledBook) -> dict:
-    """The action of each rule of `_definition`, made only to register a ruleset (a Promise refers to itself)."""
-    actions = {f"r{index}": _recorder(item.rule.id, [f"p{j}" for j in range(len(item.patterns))])
-               for index, item in enumerate(book.rules)}
-    actions.update({f"keep_{kind}": _keep for kind in {p.kind for item in book.rules for p in item.patterns}})
-    return actions
+def _recorded(book: CompiledBook) -> dict:
+    """Rule name in the ruleset -> (rule id, the aliases of its patterns); the keeper rules record nothing."""
+    return {f"r{index}": (item.rule.id, tuple(f"p{j}" for j in range(len(item.patterns))))
+            for index, item in enumerate(book.rules)}
 
 
 @per_book
 def _ruleset(book: CompiledBook) -> tuple:
-    """(ruleset name, consumed kinds) of a compiled book; books with the same rules share one ruleset."""
+    """(ruleset name, consumed kinds, what each rule's action records) of a compiled book; books with the same
+    rules share one ruleset (its name holds their rule ids, so the rule names stand for the same rules)."""
     rules = _definition(book)
     ids = json.dumps([[item.rule.id for item in book.rules], rules], sort_keys=True, default=str)
     name = "tierlaw_" + hashlib.sha256(ids.encode()).hexdigest()[:20]
     if name not in _registered:
-        actions = _actions(book)
-        fresh = {rule: dict(body, run=actions[rule]) for rule, body in rules.items()}  # register pops "run"
+        fresh = {rule: dict(body, run=_ACTION) for rule, body in rules.items()}  # register pops "run"
         _host().register_rulesets({name: fresh})
         _registered.add(name)
-    return name, frozenset(p.kind for item in book.rules for p in item.patterns)
+    return name, frozenset(p.kind for item in book.rules for p in item.patterns), _recorded(book)
 
 
 class Session:
     def __init__(self, book: CompiledBook):
-        self.name, self.kinds = _ruleset(book)
+        self.name, self.kinds, self.recorded = _ruleset(book)
+        self.handle = _host().get_ruleset(self.name)
         self.sid = str(next(_sids))
         self.used = False
 
     def add(self, facts: list) -> list:
         """Assert the facts one by one; return the matches they completed."""
+        found: list = []
         with _lock:
-            _trace.clear()
             for fact in facts:
                 if fact["kind"] in self.kinds:
-                    _host().assert_fact(self.name, dict(fact, sid=self.sid))
                     self.used = True
-            if self.used:
-                self._raise_swallowed()
-            found = sorted(_trace)
-            _trace.clear()
-        return [Match(rule_id, ids) for rule_id, ids in found]
+                    self._assert(dict(fact, sid=self.sid), found)
+        return [Match(rule_id, ids) for rule_id, ids in sorted(found)]
 
-    def _raise_swallowed(self) -> None:
-        state = _host().get_state(self.name, self.sid)
-        if "exception" in state:
-            raise RuntimeError(f"durable-rules swallowed an exception in an action: {state['exception'][:300]}")
+    def _assert(self, fact: dict, found: list) -> None:
+        """Assert one fact and complete every action it starts, as the Host would run them (update the
+        session's unchanged state, complete, take the next), recording the matches of the real rules."""
+        ruleset = self.handle
+        result = durable_rules_engine.assert_fact(ruleset._handle, json.dumps(fact, ensure_ascii=False))
+        state_handle = ruleset._handle_result(result, fact)  # raises where no rule takes the fact
+        started = durable_rules_engine.start_action_for_state(ruleset._handle, state_handle)
+        if not started:
+            return
+        state, message = started[0], started[1]
+        try:
+            while message:
+                (rule, matched), = json.loads(message).items()
+                if rule in self.recorded:
+                    rule_id, aliases = self.recorded[rule]
+                    found.append((rule_id, tuple(matched[alias]["id"] for alias in aliases)))
+                durable_rules_engine.update_state(ruleset._handle, state)
+                message = durable_rules_engine.complete_and_start_action(ruleset._handle, state_handle)
+        except BaseException:
+            durable_rules_engine.abandon_action(ruleset._handle, state_handle)
+            raise
 
     def close(self) -> None:
         with _lock:
