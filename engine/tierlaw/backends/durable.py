@@ -110,7 +110,7 @@ def _ruleset(book: CompiledBook) -> tuple:
 class Session:
     def __init__(self, book: CompiledBook):
         self.name, self.kinds, self.recorded = _ruleset(book)
-        self.handle = _host().get_ruleset(self.name)
+        self.ruleset = _host().get_ruleset(self.name)  # its _handle is the C core's
         self.sid = str(next(_sids))
         self.used = False
 
@@ -120,23 +120,23 @@ class Session:
         with _lock:
             for fact in facts:
                 if fact["kind"] in self.kinds:
-                    self.used = True
                     self._assert(dict(fact, sid=self.sid), found)
         return [Match(rule_id, ids) for rule_id, ids in sorted(found)]
 
     def _assert(self, fact: dict, found: list) -> None:
         """Assert one fact and complete every action it starts, as the Host would run them (update the
         session's unchanged state, complete, take the next), recording the matches of the real rules."""
-        ruleset = self.handle
+        ruleset = self.ruleset
         result = durable_rules_engine.assert_fact(ruleset._handle, json.dumps(fact, ensure_ascii=False))
         state_handle = ruleset._handle_result(result, fact)  # raises where no rule takes the fact
+        self.used = True  # the session holds a fact: close deletes it (deleting one that holds none crashes)
         started = durable_rules_engine.start_action_for_state(ruleset._handle, state_handle)
         if not started:
             return
         state, message = started[0], started[1]
         try:
             while message:
-                (rule, matched), = json.loads(message).items()
+                rule, matched = next(iter(json.loads(message).items()))  # as the Host reads it: the first
                 if rule in self.recorded:
                     rule_id, aliases = self.recorded[rule]
                     found.append((rule_id, tuple(matched[alias]["id"] for alias in aliases)))
