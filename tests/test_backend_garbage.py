@@ -1,6 +1,7 @@
 """The backends' runs leave no garbage in cycles (a cycle per run set off collections that rescanned every
 object a process held: a tenth of the durable engine's time), and the durable adapter, which completes the
-actions the C core starts itself, raises a failure there and leaves the engine usable."""
+actions the C core starts itself, raises a failure there and leaves the engine usable, and runs only on the
+durable-rules version whose action protocol it drives."""
 
 import gc
 
@@ -47,3 +48,21 @@ def test_a_failure_while_completing_durable_actions_is_raised_and_leaves_the_eng
         with pytest.raises(ValueError, match="refused to complete"):
             evaluate_case(ctx, case)
     assert evaluate_case(ctx, case) == expected  # the failed session was closed: the next one runs as before
+
+
+def test_the_durable_backend_refuses_a_durable_rules_version_whose_protocol_it_was_not_written_for(monkeypatch):
+    _backend_or_skip("durable")
+    from tierlaw import backends
+    from tierlaw.errors import InputError
+
+    monkeypatch.setattr(backends.metadata, "version", lambda name: "2.0.29")
+    backends.durable_problem.cache_clear()
+    try:
+        assert not backends.durable_available() and backends.default_backend() == "reference"
+        with pytest.raises(InputError, match=r"needs durable-rules 2\.0\.28, whose action protocol it drives; "
+                                             r"2\.0\.29 is installed; use backend='reference'"):
+            backends.get_backend("durable")
+    finally:
+        monkeypatch.undo()
+        backends.durable_problem.cache_clear()
+    assert backends.get_backend("durable").NAME == "durable"

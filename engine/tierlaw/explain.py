@@ -92,38 +92,45 @@ class ResultPlan:
     """How the results of every case with these readings and this book are built: each fact a derivation
     lists, once per reading (`slots`, a derived fact after the facts it rests on), and each consequence as
     (what it says whatever the case: its identity, notes, dates and status; the slots of its derivation;
-    shown in every reading; whether its derivation reads a feature that differs between readings). Made once per context, book and readings;
-    a case then fills the slots from its own facts (`facts`): no derivation is looked up again."""
+    shown in every reading; whether its derivation reads a feature that differs between readings). Made
+    once per context, book and readings; a case then fills the slots from its own facts (`facts`): no
+    derivation is looked up again. A plan made for results without derivations (`explained` false, the
+    compact audit's) has no slots."""
 
     slots: tuple
     consequences: tuple
+    explained: bool
 
 
-def result_plan(ctx, book, readings) -> ResultPlan:
+def result_plan(ctx, book, readings, explain: bool = True) -> ResultPlan:
     """The plan of the results of the cases with these readings, kept per context while the readings are
-    (a context that evaluates every case afresh makes new readings each time: it keeps no plan)."""
-    key = ("plan", book.digest, id(readings))
-    found = ctx.explained.get(key)
-    if found is not None and found[0] is readings:
-        return found[1]
-    plan = _made_result_plan(ctx, book, readings)
-    if ctx.cache.enabled:
-        keep(ctx.explained, key, (readings, plan))
-    return plan
+    (a context that evaluates every case afresh makes new readings each time: it keeps no plan). A plan with
+    derivations serves results without them too."""
+    found = _kept_plan(ctx, book, readings, True) or (None if explain else _kept_plan(ctx, book, readings, False))
+    if found is None:
+        found = _made_result_plan(ctx, book, readings, explain)
+        if ctx.cache.enabled:
+            keep(ctx.explained, ("plan", book.digest, id(readings), explain), (readings, found))
+    return found
 
 
-def _made_result_plan(ctx, book, readings) -> ResultPlan:
+def _kept_plan(ctx, book, readings, explain: bool):
+    found = ctx.explained.get(("plan", book.digest, id(readings), explain))
+    return found[1] if found is not None and found[0] is readings else None
+
+
+def _made_result_plan(ctx, book, readings, explain: bool) -> ResultPlan:
     slots, names, consequences = [], [], []
     memos = [{} for _ in readings.each]  # memo key -> slot, per reading: its consequences share their facts
     for key, first, certain in readings.shown:
         vector, ran = readings.each[first]
         match = ran.shown[key]
         head, tail = _frame(ctx, book, match.rule_id)
-        because = _because_slots(ctx, book, vector, ran.run, match, memos[first], slots, names)
+        because = _because_slots(ctx, book, vector, ran.run, match, memos[first], slots, names) if explain else ()
         mentions = bool(readings.varying) and any(names[i] & readings.varying for i in because)
         fixed = {**head, **tail, "status": "certain" if certain else "indeterminate"}
         consequences.append((fixed, because, certain, mentions))
-    return ResultPlan(tuple(slots), tuple(consequences))
+    return ResultPlan(tuple(slots), tuple(consequences), explain)
 
 
 def _slot(slots: list, names: list, slot: tuple, mentioned: frozenset) -> int:
@@ -178,7 +185,7 @@ def _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, sl
 def consequences(ctx, case, book, readings, explain: bool = True) -> list:
     """The consequences of a case with these readings; with `explain`, each with its derivation (`because`)
     down to the case's own facts. Facts a reading's consequences have in common are one entry."""
-    plan = result_plan(ctx, book, readings)
+    plan = result_plan(ctx, book, readings, explain)
     if not explain and not readings.unknown:
         return [dict(fixed) for fixed, _, _, _ in plan.consequences]
     facts = _facts(ctx, case, book, plan.slots) if explain else None
@@ -315,8 +322,13 @@ def _test_text(atom, value) -> str:
 
 
 def _feature_test(ctx, book, atom, value, param) -> dict:
-    """The test a rule makes of a feature, with the parameter it reads: once per context and compiled book."""
-    return _kept(ctx, ("test", book.digest, id(atom)), _make_test, book, atom, value, param)
+    """The test a rule makes of a feature, with the parameter it reads: once per context and compiled book
+    (kept with the atom, so that an id another atom takes once this one is gone is not read as this one's)."""
+    key = ("test", book.digest, id(atom))
+    found = ctx.explained.get(key)
+    if found is None or found[0] is not atom:
+        found = keep(ctx.explained, key, (atom, _make_test(book, atom, value, param)))
+    return found[1]
 
 
 def _make_test(book, atom, value, param) -> dict:

@@ -3,18 +3,35 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import metadata
+
 from ..errors import InputError, arg
 
 NAMES = ("durable", "reference")
+DURABLE_VERSION = "2.0.28"  # the adapter drives this version's action protocol itself (docs/durable-rules.md)
 
 
-def durable_available() -> bool:
+@functools.cache
+def durable_problem() -> str | None:
+    """Why the durable backend cannot run here, or None."""
     try:
         import durable_rules_engine  # noqa: F401  (the C core; fails on Python 3.13+)
         import durable.engine  # noqa: F401
     except Exception:  # noqa: BLE001 - any failure means the backend cannot run here
-        return False
-    return True
+        return ("the durable backend needs durable-rules, which is not importable here (it builds on CPython "
+                "3.11/3.12 with a C compiler)")
+    try:
+        found = metadata.version("durable_rules")
+    except metadata.PackageNotFoundError:
+        found = "an unknown version"
+    if found != DURABLE_VERSION:
+        return f"the durable backend needs durable-rules {DURABLE_VERSION}, whose action protocol it drives; {found} is installed"
+    return None
+
+
+def durable_available() -> bool:
+    return durable_problem() is None
 
 
 def default_backend() -> str:
@@ -28,9 +45,7 @@ def get_backend(name: str | None):
         return reference
     if name == "durable":
         if not durable_available():
-            raise InputError("the durable backend needs durable-rules, which is not importable here "
-                             f"(it builds on CPython 3.11/3.12 with a C compiler); use {arg('backend', 'reference')}",
-                             "backend")
+            raise InputError(f"{durable_problem()}; use {arg('backend', 'reference')}", "backend")
         from . import durable
         return durable
     raise InputError(f"unknown backend {name!r} (choose {' or '.join(NAMES)})", "backend")

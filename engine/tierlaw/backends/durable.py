@@ -109,8 +109,9 @@ def _ruleset(book: CompiledBook) -> tuple:
 
 class Session:
     def __init__(self, book: CompiledBook):
-        self.name, self.kinds, self.recorded = _ruleset(book)
-        self.ruleset = _host().get_ruleset(self.name)  # its _handle is the C core's
+        with _lock:  # registering a ruleset calls into the C core too
+            self.name, self.kinds, self.recorded = _ruleset(book)
+            self.ruleset = _host().get_ruleset(self.name)  # its _handle is the C core's
         self.sid = str(next(_sids))
         self.used = False
 
