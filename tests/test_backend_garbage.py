@@ -55,7 +55,7 @@ def test_the_durable_backend_refuses_a_durable_rules_version_whose_protocol_it_w
     from tierlaw import backends
     from tierlaw.errors import InputError
 
-    monkeypatch.setattr(backends.metadata, "version", lambda name: "2.0.29")
+    monkeypatch.setattr(backends, "installed_version", lambda name, site: "2.0.29")
     backends.durable_problem.cache_clear()
     try:
         assert not backends.durable_available() and backends.default_backend() == "reference"
@@ -66,3 +66,14 @@ def test_the_durable_backend_refuses_a_durable_rules_version_whose_protocol_it_w
         monkeypatch.undo()
         backends.durable_problem.cache_clear()
     assert backends.get_backend("durable").NAME == "durable"
+
+
+def test_the_installed_version_is_read_from_the_metadata_directory_name(tmp_path):
+    from tierlaw.backends import installed_version
+    for name in ("durable", "durable_rules_engine.cpython-311-x86_64-linux-gnu.so", "durable_rules_x-9.dist-info"):
+        (tmp_path / name).mkdir()
+    assert installed_version("durable_rules", str(tmp_path)) == "an unknown version"
+    (tmp_path / "durable_rules-2.0.29-py3.11.egg-info").mkdir()
+    assert installed_version("durable_rules", str(tmp_path)) == "2.0.29"
+    (tmp_path / "durable_rules-2.0.28.dist-info").mkdir()  # of two metadata directories, the first by name
+    assert installed_version("durable_rules", str(tmp_path)) == "2.0.28"
