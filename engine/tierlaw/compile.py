@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from .errors import InputError
-from .memo import BOOKS_KEPT, keep, kept, per_book
+from .memo import BOOKS_KEPT, keep, kept, kept_for, per_book
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
 from .rulebook import feature_arg_problem
 from .yamlsafe import is_whole
@@ -101,7 +101,7 @@ def _value(book, expr, year, options, used):
 
 
 _compiled: dict = {}  # (rulebook digest, rule id, holds, resolved values) -> the compiled rule, at stratum 0
-_texts: dict = {}  # id(object) -> (object, repr)
+_texts: dict = {}  # id(object) -> (object, repr) (memo.kept_for)
 RULES_KEPT = 8 * BOOKS_KEPT  # compiled rules (and their texts) kept: the books kept and a few dated variants each
 
 
@@ -135,10 +135,7 @@ def _made_rule(rule, holds, atoms: tuple) -> CompiledRule:
 def text_of(value) -> str:
     """repr(value), once per object (compiled patterns and rule heads are shared by the books that use them,
     and their reprs key books and runs)."""
-    found = _texts.get(id(value))
-    if found is None or found[0] is not value:
-        found = keep(_texts, id(value), (value, repr(value)), RULES_KEPT)
-    return found[1]
+    return kept_for(_texts, id(value), value, repr, value, limit=RULES_KEPT)
 
 
 def _param_name(atom: Atom):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import attrs
 
-from .memo import keep, kept, per_book
+from .memo import keep, kept, kept_for, owned, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
 from .features import evidence_years
@@ -115,8 +115,7 @@ def result_plan(ctx, book, readings, explain: bool = True) -> ResultPlan:
 
 
 def _kept_plan(ctx, book, readings, explain: bool):
-    found = ctx.explained.get(("plan", book.digest, id(readings), explain))
-    return found[1] if found is not None and found[0] is readings else None
+    return owned(ctx.explained, ("plan", book.digest, id(readings), explain), readings)
 
 
 def _made_result_plan(ctx, book, readings, explain: bool) -> ResultPlan:
@@ -186,8 +185,6 @@ def consequences(ctx, case, book, readings, explain: bool = True) -> list:
     """The consequences of a case with these readings; with `explain`, each with its derivation (`because`)
     down to the case's own facts. Facts a reading's consequences have in common are one entry."""
     plan = result_plan(ctx, book, readings, explain)
-    if not explain and not readings.unknown:
-        return [dict(fixed) for fixed, _, _, _ in plan.consequences]
     facts = _facts(ctx, case, book, plan.slots) if explain else None
     unknown = list(readings.unknown)
     found = []
@@ -324,11 +321,7 @@ def _test_text(atom, value) -> str:
 def _feature_test(ctx, book, atom, value, param) -> dict:
     """The test a rule makes of a feature, with the parameter it reads: once per context and compiled book
     (kept with the atom, so that an id another atom takes once this one is gone is not read as this one's)."""
-    key = ("test", book.digest, id(atom))
-    found = ctx.explained.get(key)
-    if found is None or found[0] is not atom:
-        found = keep(ctx.explained, key, (atom, _make_test(book, atom, value, param)))
-    return found[1]
+    return kept_for(ctx.explained, ("test", book.digest, id(atom)), atom, _make_test, book, atom, value, param)
 
 
 def _make_test(book, atom, value, param) -> dict:

@@ -28,6 +28,21 @@ def keep(table: dict, key, value, limit: int = LIMIT):
     return value
 
 
+def owned(table: dict, key, owner):
+    """The value kept at `key` for `owner` (that very object), else None: a table keyed by an object's id must
+    not give one object's entry to another that took the id once the first was gone."""
+    found = table.get(key)
+    return found[1] if found is not None and found[0] is owner else None
+
+
+def kept_for(table: dict, key, owner, make, *args, limit: int = LIMIT):
+    """owned(table, key, owner), made by `make(*args)` and kept with its owner the first time."""
+    found = owned(table, key, owner)
+    if found is None:
+        found = keep(table, key, (owner, make(*args)), limit)[1]
+    return found
+
+
 def per_book(compute):
     """`compute(book)` once per compiled book (by digest): for pure functions of the book only."""
     done: dict = {}

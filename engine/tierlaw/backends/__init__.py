@@ -31,7 +31,7 @@ def installed_version(distribution: str, site: str) -> str:
     """The version of a distribution installed in `site`, read from its metadata directory's name (importlib's
     metadata would cost a fresh process some 0.04 s to import)."""
     for name in sorted(os.listdir(site)):
-        stem, dot, kind = name.rpartition(".")
+        stem, _, kind = name.rpartition(".")
         if kind in ("dist-info", "egg-info") and stem.startswith(distribution + "-"):
             return stem[len(distribution) + 1:].split("-")[0]
     return "an unknown version"
