@@ -10,7 +10,7 @@ import attrs
 from .memo import keep, kept, kept_for, owned, per_book
 from .compile import date_of, parameter
 from .evaluate import book_rule
-from .features import evidence_years
+from .features import build
 
 
 def placement_entry(case, year: int) -> dict:
@@ -168,7 +168,8 @@ def _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, sl
     if kind == "feature":
         values = memo.get("values") or memo.setdefault("values", dict(vector.values))
         test = _feature_test(ctx, book, atom, value, param)
-        return _slot(slots, names, (FEATURE, name, values[name], test), frozenset((name,)))
+        feature = build(book.features[name])  # the automaton that says which years the value rests on
+        return _slot(slots, names, (FEATURE, name, values[name], test, feature), frozenset((name,)))
     if kind in (DECISION, COUNTRY):
         return _slot(slots, names, (kind, name), frozenset())
     derivations, mentioned = [], frozenset()
@@ -219,8 +220,8 @@ def _facts(ctx, case, book, slots: tuple) -> list:
             entry.update(slot[3])
             if name not in placements:  # the placements a feature of the case was read from
                 history = history or {year: p.tier for year, p in case.history.items()}
-                placements[name] = [_placement(ctx, case, y) for y in
-                                    evidence_years(book.features[name], history, case.year) if y in case.history]
+                placements[name] = [_placement(ctx, case, y) for y in slot[4].evidence(history, case.year)
+                                    if y in case.history]
             entry["placements"] = placements[name]
             facts.append(entry)
         elif kind == DECISION:
