@@ -301,17 +301,17 @@ def _kind(ref: str) -> tuple:
 
 def _placement(ctx, case, year: int) -> dict:
     """placement_entry; once per context for what the record knows of a country-year (a country's years are
-    facts of all its later years' cases), shared read-only by the results that cite it. A placement made
-    for one question (`--set`, a proposed tier, a forward step) is explained afresh, not kept."""
+    facts of all its later years' cases; the years of countries no source names share what the lists say),
+    shared read-only by the results that cite it. A placement made for one question (`--set`, a proposed
+    tier, a forward step) is explained afresh, not kept."""
     placement = case.proposed if year == case.year else case.history.get(year)
-    key = ("placement", case.code, year)
-    kept = ctx.explained.get(key)
-    if kept is not None and kept[0] is placement:
-        return kept[1]
-    entry = placement_entry(case, year)
-    if placement is not None and kept is None and ctx.knowledge(case.code, year) is placement:
-        keep(ctx.explained, key, (placement, entry))
-    return entry
+    key = ("placement", year, id(placement))
+    found = owned(ctx.explained, key, placement)
+    if found is None:
+        found = placement_entry(case, year)
+        if placement is not None and ctx.knowledge(case.code, year) is placement:
+            keep(ctx.explained, key, (placement, found))
+    return found
 
 
 def _test_text(atom, value) -> str:

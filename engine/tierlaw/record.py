@@ -59,6 +59,7 @@ class Record:
     facts: dict = attrs.field(factory=dict)  # code -> {fact name: value}
     options: dict = attrs.field(factory=dict)  # option id -> Option (how to read the data)
     tiers: tuple = ()
+    absent: dict = attrs.field(factory=dict, eq=False, repr=False)  # (year, probable_lists) -> knowledge, below
 
     def history(self, code: str) -> dict:
         """The placements stated exactly for a country: the recorded placements."""
@@ -72,6 +73,14 @@ class Record:
         if code not in self.placements:
             return stated or Placement(year=year, tier=None, origin="unknown")
         choice = options.get(PROBABLE_OPTION, "complete")
+        if stated is None:  # named by no source: what the year's lists say is the same for every such country
+            found = self.absent.get((year, choice))
+            if found is None:
+                found = self.absent[(year, choice)] = self._known_from_lists(None, year, choice)
+            return found
+        return self._known_from_lists(stated, year, choice)
+
+    def _known_from_lists(self, stated, year: int, choice: str) -> Placement:
         return with_coverage(stated, year, self.coverage, self.tiers, choice == "complete",
                              f"{PROBABLE_OPTION}={choice}")
 
