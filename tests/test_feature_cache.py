@@ -92,6 +92,36 @@ def test_placements_made_for_one_question_are_not_kept():
     for _ in range(20):
         assert ask("2WL") == first and ask("2") == other
     assert len(ctx.explained) == kept
-    placements = {key[2] for key in ctx.explained if key[0] == "placement"}
+    placements = {key[1] for key in ctx.explained if key[0] == "placement"}
     assert 2013 in placements and 2015 in placements  # the record's years the Watch List features read
     assert 2014 not in placements and 2016 not in placements  # the --set year and the proposed one
+
+
+def test_cases_that_ran_alike_share_a_plan_and_show_their_own_features():
+    # A Watch List run from 2012, 2011 or 2010 to 2015 (2 before it), then 2WL proposed in 2016: the law of
+    # 2016 sees the same in all three (a run of 2 or more counted years: Tier 3, no waiver by default), so one
+    # result plan serves them; each result must still show its own streak (4, 5, 6 years before 2016), its own
+    # waiver years (the years beyond the first 2: 2, 3, 4) and its own run's placements (the year that broke it
+    # to 2015).
+    ctx = Context(backend="reference")
+
+    def ask(first_on_watch_list):
+        sets = {y: "2WL" if y >= first_on_watch_list else "2" for y in range(2005, 2016)}
+        case = Case("MYS", 2016, Placement(year=2016, tier="2WL", origin="proposed"),
+                    history_for(ctx, "MYS", 2016, sets))
+        return evaluate_case(ctx, case)
+
+    plans = []
+    for first, streak, waiver_years in [(2012, 4, 2), (2011, 5, 3), (2010, 6, 4)]:
+        result = ask(first)
+        assert result["effective_tier"] == "3"
+        shown = {}
+        for consequence in result["consequences"]:
+            for fact in consequence.get("because", []):
+                if fact["fact"] == "feature":
+                    shown.setdefault(fact["name"], set()).add(
+                        (fact["value"], tuple(p["year"] for p in fact["placements"])))
+        run = tuple(range(first - 1, 2016))
+        assert shown == {"wl_streak_before": {(streak, run)}, "waiver_years_used": {(waiver_years, run)}}
+        plans.append(sum(1 for key in ctx.explained if key[0] == "plan"))
+    assert plans[0] >= 1 and plans == [plans[0]] * 3  # the later two made no plan of their own

@@ -14,6 +14,7 @@ exactly as a fresh one. `Cache(enabled=False)` evaluates every case afresh (`--n
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import attrs
 
@@ -54,17 +55,18 @@ class Ran:
     effective: object  # the derived effective tier, or None
     shown: dict  # (consequence id, rule id) -> Match, for the rules of the run that are shown
     opened: tuple  # decisions a fired rule opens or tests
+    key: tuple | None = None  # what the law saw (Cache.ran's key): runs with one key are alike; None: not cached
 
 
-def ran(backend, book, base: dict, effective_kind: str) -> Ran:
-    """Run the book on one input fact and summarise the run."""
+def ran(backend, book, base: dict, effective_kind: str, key: tuple | None = None) -> Ran:
+    """Run the book on one input fact and summarise the run (kept under `key`)."""
     run_ = run(backend, book, base)
     shown = {}
     for match in run_.fired:
         rule = book_rule(book, match.rule_id).rule
         if rule.then.show:
             shown[(rule.consequence, match.rule_id)] = match
-    return Ran(run_, run_.derived(effective_kind), shown, tuple(opened_decisions(run_, book)))
+    return Ran(run_, run_.derived(effective_kind), shown, tuple(opened_decisions(run_, book)), key)
 
 
 @attrs.frozen
@@ -80,6 +82,7 @@ class Readings:
     unknown: tuple  # uncertain years that shaped some reading
     varying: frozenset  # features whose value differs between readings
     features: tuple  # ((name, value, or the sorted values of the readings), ...)
+    alike: int | None = None  # the same for readings whose runs and varying features are the same (Cache._alike)
 
     @classmethod
     def of(cls, each: tuple) -> "Readings":
@@ -157,6 +160,8 @@ class Cache:
         self._automata: dict = {}
         self._classes: dict = {}
         self._bounds_of: dict = {}
+        self._alike_ids: dict = {}
+        self._serials = itertools.count()
         self.runs_made = 0  # backend runs, for the benchmark
         self.runs_reused = 0
 
@@ -181,8 +186,16 @@ class Cache:
         return kept(self._by_states, key, self._evaluated_afresh, asked, states)
 
     def _evaluated_afresh(self, asked: Asked, states: dict) -> Readings:
-        return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
-                                 for vector in self._machines(asked.book).vectors(states)))
+        readings = Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
+                                     for vector in self._machines(asked.book).vectors(states)))
+        return attrs.evolve(readings, alike=self._alike(readings))
+
+    def _alike(self, readings: Readings) -> int:
+        """A number shared by readings whose runs (by what the law saw) and varying features are the same: their
+        results differ only in the case's own facts and feature values, so they share a result plan (explain.py).
+        Numbers are never reused, so a plan kept under one stays right after this table starts afresh."""
+        key = (tuple(ran_.key for _, ran_ in readings.each), readings.varying)
+        return kept(self._alike_ids, key, next, self._serials)
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
         """(the first year that can move a feature, (the tiers each year from it to the question year may have
@@ -244,7 +257,7 @@ class Cache:
         found = self._runs.get(key)
         if found is None:
             self.runs_made += 1
-            found = ran(asked.backend, asked.book, asked.base(values), asked.effective_kind)
+            found = ran(asked.backend, asked.book, asked.base(values), asked.effective_kind, key)
             keep(self._runs, key, found)
         else:
             self.runs_reused += 1

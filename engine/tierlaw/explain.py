@@ -93,8 +93,8 @@ class ResultPlan:
     lists, once per reading (`slots`, a derived fact after the facts it rests on), and each consequence as
     (what it says whatever the case: its identity, notes, dates and status; the slots of its derivation;
     shown in every reading; whether its derivation reads a feature that differs between readings). Made
-    once per context, book and readings; a case then fills the slots from its own facts (`facts`): no
-    derivation is looked up again. A plan made for results without derivations (`explained` false, the
+    once per context, book and readings that ran alike (`Readings.alike`); a case then fills the slots from
+    its own facts and its readings' feature values (`_facts`): no derivation is looked up again. A plan made for results without derivations (`explained` false, the
     compact audit's) has no slots."""
 
     slots: tuple
@@ -103,29 +103,26 @@ class ResultPlan:
 
 
 def result_plan(ctx, book, readings, explain: bool = True) -> ResultPlan:
-    """The plan of the results of the cases with these readings, kept per context while the readings are
-    (a context that evaluates every case afresh makes new readings each time: it keeps no plan). A plan with
-    derivations serves results without them too."""
-    found = _kept_plan(ctx, book, readings, True) or (None if explain else _kept_plan(ctx, book, readings, False))
+    """The plan of the results of the cases with these readings, kept per context and shared by readings that
+    ran alike (`Readings.alike`: histories the runs cannot tell apart, whatever their feature values). A context
+    that evaluates every case afresh keeps no plan. A plan with derivations serves results without them too."""
+    if readings.alike is None:
+        return _made_result_plan(ctx, book, readings, explain)
+    table, key = ctx.explained, ("plan", book.digest, readings.alike)
+    found = table.get(key + (True,)) or (None if explain else table.get(key + (False,)))
     if found is None:
-        found = _made_result_plan(ctx, book, readings, explain)
-        if ctx.cache.enabled:
-            keep(ctx.explained, ("plan", book.digest, id(readings), explain), (readings, found))
+        found = keep(table, key + (explain,), _made_result_plan(ctx, book, readings, explain))
     return found
-
-
-def _kept_plan(ctx, book, readings, explain: bool):
-    return owned(ctx.explained, ("plan", book.digest, id(readings), explain), readings)
 
 
 def _made_result_plan(ctx, book, readings, explain: bool) -> ResultPlan:
     slots, names, consequences = [], [], []
     memos = [{} for _ in readings.each]  # memo key -> slot, per reading: its consequences share their facts
     for key, first, certain in readings.shown:
-        vector, ran = readings.each[first]
+        ran = readings.each[first][1]
         match = ran.shown[key]
         head, tail = _frame(ctx, book, match.rule_id)
-        because = _because_slots(ctx, book, vector, ran.run, match, memos[first], slots, names) if explain else ()
+        because = _because_slots(ctx, book, first, ran.run, match, memos[first], slots, names) if explain else ()
         mentions = bool(readings.varying) and any(names[i] & readings.varying for i in because)
         fixed = {**head, **tail, "status": "certain" if certain else "indeterminate"}
         consequences.append((fixed, because, certain, mentions))
@@ -138,7 +135,7 @@ def _slot(slots: list, names: list, slot: tuple, mentioned: frozenset) -> int:
     return len(slots) - 1
 
 
-def _because_slots(ctx, book, vector, run_, match, memo: dict, slots: list, names: list) -> tuple:
+def _because_slots(ctx, book, reading: int, run_, match, memo: dict, slots: list, names: list) -> tuple:
     """The slots of the facts a match's derivation lists, made where this reading has not made them yet."""
     plans = _plans(book)
     proposed, tests = plans.get(match.rule_id) or _made_plan(book, match.rule_id, plans)
@@ -148,7 +145,7 @@ def _because_slots(ctx, book, vector, run_, match, memo: dict, slots: list, name
     for key, kind, name, atom, value, param in tests:
         index = memo.get(key)
         if index is None:
-            index = memo[key] = _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, slots,
+            index = memo[key] = _fact_slot(ctx, book, reading, run_, kind, name, atom, value, param, memo, slots,
                                            names)
         found.append(index)
     return tuple(found)
@@ -160,23 +157,23 @@ def _proposed_slot(memo: dict, slots: list, names: list) -> int:
     return memo["proposed"]
 
 
-def _fact_slot(ctx, book, vector, run_, kind, name, atom, value, param, memo, slots, names) -> int:
-    """The slot of one fact a rule tested (a run from the cache may have been made for another case the law
-    cannot tell apart from this one: the case's own facts fill the slots)."""
+def _fact_slot(ctx, book, reading: int, run_, kind, name, atom, value, param, memo, slots, names) -> int:
+    """The slot of one fact a rule tested in a reading (a run from the cache may have been made for another case
+    the law cannot tell apart from this one: the case's own facts, and its reading's feature values, fill the
+    slots)."""
     if kind == "proposed":
         return _proposed_slot(memo, slots, names)
     if kind == "feature":
-        values = memo.get("values") or memo.setdefault("values", dict(vector.values))
         test = _feature_test(ctx, book, atom, value, param)
         feature = build(book.features[name])  # the automaton that says which years the value rests on
-        return _slot(slots, names, (FEATURE, name, values[name], test, feature), frozenset((name,)))
+        return _slot(slots, names, (FEATURE, name, reading, test, feature), frozenset((name,)))
     if kind in (DECISION, COUNTRY):
         return _slot(slots, names, (kind, name), frozenset())
     derivations, mentioned = [], frozenset()
     for derived_by in run_.justified_by[name]:
         head = _kept(ctx, ("derivation", book.digest, derived_by.rule_id), _derivation_head, book,
                      derived_by.rule_id)
-        because = _because_slots(ctx, book, vector, run_, derived_by, memo, slots, names)
+        because = _because_slots(ctx, book, reading, run_, derived_by, memo, slots, names)
         mentioned = mentioned.union(*(names[i] for i in because))
         derivations.append((head, because))
     return _slot(slots, names, (DERIVED, name, run_.facts[name]["value"], tuple(derivations)), mentioned)
@@ -186,7 +183,7 @@ def consequences(ctx, case, book, readings, explain: bool = True) -> list:
     """The consequences of a case with these readings; with `explain`, each with its derivation (`because`)
     down to the case's own facts. Facts a reading's consequences have in common are one entry."""
     plan = result_plan(ctx, book, readings, explain)
-    facts = _facts(ctx, case, book, plan.slots) if explain else None
+    facts = _facts(ctx, case, book, readings, plan.slots) if explain else None
     unknown = list(readings.unknown)
     found = []
     for fixed, because, certain, mentions in plan.consequences:
@@ -204,9 +201,10 @@ def consequences(ctx, case, book, readings, explain: bool = True) -> list:
 UNKNOWN_NOTE = "the facts below are one reading of these years, known only in part or not at all"
 
 
-def _facts(ctx, case, book, slots: tuple) -> list:
-    """The facts of a plan's slots, read from the case: its placements, decisions and country."""
-    facts, placements, history = [], {}, None
+def _facts(ctx, case, book, readings, slots: tuple) -> list:
+    """The facts of a plan's slots, read from the case: its placements, decisions, country and the feature values
+    of its readings."""
+    facts, placements, history, values = [], {}, None, {}
     for slot in slots:
         kind = slot[0]
         if kind == DERIVED:
@@ -215,8 +213,10 @@ def _facts(ctx, case, book, slots: tuple) -> list:
         elif kind == PROPOSED:
             facts.append(dict(fact="placement", **_placement(ctx, case, case.year)))
         elif kind == FEATURE:
-            name = slot[1]
-            entry = {"fact": "feature", "name": name, "value": slot[2]}
+            name, reading = slot[1], slot[2]
+            if reading not in values:
+                values[reading] = dict(readings.each[reading][0].values)
+            entry = {"fact": "feature", "name": name, "value": values[reading][name]}
             entry.update(slot[3])
             if name not in placements:  # the placements a feature of the case was read from
                 history = history or {year: p.tier for year, p in case.history.items()}
