@@ -219,12 +219,13 @@ class Cache:
         """The automata's states after `shared` (the years from `first` whose steps read alike for every
         question year): a country's report years share them, so each year of its history is read once, not
         once per year."""
-        states, known = machines.start(year), 0
         for length in range(len(shared), 0, -1):  # the longest part already read
             found = self._prefixes.get((features_key, first, shared[:length]))
             if found is not None:
                 states, known = found, length
                 break
+        else:
+            states, known = machines.start(year), 0
         for done in range(known, len(shared)):
             if shared[done] is not None:
                 states = machines.advance(states, first + done, shared[done], year)
