@@ -109,3 +109,22 @@ def test_sweeps_that_overlap_in_threads_leave_the_collector_as_they_found_it(pau
     # the second sweep still runs: full collections still wait, and the first one's end collected its garbage
     assert seen["second alone"] == (not pauses[1], parallel.FULL_COLLECTIONS_AFTER, True)
     assert (gc.isenabled(), gc.get_threshold()) == before
+
+
+def test_a_plan_is_never_read_for_other_readings_after_the_cache_starts_afresh():
+    # result plans are kept per context under the number of the readings that ran alike (cache._alike); when
+    # the cache's tables start afresh (full), new readings must get new numbers, never the number of readings
+    # whose plan is still kept: a 2WL proposal after a Watch List run (downgraded) and a Tier 1 proposal in the
+    # same report year lay out different consequences
+    def ask(ctx, tier):
+        return json.dumps(whatif(ctx, "MYS", 2016, tier, forward_years=0), sort_keys=True)
+
+    fresh = Context(backend="reference")
+    expected = {tier: ask(fresh, tier) for tier in ("2WL", "1")}
+    assert expected["2WL"] != expected["1"]
+    ctx = Context(backend="reference")
+    assert ask(ctx, "2WL") == expected["2WL"]
+    for table in (ctx.cache._alike_ids, ctx.cache._evaluated, ctx.cache._by_states, ctx.cache._runs):
+        table.clear()  # as keep() does when a table is full; ctx.explained keeps its plans
+    assert ask(ctx, "1") == expected["1"]
+    assert ask(ctx, "2WL") == expected["2WL"]
