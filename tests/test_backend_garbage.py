@@ -77,3 +77,17 @@ def test_the_installed_version_is_read_from_the_metadata_directory_name(tmp_path
     assert installed_version("durable_rules", str(tmp_path)) == "2.0.29"
     (tmp_path / "durable_rules-2.0.28.dist-info").mkdir()  # of two metadata directories, the first by name
     assert installed_version("durable_rules", str(tmp_path)) == "2.0.28"
+
+
+def test_the_durable_adapter_writes_facts_as_the_standard_library_does():
+    # orjson writes the engine's facts (text, small integers, booleans, null) as json.dumps does; what it
+    # refuses (an integer beyond 64 bits: a country fact a rulebook may define) is written by json
+    _backend_or_skip("durable")
+    import json
+
+    from tierlaw.backends import durable
+    fact = {"id": "base", "kind": "base", "proposed_tier": "2WL", "f__streak": 3, "c__foreign": True,
+            "d__waiver": None, "c__name": "Côte d'Ivoire"}
+    assert durable._dumps(fact) == json.dumps(fact, ensure_ascii=False, separators=(",", ":"))
+    huge = {"id": "base", "kind": "base", "c__gdp": 2 ** 70}
+    assert json.loads(durable._dumps(huge)) == huge

@@ -22,18 +22,25 @@ import json
 import threading
 import warnings
 
-try:  # the C core reads and writes JSON text: orjson's is the same JSON, several times faster
+try:  # the C core reads and writes JSON text: orjson writes and reads it several times faster
     import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    orjson = None
 
-    def _dumps(fact: dict) -> str:
-        return orjson.dumps(fact).decode("utf-8")
 
-    _loads = orjson.loads
-except ImportError:  # pragma: no cover - orjson is a dependency; the standard library writes the same JSON
-    def _dumps(fact: dict) -> str:
-        return json.dumps(fact, ensure_ascii=False)
+def _dumps(fact: dict) -> str:
+    """A fact as the C core reads it. The facts the engine makes hold text, small integers, booleans and
+    null, which orjson writes as the same JSON as the standard library; what orjson refuses (an integer
+    beyond 64 bits, a key that is not text) the standard library writes, as before orjson was used."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(fact).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError
+            pass
+    return json.dumps(fact, ensure_ascii=False)
 
-    _loads = json.loads
+
+_loads = orjson.loads if orjson is not None else json.loads
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable(\..*)?")
 
