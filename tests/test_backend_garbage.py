@@ -80,8 +80,8 @@ def test_the_installed_version_is_read_from_the_metadata_directory_name(tmp_path
 
 
 def test_the_durable_adapter_writes_facts_as_the_standard_library_does():
-    # orjson writes the engine's facts (text, small integers, booleans, null) as json.dumps does; what it
-    # refuses (an integer beyond 64 bits: a country fact a rulebook may define) is written by json
+    # orjson writes the engine's facts (text, integers, booleans, null) as json.dumps does; what it refuses
+    # or writes otherwise (an integer beyond 64 bits, 1e-05, NaN: country facts a rulebook may define) json writes
     _backend_or_skip("durable")
     import json
 
@@ -89,5 +89,6 @@ def test_the_durable_adapter_writes_facts_as_the_standard_library_does():
     fact = {"id": "base", "kind": "base", "proposed_tier": "2WL", "f__streak": 3, "c__foreign": True,
             "d__waiver": None, "c__name": "Côte d'Ivoire"}
     assert durable._dumps(fact) == json.dumps(fact, ensure_ascii=False, separators=(",", ":"))
-    huge = {"id": "base", "kind": "base", "c__gdp": 2 ** 70}
-    assert json.loads(durable._dumps(huge)) == huge
+    for odd in ({"id": "base", "kind": "base", "c__gdp": 2 ** 70}, {"id": "base", "kind": "base", "c__share": 1e-05},
+                {"id": "base", "kind": "base", "c__share": float("nan")}):
+        assert durable._dumps(odd) == json.dumps(odd, ensure_ascii=False)

@@ -29,10 +29,12 @@ except ImportError:  # pragma: no cover - orjson is a dependency
 
 
 def _dumps(fact: dict) -> str:
-    """A fact as the C core reads it. The facts the engine makes hold text, small integers, booleans and
-    null, which orjson writes as the same JSON as the standard library; what orjson refuses (an integer
-    beyond 64 bits, a key that is not text) the standard library writes, as before orjson was used."""
-    if orjson is not None:
+    """A fact as the C core reads it. The facts the engine makes hold text, integers, booleans and null,
+    which orjson writes as the same JSON as the standard library. A fact holding a number with a fraction
+    (orjson spells 1e-05 otherwise and writes NaN as null) or what orjson refuses (an integer beyond 64 bits,
+    a key that is not text: country facts a rulebook may define) is written by the standard library, as
+    before orjson was used."""
+    if orjson is not None and not any(type(value) is float for value in fact.values()):
         try:
             return orjson.dumps(fact).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError
