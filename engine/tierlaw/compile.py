@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from .errors import InputError
-from .memo import BOOKS_KEPT, keep, kept, kept_for, per_book
+from .memo import BOOKS_KEPT, kept, kept_for, per_book
 from .model import Atom, CompiledBook, CompiledRule, Pattern, Rulebook, Test
 from .rulebook import feature_arg_problem
 from .yamlsafe import is_whole
@@ -147,11 +147,11 @@ _stratified: dict = {}  # ids of a book's compiled rules -> (those rules, kept a
 
 def _with_strata(compiled: list) -> list:
     """The rules with their strata; once for every book made of the same compiled rules."""
-    key = tuple(map(id, compiled))
-    found = _stratified.get(key)
-    if found is None:
-        found = keep(_stratified, key, (compiled, _stratified_afresh(compiled)), BOOKS_KEPT)
-    return found[1]
+    return kept(_stratified, tuple(map(id, compiled)), _rules_and_strata, compiled, limit=BOOKS_KEPT)[1]
+
+
+def _rules_and_strata(compiled: list) -> tuple:
+    return compiled, _stratified_afresh(compiled)  # the entry holds the rules: their ids stay theirs
 
 
 def _stratified_afresh(compiled: list) -> list:

@@ -94,8 +94,8 @@ class ResultPlan:
     (what it says whatever the case: its identity, notes, dates and status; the slots of its derivation;
     shown in every reading; whether its derivation reads a feature that differs between readings). Made
     once per context, book and readings that ran alike (`Readings.alike`); a case then fills the slots from
-    its own facts and its readings' feature values (`_facts`): no derivation is looked up again. A plan made for results without derivations (`explained` false, the
-    compact audit's) has no slots."""
+    its own facts and its readings' feature values (`_facts`): no derivation is looked up again. A plan made
+    for results without derivations (`explained` false, the compact audit's) has no slots."""
 
     slots: tuple
     consequences: tuple
@@ -161,9 +161,9 @@ def _fact_slot(ctx, book, reading: int, run_, kind, name, atom, value, param, me
     """The slot of one fact a rule tested in a reading (a run from the cache may have been made for another case
     the law cannot tell apart from this one: the case's own facts, and its reading's feature values, fill the
     slots)."""
-    if kind == "proposed":
+    if kind == PROPOSED:
         return _proposed_slot(memo, slots, names)
-    if kind == "feature":
+    if kind == FEATURE:
         test = _feature_test(ctx, book, atom, value, param)
         feature = build(book.features[name])  # the automaton that says which years the value rests on
         return _slot(slots, names, (FEATURE, name, reading, test, feature), frozenset((name,)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from .memo import keep
+from .memo import kept
 
 
 class _Counting:
@@ -229,10 +229,8 @@ class Machines:
         """The states one report year further, on each tier it may have had."""
         if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor, kept
             (state, influence), = states.items()
-            key = (state, year, options[0], question_year)
-            found = self.steps.get(key)
-            if found is None:
-                found = keep(self.steps, key, _step(self.machines, state, year, options[0], question_year))
+            found = kept(self.steps, (state, year, options[0], question_year), _step, self.machines, state, year,
+                         options[0], question_year)
             return {found: influence}
         return _advance(states, self.machines, year, options, question_year)
 

@@ -15,6 +15,7 @@ import attrs
 
 from .errors import InputError
 from .knowledge import Claim, ListCoverage, merge_claims, with_coverage
+from .memo import kept
 from .model import Placement
 from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, read_text, top_level
 
@@ -74,10 +75,7 @@ class Record:
             return stated or Placement(year=year, tier=None, origin="unknown")
         choice = options.get(PROBABLE_OPTION, "complete")
         if stated is None:  # named by no source: what the year's lists say is the same for every such country
-            found = self.absent.get((year, choice))
-            if found is None:
-                found = self.absent[(year, choice)] = self._known_from_lists(None, year, choice)
-            return found
+            return kept(self.absent, (year, choice), self._known_from_lists, None, year, choice)
         return self._known_from_lists(stated, year, choice)
 
     def _known_from_lists(self, stated, year: int, choice: str) -> Placement:

@@ -23,7 +23,8 @@ def durable_problem() -> str | None:
                 "3.11/3.12 with a C compiler)")
     found = installed_version("durable_rules", os.path.dirname(os.path.dirname(durable.engine.__file__)))
     if found != DURABLE_VERSION:
-        return f"the durable backend needs durable-rules {DURABLE_VERSION}, whose action protocol it drives; {found} is installed"
+        return (f"the durable backend needs durable-rules {DURABLE_VERSION}, whose action protocol it drives; "
+                f"{found} is installed")
     return None
 
 
