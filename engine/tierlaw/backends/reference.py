@@ -33,12 +33,25 @@ def passes(fact: dict, tests) -> bool:
 
 @per_book
 def _index(book: CompiledBook) -> dict:
-    """Rules by the fact kinds their patterns consume, so a new fact is matched only by rules that use it."""
+    """Rules by the fact kinds their patterns consume, so a new fact is matched only by rules that use it:
+    kind -> ((position, rule, the kinds it consumes), ...), in rule order."""
     index: dict[str, list] = {}
     for position, item in enumerate(book.rules):
-        for kind in {p.kind for p in item.patterns}:
-            index.setdefault(kind, []).append((position, item))
-    return index
+        kinds = frozenset(p.kind for p in item.patterns)
+        for kind in kinds:
+            index.setdefault(kind, []).append((position, item, kinds))
+    return {kind: tuple(rules) for kind, rules in index.items()}
+
+
+def _touched(index: dict, facts: list):
+    """The rules that use some of the facts' kinds, in rule order, each once."""
+    kinds = {fact["kind"] for fact in facts}
+    if len(kinds) == 1:
+        return index.get(kinds.pop(), ())
+    return sorted({entry[0]: entry for kind in kinds for entry in index.get(kind, ())}.values(), key=_POSITION)
+
+
+_POSITION = operator.itemgetter(0)
 
 
 class Session:
@@ -52,14 +65,24 @@ class Session:
         fresh = {fact["id"] for fact in facts}
         for fact in facts:
             self.by_kind.setdefault(fact["kind"], []).append(fact)
-        touched = dict(pair for fact in facts for pair in self.index.get(fact["kind"], []))
+        stored = self.by_kind.keys()
         matches = []
-        for _, item in sorted(touched.items(), key=lambda pair: pair[0]):
-            candidates = [[f for f in self.by_kind.get(p.kind, []) if passes(f, p.tests)] for p in item.patterns]
-            for combo in itertools.product(*candidates):
-                if any(fact["id"] in fresh for fact in combo):
-                    matches.append(Match(item.rule.id, tuple(fact["id"] for fact in combo)))
+        for _, item, kinds in _touched(self.index, facts):
+            candidates = self._candidates(item.patterns) if kinds <= stored else None  # a kind no fact has: no match
+            if candidates:
+                matches += [Match(item.rule.id, tuple(fact["id"] for fact in combo))
+                            for combo in itertools.product(*candidates) if any(fact["id"] in fresh for fact in combo)]
         return matches
+
+    def _candidates(self, patterns) -> list:
+        """The stored facts each pattern matches; none as soon as one pattern has none (a join with no match)."""
+        found = []
+        for pattern in patterns:
+            matching = [fact for fact in self.by_kind[pattern.kind] if passes(fact, pattern.tests)]
+            if not matching:
+                return []
+            found.append(matching)
+        return found
 
     def close(self) -> None:
         self.by_kind.clear()
