@@ -11,7 +11,8 @@ import weakref
 import pytest
 
 from tierlaw import memo, parallel
-from tierlaw.cache import feature_tests, law_key
+from tierlaw.cache import feature_tests
+from tierlaw.compile import law_key
 from tierlaw.queries import Context, whatif
 
 

@@ -13,12 +13,11 @@ exactly as a fresh one. `Cache(enabled=False)` evaluates every case afresh (`--n
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 
 import attrs
 
-from .compile import text_of
+from .compile import law_key
 from .evaluate import Run, base_fact, book_rule, opened_decisions, run
 from .features import Machines, possible_vectors
 from .memo import keep, kept, per_book
@@ -85,11 +84,14 @@ class Readings:
     alike: int | None = None  # the same for readings whose runs and varying features are the same (Cache._alike)
 
     @classmethod
-    def of(cls, each: tuple) -> "Readings":
+    def of(cls, each: tuple, numbered=None) -> "Readings":
+        """The readings of these runs; `numbered(key)` gives their `alike` number from what the law saw of each
+        run and the features that vary (Cache._alike; none: not numbered)."""
         if len(each) == 1:  # a history known well enough for one reading: nothing varies
             (vector, only), = each
             return cls(each, tuple((key, 0, True) for key in sorted(only.shown)), (only.effective,),
-                       tuple(sorted(set(only.opened))), vector.unknown_years, frozenset(), vector.values)
+                       tuple(sorted(set(only.opened))), vector.unknown_years, frozenset(), vector.values,
+                       numbered and numbered(((only.key,), frozenset())))
         keys = sorted({key for _, ran_ in each for key in ran_.shown})
         shown = tuple((key, next(i for i, (_, r) in enumerate(each) if key in r.shown),
                        all(key in r.shown for _, r in each)) for key in keys)
@@ -97,12 +99,13 @@ class Readings:
         for vector, _ in each:
             for name, value in vector.values:
                 values.setdefault(name, set()).add(value)
+        varying = frozenset(name for name, seen in values.items() if len(seen) > 1)
         return cls(each, shown, tuple(sorted({r.effective for _, r in each}, key=str)),
                    tuple(sorted({d for _, r in each for d in r.opened})),
-                   tuple(sorted({y for vector, _ in each for y in vector.unknown_years})),
-                   frozenset(name for name, seen in values.items() if len(seen) > 1),
+                   tuple(sorted({y for vector, _ in each for y in vector.unknown_years})), varying,
                    tuple((name, next(iter(v)) if len(v) == 1 else sorted(v, key=str))
-                         for name, v in sorted(values.items())))
+                         for name, v in sorted(values.items())),
+                   numbered and numbered((tuple(ran_.key for _, ran_ in each), varying)))
 
 
 @per_book
@@ -125,14 +128,6 @@ def reading_class(book, values: tuple) -> tuple:
     """What the book's rules can see of a feature vector: each feature's outcome on every comparison."""
     tests = feature_tests(book)
     return tuple((name, outcomes(value, tests.get(name, ()))) for name, value in values)
-
-
-@per_book
-def law_key(book) -> str:
-    """What a run reads of a compiled book: its rules (ids, resolved patterns, strata). Not the report year,
-    dates or options as such: years and option sets that compile to the same rules run alike."""
-    rules = [(item.rule.id, text_of(item.patterns), item.stratum, text_of(item.rule.then)) for item in book.rules]
-    return hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()
 
 
 @per_book
@@ -186,22 +181,22 @@ class Cache:
         return kept(self._by_states, key, self._evaluated_afresh, asked, states)
 
     def _evaluated_afresh(self, asked: Asked, states: dict) -> Readings:
-        readings = Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
-                                     for vector in self._machines(asked.book).vectors(states)))
-        return attrs.evolve(readings, alike=self._alike(readings))
+        return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
+                                 for vector in self._machines(asked.book).vectors(states)), self._alike)
 
-    def _alike(self, readings: Readings) -> int:
-        """A number shared by readings whose runs (by what the law saw) and varying features are the same: their
-        results differ only in the case's own facts and feature values, so they share a result plan (explain.py).
-        Numbers are never reused, so a plan kept under one stays right after this table starts afresh."""
-        key = (tuple(ran_.key for _, ran_ in readings.each), readings.varying)
+    def _alike(self, key: tuple) -> int:
+        """A number shared by readings whose runs (by what the law saw) and varying features (`key`) are the same:
+        their results differ only in the case's own facts and feature values, so they share a result plan
+        (explain.py). Numbers are never reused, so a plan kept under one stays right after this table starts
+        afresh."""
         return kept(self._alike_ids, key, next, self._serials)
 
     def _tiers(self, book, history: dict, year: int, every: tuple) -> tuple:
         """(the first year that can move a feature, (the tiers each year from it to the question year may have
         had, or None where the history has no such year))."""
         first = self._bounds(book, year)[0]
-        return first, tuple(history[y].tiers(every) if y in history else None for y in range(first, year))
+        found = history.get
+        return first, tuple([p.tiers(every) if (p := found(y)) is not None else None for y in range(first, year)])
 
     def _states_after(self, book, year: int, tiers: tuple) -> dict:
         """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""

@@ -224,3 +224,11 @@ def defeaters_of(book: CompiledBook) -> dict:
 
 def date_of(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@per_book
+def law_key(book) -> str:
+    """What a run reads of a compiled book: its rules (ids, resolved patterns, strata). Not the report year,
+    dates or options as such: years and option sets that compile to the same rules run alike."""
+    rules = [(item.rule.id, text_of(item.patterns), item.stratum, text_of(item.rule.then)) for item in book.rules]
+    return hashlib.sha256(repr((book.strata, rules)).encode()).hexdigest()

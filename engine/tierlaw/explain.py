@@ -183,13 +183,14 @@ def consequences(ctx, case, book, readings, explain: bool = True) -> list:
     """The consequences of a case with these readings; with `explain`, each with its derivation (`because`)
     down to the case's own facts. Facts a reading's consequences have in common are one entry."""
     plan = result_plan(ctx, book, readings, explain)
-    facts = _facts(ctx, case, book, readings, plan.slots) if explain else None
+    facts = _facts(ctx, case, book, readings, plan.slots) if explain else []
+    fact_at = facts.__getitem__
     unknown = list(readings.unknown)
     found = []
     for fixed, because, certain, mentions in plan.consequences:
         entry = dict(fixed)
         if explain:
-            entry["because"] = [facts[i] for i in because]
+            entry["because"] = list(map(fact_at, because))
             if mentions:
                 entry["because"].insert(0, {"fact": "unknown_placements", "years": unknown, "note": UNKNOWN_NOTE})
         if not certain:
@@ -205,11 +206,12 @@ def _facts(ctx, case, book, readings, slots: tuple) -> list:
     """The facts of a plan's slots, read from the case: its placements, decisions, country and the feature values
     of its readings."""
     facts, placements, history, values = [], {}, None, {}
+    fact_at = facts.__getitem__
     for slot in slots:
         kind = slot[0]
         if kind == DERIVED:
             facts.append({"fact": "derived", "kind": slot[1], "value": slot[2],
-                          "derived_by": [dict(head, because=[facts[i] for i in because]) for head, because in slot[3]]})
+                          "derived_by": [dict(head, because=list(map(fact_at, because))) for head, because in slot[3]]})
         elif kind == PROPOSED:
             facts.append(dict(fact="placement", **_placement(ctx, case, case.year)))
         elif kind == FEATURE:

@@ -321,8 +321,8 @@ def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     effective = list(readings.effective)
     result = {"proposed_tier": case.proposed.tier, "effective_tier": effective[0] if len(effective) == 1 else None,
               "consequences": consequences(ctx, case, book, readings, explain),
-              "decisions": [_decision(ctx, case, d) for d in readings.opened],
-              "features": {name: list(v) if isinstance(v, list) else v for name, v in readings.features}}
+              "decisions": [_decision(ctx, case, d) for d in readings.opened] if readings.opened else [],
+              "features": _features(readings)}
     if len(readings.each) > 1:
         result["effective_tier_possible"] = effective
         result["unknown_years"] = list(readings.unknown)
@@ -330,6 +330,14 @@ def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
     if assumptions:
         result["assumptions"] = assumptions
     return result
+
+
+def _features(readings: Readings) -> dict:
+    """RESULT.features: each feature's value, or the sorted values of the readings where they differ (a list of
+    the result's own: the readings' are shared)."""
+    if not readings.varying:
+        return dict(readings.features)
+    return {name: list(v) if name in readings.varying else v for name, v in readings.features}
 
 
 _ASSUMED = operator.attrgetter("assumed")

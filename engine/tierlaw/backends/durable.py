@@ -34,7 +34,7 @@ def _dumps(fact: dict) -> str:
     (orjson spells 1e-05 otherwise and writes NaN as null) or what orjson refuses (an integer beyond 64 bits,
     a key that is not text: country facts a rulebook may define) is written by the standard library, as
     before orjson was used."""
-    if orjson is not None and not any(type(value) is float for value in fact.values()):
+    if orjson is not None and float not in map(type, fact.values()):
         try:
             return orjson.dumps(fact).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError
@@ -49,7 +49,8 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable(
 import durable_rules_engine  # noqa: E402
 from durable import engine  # noqa: E402
 
-from ..memo import per_book  # noqa: E402
+from ..compile import law_key  # noqa: E402
+from ..memo import BOOKS_KEPT, kept, per_book  # noqa: E402
 from ..model import CompiledBook, Match  # noqa: E402
 
 NAME = "durable"
@@ -115,10 +116,18 @@ def _recorded(book: CompiledBook) -> dict:
             for index, item in enumerate(book.rules)}
 
 
+_by_law: dict = {}  # compile.law_key -> _ruleset: report years with the same rules share one, made once
+
+
 @per_book
 def _ruleset(book: CompiledBook) -> tuple:
-    """(ruleset name, consumed kinds, what each rule's action records) of a compiled book; books with the same
-    rules share one ruleset (its name holds their rule ids, so the rule names stand for the same rules)."""
+    """(ruleset name, consumed kinds, what each rule's action records) of a compiled book, once per law."""
+    return kept(_by_law, law_key(book), _made_ruleset, book, limit=BOOKS_KEPT)
+
+
+def _made_ruleset(book: CompiledBook) -> tuple:
+    """Books with the same rules share one ruleset (its name holds their rule ids, so the rule names stand for
+    the same rules)."""
     rules = _definition(book)
     ids = json.dumps([[item.rule.id for item in book.rules], rules], sort_keys=True, default=str)
     name = "tierlaw_" + hashlib.sha256(ids.encode()).hexdigest()[:20]
