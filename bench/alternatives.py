@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,10 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import _env, as_installed  # noqa: E402
+from run import measure as measure_one  # noqa: E402
 TREE = HERE.parent
 BACKENDS = ("reference", "durable")
 MODES = ("queries", "sweep")
@@ -48,7 +51,6 @@ setup(ext_modules=cythonize(modules, nthreads=2, quiet=True, compiler_directives
 
 def one(mode: str, backend: str) -> None:
     """In a child: the workload once, printed as JSON (seconds, and a digest of the answers)."""
-    sys.path.insert(0, str(HERE))
     from run import one_effective
     from tierlaw.parallel import collector_paused
     with collector_paused() if mode == "sweep" else contextlib.nullcontext():
@@ -58,8 +60,8 @@ def one(mode: str, backend: str) -> None:
 
 
 def floor_seconds() -> float:
-    code = f"import sys; sys.path.insert(0, {str(HERE)!r}); from run import one_floor; print(one_floor()[0])"
-    return float(_child([sys.executable, "-c", code], TREE).strip().splitlines()[-1])
+    """The floor as bench/run.py takes it (best of 20, in a process of its own)."""
+    return measure_one({"floor": ("floor", TREE)}, 1)["floor"]["best"]
 
 
 def compiled_copy(into: Path) -> Path:
@@ -74,8 +76,7 @@ def compiled_copy(into: Path) -> Path:
 
 
 def _child(argv: list, tree: Path, cwd: Path | None = None) -> str:
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd or TREE,
-                          env=dict(os.environ, PYTHONPATH=str(tree / "engine")))
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd or TREE, env=_env(tree))
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:3])} failed: {done.stderr[-1500:]}")
     return done.stdout
@@ -114,6 +115,7 @@ def main() -> None:
     if args.one:
         one(*args.one)
         return
+    as_installed(TREE)  # bytecode written first, as bench/run.py does
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"interpreted": TREE}
         if args.compiled:

@@ -89,23 +89,25 @@ class Readings:
         run and the features that vary (Cache._alike; none: not numbered)."""
         if len(each) == 1:  # a history known well enough for one reading: nothing varies
             (vector, only), = each
-            return cls(each, tuple((key, 0, True) for key in sorted(only.shown)), (only.effective,),
-                       tuple(sorted(set(only.opened))), vector.unknown_years, frozenset(), vector.values,
-                       numbered and numbered(((only.key,), frozenset())))
-        keys = sorted({key for _, ran_ in each for key in ran_.shown})
-        shown = tuple((key, next(i for i, (_, r) in enumerate(each) if key in r.shown),
-                       all(key in r.shown for _, r in each)) for key in keys)
-        values: dict = {}
-        for vector, _ in each:
-            for name, value in vector.values:
-                values.setdefault(name, set()).add(value)
-        varying = frozenset(name for name, seen in values.items() if len(seen) > 1)
-        return cls(each, shown, tuple(sorted({r.effective for _, r in each}, key=str)),
-                   tuple(sorted({d for _, r in each for d in r.opened})),
-                   tuple(sorted({y for vector, _ in each for y in vector.unknown_years})), varying,
-                   tuple((name, next(iter(v)) if len(v) == 1 else sorted(v, key=str))
-                         for name, v in sorted(values.items())),
-                   numbered and numbered((tuple(ran_.key for _, ran_ in each), varying)))
+            shown = tuple((key, 0, True) for key in sorted(only.shown))
+            effective, opened = (only.effective,), tuple(sorted(set(only.opened)))
+            unknown, varying, features = vector.unknown_years, frozenset(), vector.values
+        else:
+            keys = sorted({key for _, ran_ in each for key in ran_.shown})
+            shown = tuple((key, next(i for i, (_, r) in enumerate(each) if key in r.shown),
+                           all(key in r.shown for _, r in each)) for key in keys)
+            values: dict = {}
+            for vector, _ in each:
+                for name, value in vector.values:
+                    values.setdefault(name, set()).add(value)
+            effective = tuple(sorted({r.effective for _, r in each}, key=str))
+            opened = tuple(sorted({d for _, r in each for d in r.opened}))
+            unknown = tuple(sorted({y for vector, _ in each for y in vector.unknown_years}))
+            varying = frozenset(name for name, seen in values.items() if len(seen) > 1)
+            features = tuple((name, next(iter(v)) if len(v) == 1 else sorted(v, key=str))
+                             for name, v in sorted(values.items()))
+        alike = numbered((tuple(ran_.key for _, ran_ in each), varying)) if numbered else None
+        return cls(each, shown, effective, opened, unknown, varying, features, alike)
 
 
 @per_book
@@ -195,8 +197,9 @@ class Cache:
         """(the first year that can move a feature, (the tiers each year from it to the question year may have
         had, or None where the history has no such year))."""
         first = self._bounds(book, year)[0]
-        found = history.get
-        return first, tuple([p.tiers(every) if (p := found(y)) is not None else None for y in range(first, year)])
+        placement_of = history.get
+        return first, tuple([p.tiers(every) if (p := placement_of(y)) is not None else None
+                             for y in range(first, year)])
 
     def _states_after(self, book, year: int, tiers: tuple) -> dict:
         """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""

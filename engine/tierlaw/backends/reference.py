@@ -68,8 +68,8 @@ class Session:
         stored = self.by_kind.keys()
         matches = []
         for _, item, kinds in _touched(self.index, facts):
-            candidates = self._candidates(item.patterns) if kinds <= stored else None  # a kind no fact has: no match
-            if candidates:
+            # a kind no fact has yet, or a pattern no fact passes: no match
+            if kinds <= stored and (candidates := self._candidates(item.patterns)):
                 matches += [Match(item.rule.id, tuple(fact["id"] for fact in combo))
                             for combo in itertools.product(*candidates) if any(fact["id"] in fresh for fact in combo)]
         return matches
