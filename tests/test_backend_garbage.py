@@ -92,3 +92,26 @@ def test_the_durable_adapter_writes_facts_as_the_standard_library_does():
     for odd in ({"id": "base", "kind": "base", "c__gdp": 2 ** 70}, {"id": "base", "kind": "base", "c__share": 1e-05},
                 {"id": "base", "kind": "base", "c__share": float("nan")}):
         assert durable._dumps(odd) == json.dumps(odd, ensure_ascii=False)
+
+
+def test_report_years_with_the_same_law_share_one_durable_ruleset_made_once(monkeypatch):
+    # 25 report years compile to fewer laws (the same rules, patterns and strata): a ruleset is defined,
+    # serialised and hashed once per law, and every year of that law gets that very ruleset
+    _backend_or_skip("durable")
+    from tierlaw.backends import durable
+    from tierlaw.compile import law_key
+    ctx = Context(backend="durable")
+    books = [ctx.book(year, None) for year in range(2001, 2026)]
+    made = []
+    definition = durable._definition
+    monkeypatch.setattr(durable, "_definition", lambda book: made.append(book.year) or definition(book))
+    durable._ruleset.table.clear()  # a cache: what it held is made again on demand
+    monkeypatch.setattr(durable, "_by_law", {})
+    rulesets = {book.year: durable._ruleset(book) for book in books}
+    laws = {}
+    for book in books:
+        laws.setdefault(law_key(book), []).append(book.year)
+    assert 1 < len(laws) < len(books)
+    assert len(made) == len(laws)  # once per law, not once per year
+    for years in laws.values():
+        assert all(rulesets[year] is rulesets[years[0]] for year in years)
