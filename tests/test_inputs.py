@@ -194,7 +194,10 @@ def test_a_new_code_with_its_history_is_accepted_in_any_case(capsys):
     (["whatif", "MYS", "2015", "--tier", "3", "--set", "2015=2"],
      "--set: 2015 is the question year; give its tier with --tier"),
     (["audit", "--from", "2030"], "--from/--to: no recorded placement from 2030: the record covers 2001 to 2025"),
-    (["audit", "--to", "2000"], "--from/--to: no recorded placement to 2000: the record covers 2001 to 2025"),
+    (["audit", "--to", "2000"], "--to: 2000 is before the first report (2001)"),
+    (["audit", "--from", "1990"], "--from: 1990 is before the first report (2001)"),  # no report then: a slip
+    (["audit", "--from", "-5", "--to", "2010"], "--from: -5 is before the first report (2001)"),
+    (["audit", "MYS", "--from", "2003", "--to", "2002"], "--from/--to: the range starts (2003) after it ends (2002)"),
     (["audit", "MYS", "--from", "2025", "--to", "2026"],
      "--from/--to: no recorded placement from 2025 to 2026: the record of MYS covers 2001 to 2024"),
     (["audit", "--from", "2020", "--to", "2010"], "--from/--to: the range starts (2020) after it ends (2010)"),

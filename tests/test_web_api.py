@@ -113,6 +113,7 @@ def test_the_openapi_document_describes_every_endpoint(client):
      "/api/whatif?country=MYS&year=2015&tier=3&option=waiver_transition=maybe"),
     (["history", "Atlantis"], "/api/history?country=Atlantis"),
     (["audit", "--from", "2016", "--to", "2012"], "/api/audit?from=2016&to=2012"),
+    (["audit", "--from", "1990"], "/api/audit?from=1990"),
     (["trade", "MYS", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?partner=MYS&agreement=TPP&on=2015-10-05"),
     (["trade", "--agreement", "XYZ", "--on", "2015-10-05"], "/api/trade?agreement=XYZ&on=2015-10-05"),
     (["trade", "MYS", "--on", "2015-10-05", "--set", "MYS:2015=9"], "/api/trade?partner=MYS&on=2015-10-05&set=MYS:2015=9"),

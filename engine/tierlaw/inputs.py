@@ -186,8 +186,13 @@ def as_items(value, where: str, shape: str) -> list:
     return items
 
 
-def check_range(first: int | None, last: int | None, years: list, whose: str) -> None:
-    """A range of report years (either end open) must be in order and hold some of `years`."""
+def check_range(first: int | None, last: int | None, years: list, whose: str, first_report: int) -> None:
+    """A range of report years (either end open) must be in order, start no earlier than the first report (a
+    year before it, such as -5 or 1990, is a slip, not a range) and hold some of `years`. An end after the
+    latest report is allowed: "up to 2030" is a range that holds the years recorded so far."""
+    for end, where in ((first, "first"), (last, "last")):
+        if end is not None and end < first_report:
+            raise InputError(f"{end} is before the first report ({first_report})", where)
     if first is not None and last is not None and first > last:
         raise InputError(f"the range starts ({first}) after it ends ({last})", "first/last")
     inside = [y for y in years if (first is None or y >= first) and (last is None or y <= last)]
