@@ -117,6 +117,25 @@ def test_the_forward_clock_names_the_years_the_watch_list_is_forced_off(ctx):
     assert max(v if isinstance(v, int) else max(v) for v in streaks.values()) <= 3
 
 
+def test_a_history_clock_never_proposes_over_a_published_report(ctx, capsys):
+    # Bulgaria: Watch List 2022-2023, last recorded in 2023; absent from the 2024 Watch List (taken as complete)
+    # and from the complete 2025 one, so neither year was the Watch List. Proposing its last recorded tier again
+    # starts with the first report after the latest (2026), not over 2024-2025 (a clock from 2023 had it "stand
+    # only with a waiver" in 2024). From 2026, as for Thailand above: if 2025 was Tier 3, (F) allows 2026 and
+    # bars 2027; otherwise 2026-2027 count, 2028 needs the waiver, 2029 is Tier 3.
+    forward = history(ctx, "BGR")["forward"]
+    assert (forward["from_year"], forward["last_recorded"], forward["proposing"]) == (2026, 2023, "2WL")
+    assert [s["year"] for s in forward["steps"]] == [2026, 2027, 2028, 2029]
+    assert forward["steps"][0]["stands"] is True
+    assert forward["forced_change_possible"] == [2027, 2029] and forward["depends_on_years"] == [2025]
+    code, out, _ = run_cli(capsys, "history", "BGR", "--backend", "reference")
+    assert code == 0
+    assert "Next years: Tier 2 Watch List (last recorded in 2023) every year from 2026 is forced off in 2027 or" in out
+    # a country recorded in the latest report: the clock starts at that placement, as before
+    cuba = history(ctx, "CUB")["forward"]
+    assert cuba["from_year"] == 2025 and "last_recorded" not in cuba
+
+
 def test_every_tier_side_by_side_says_when_the_report_was_not_the_most_recent(ctx):
     from tierlaw.queries import whatif_all
     report = whatif_all(ctx, "MYS", 2014, on=__import__("datetime").date(2019, 1, 1))

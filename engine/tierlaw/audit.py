@@ -126,6 +126,15 @@ def _known_in_part(ctx: Context, codes: list, first, last) -> tuple:
     return len(in_part), sum(1 for placement in in_part if placement.assumed)
 
 
+def _clock_start(ctx: Context, last: int) -> int:
+    """The first report the history's forward clock proposes: the last recorded placement itself where it is in
+    the latest report the record covers; else the first report after the latest, so that the clock never
+    proposes over a report already published (what the record knows of those later reports, a set of tiers or
+    nothing, is what the clock reads of them)."""
+    latest = max(ctx.record.years())
+    return last if last >= latest else latest + 1
+
+
 def timeline_rows(ctx: Context, code: str, explain: bool = True) -> list:
     """Every report year of a country in the record, from the first to the latest report: its recorded
     placement judged (audit_row), or what is known of the year (known_row: a set of tiers, or a gap)."""
@@ -137,8 +146,8 @@ def timeline_rows(ctx: Context, code: str, explain: bool = True) -> list:
 def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
     """The timeline of `country` (code or name): every report year from the first, each recorded placement
     judged as in `audit` (with its derivations), years known only in part and gaps shown as such, and the
-    forward clock over `forward_years` reports from the last recorded placement. Returns the dictionary
-    `tierlaw history --format json` prints."""
+    forward clock: the last recorded tier proposed again over `forward_years` reports (_clock_start). Returns
+    the dictionary `tierlaw history --format json` prints."""
     who = ctx.record.lookup(country)
     recorded = ctx.record.history(who.code)
     report = {"country": who.code, "country_name": who.name, "rows": timeline_rows(ctx, who.code),
@@ -146,6 +155,9 @@ def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
     if recorded:
         from .forward import clock  # what comes next if the last recorded placement is proposed again
         last = max(recorded)
-        report["forward"] = clock(ctx, who.code, last, recorded[last].tier, {}, forward_years)
+        start = _clock_start(ctx, last)
+        report["forward"] = clock(ctx, who.code, start, recorded[last].tier, {}, forward_years)
+        if start != last:
+            report["forward"]["last_recorded"] = last
     report["summary"] = summary.history_summary(report, ctx.rulebook.tiers)
     return report

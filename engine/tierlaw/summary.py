@@ -299,7 +299,7 @@ def forward_lines(forward, labels) -> list:
     the proposal stands through its last year."""
     if not forward:
         return []
-    proposing = tier_words(forward["proposing"], labels)
+    proposing = tier_words(forward["proposing"], labels) + last_recorded_words(forward)
     forced = forward["first_forced_change"]
     if forced == forward["from_year"]:  # the law does not let the proposal stand even once
         return [f"{proposing} from {forced} is forced off at once, in {forced}"]
@@ -313,6 +313,13 @@ def forward_lines(forward, labels) -> list:
                 f"depending on {depends}"]
     return [f"{proposing} every year from {forward['from_year']} stands through "
             f"{forward['steps'][-1]['year']}" + _needing(forward)]
+
+
+def last_recorded_words(forward) -> str:
+    """Where a history's clock starts after reports that do not state the country's tier: the year the tier it
+    proposes was last recorded."""
+    last = forward.get("last_recorded")
+    return f" (last recorded in {last})" if last is not None else ""
 
 
 def _needing(forward) -> str:
