@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+from conftest import context
 from helpers import ids, one, tier_years, watch_list_years
 from test_bad_input import run_cli
 from tierlaw.queries import whatif
@@ -114,3 +115,40 @@ def test_nothing_in_the_project_points_outside_the_repository():
                     if outside.search(line) and "$schema=../" not in line:
                         found.append(f"{path.relative_to(REPO)}:{number}")
     assert found == []
+
+
+def test_a_result_that_turns_on_a_default_reading_of_the_statute_says_so(ctx):
+    # Watch List 2016-2018 (2016-2017 count, 2018 is the 2008 law's first waiver year), then 2019: under the 2019
+    # one-year cap, counting the 2018 waiver (count_old_waivers, the default) leaves none, so Tier 3; counting only
+    # waivers from 2019 (fresh_start_2019) leaves one: the waiver becomes available (not granted by default: Tier 3).
+    sets = ["2016-2018=2WL"]
+    result = whatif(ctx, "NZL", 2019, "2WL", sets=sets, what_follows=False, forward_years=0)["hypothetical"]
+    assert result["effective_tier"] == "3"
+    (assumed,) = result["options_assumed"]
+    assert (assumed["option"], assumed["applied"], assumed["assumed"]) == ("waiver_transition", "count_old_waivers", True)
+    (other,) = assumed["otherwise"]
+    assert (other["choice"], other["effective_tier"], other["removed"]) == ("fresh_start_2019", "3", [])
+    assert [a["id"] for a in other["added"]] == ["autodowngrade.waiver.available"]
+    # chosen, even at the default, it is not assumed
+    chosen = context(ctx.backend.NAME, waiver_transition="count_old_waivers")
+    assert "options_assumed" not in whatif(chosen, "NZL", 2019, "2WL", sets=sets, what_follows=False,
+                                           forward_years=0)["hypothetical"]
+    # (F) after a 2019-2020 run with no waiver year and a 2021 downgrade: read as any 2-year run (the default), a
+    # second Watch List year after Tier 3 is barred; read as needing a waiver year, (F) does not apply
+    barred = whatif(ctx, "NZL", 2023, "2WL", sets=["2019-2020=2WL", "2021=3", "2022=2WL"], what_follows=False,
+                    forward_years=0)["hypothetical"]
+    assert barred["effective_tier"] == "3"
+    (f_run,) = [a for a in barred["options_assumed"] if a["option"] == "special_rule_f_run"]
+    assert [(o["choice"], o["effective_tier"]) for o in f_run["otherwise"]] == [("with_a_waiver_year", "2WL")]
+    # a result no reading changes carries no label
+    assert "options_assumed" not in whatif(ctx, "MYS", 2015, "3", what_follows=False, forward_years=0)["hypothetical"]
+
+
+def test_the_text_answer_names_the_default_reading_it_turns_on(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "NZL", "2019", "--tier", "2WL", "--set", "2016-2018=2WL", "--forward",
+                           "0", "--backend", "reference")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert ("Assumed, not settled: waiver_transition=count_old_waivers, the default reading of an open point "
+            "(docs/law.md §3.4, §8); under fresh_start_2019: adds: The President may waive the automatic downgrade"
+            ) in flat

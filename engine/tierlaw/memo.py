@@ -9,6 +9,7 @@ import functools
 
 LIMIT = 100_000  # entries a table of cases keeps before it starts afresh
 BOOKS_KEPT = 2_048  # books a per-book table keeps (and keeps alive): `check --exhaustive` reaches 960
+OPTION_SETS_KEPT = 64  # contexts under other interpretation options kept per context (Context.under)
 BOOKS_PER_CONTEXT = 256  # compiled books a context keeps (each date asked about compiles one: 12 KB each)
 
 

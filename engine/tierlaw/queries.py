@@ -72,6 +72,8 @@ class Context:
         self.record = load_record(self.data_dir, self.rulebook.tiers, self.possible_years())
         self.all_options = _all_options(self.rulebook, self.record)
         self.options = resolve_options(self.all_options, options)
+        self.chosen_options = dict(options or {})  # chosen, not left at the default (options_assumed)
+        self.option_contexts: dict = {}  # options -> context (under): shared with the contexts made from this one
         _check_record_against_rulebook(self.rulebook, self.record)
         self.every_tier = tuple(self.rulebook.tiers)
         self._country_facts: dict = {}
@@ -93,15 +95,23 @@ class Context:
         other = object.__new__(Context)
         other.__dict__.update(self.__dict__)
         other.options = resolve_options(self.all_options, options)
+        other.chosen_options = dict(options)
         other._forget_option_dependent()
         return other
+
+    def under(self, name: str, choice: str) -> "Context":
+        """This context with one option changed, made once and kept with the contexts made from this one (so
+        its compiled books serve every later question asked under it)."""
+        options = {**self.options, name: choice}
+        return kept(self.option_contexts, tuple(sorted(options.items())), self.with_options, options,
+                    limit=memo.OPTION_SETS_KEPT)
 
     def alternative_options(self):
         """(option, choice, context) for every single change of one option from the current choices."""
         for name, option in self.all_options.items():
             for choice in option.choices:
                 if choice != self.options[name]:
-                    yield name, choice, self.with_options({**self.options, name: choice})
+                    yield name, choice, self.under(name, choice)
 
     def alternative_option_pairs(self):
         """((option=choice, option=choice), context) for every change of two options at once."""
@@ -404,6 +414,39 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
             entry["rules"] = sorted({rule_id for _, rule_id in other.consequence_keys()})  # which versions follow
 
 
+def add_options_assumed(ctx: Context, case: Case, result: dict) -> None:
+    """RESULT.options_assumed: the open readings of the statute (the rulebook's interpretation options) that no
+    one chose, applied at their default, under which this result would differ: for each, the other choices
+    and what the law gives under them. Left out where there is none."""
+    found = []
+    tiers = result.get("effective_tier_possible") or [result["effective_tier"]]
+    ids = consequence_ids(result)
+    for name, option in ctx.rulebook.options.items():
+        if name in ctx.chosen_options:
+            continue
+        otherwise = [entry for choice in option.choices if choice != ctx.options[name]
+                     if (entry := _otherwise(evaluation(ctx.under(name, choice), case), choice, tiers, ids))]
+        if otherwise:
+            found.append({"option": name, "title": option.title, "applied": ctx.options[name], "assumed": True,
+                          "statute_ref": option.statute_ref, "otherwise": otherwise})
+    if found:
+        result["options_assumed"] = found
+
+
+def _otherwise(other: "Evaluation", choice: str, tiers: list, ids: set) -> dict | None:
+    """What the law gives under another choice of an option, where it differs: effective tier, consequences."""
+    other_ids = other.consequence_ids()
+    if other.effective_tiers() == tiers and other_ids == ids:
+        return None
+    headlines = other.headlines()
+    entry = {"choice": choice, "effective_tier": other.effective}
+    if other.effective is None:
+        entry["effective_tier_possible"] = other.effective_tiers()
+    entry["added"] = [{"id": i, "headline": headlines[i]} for i in sorted(other_ids - ids)]
+    entry["removed"] = sorted(ids - other_ids)
+    return entry
+
+
 @per_book
 def placement_decisions(book) -> frozenset:
     """Decisions that rules deriving the effective tier test or take their value from."""
@@ -613,6 +656,7 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
         hypothetical = dict(evaluate_case(ctx, case), unavailable_decisions=list(unavailable.values()))
     if what_follows:
         add_what_follows(ctx, case, hypothetical)
+    add_options_assumed(ctx, case, hypothetical)
     baseline = _baseline(ctx, who.code, year, history, on)
     report = {
         "country": who.code, "country_name": who.name, "year": year,

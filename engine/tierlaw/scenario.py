@@ -15,8 +15,8 @@ from .errors import InputError
 from .forward import clock
 from .inputs import as_path
 from .model import Placement
-from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_what_follows, evaluate_case,
-                      history_for, parse_decisions, recorded_in_part)
+from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_options_assumed, add_what_follows,
+                      evaluate_case, history_for, parse_decisions, recorded_in_part)
 from .trade import trade
 from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level
 
@@ -193,6 +193,7 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
                             settled_by={k: v for k, v in case.settled_by.items() if k not in unavailable})
         result = dict(evaluate_case(ctx, case), unavailable_decisions=list(unavailable.values()))
     add_what_follows(ctx, case, result)
+    add_options_assumed(ctx, case, result)
     effective[year] = result["effective_tier"]
     baseline = _baseline(ctx, code, year, history, None)
     alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),

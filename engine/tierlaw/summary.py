@@ -179,7 +179,7 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
     removed consequences as such, then the years ahead."""
     hyp, base = report["hypothetical"], report["baseline"]
     sections = [(None, [_question_line(report, hyp, base, labels)] + _period_lines(report) + _unavailable_lines(hyp) +
-                 set_lines(report, labels))]
+                 options_assumed_lines(hyp, labels) + set_lines(report, labels))]
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     after = {r["id"]: r for r in merged(hyp["consequences"])}
     changes = [r for r in after.values() if r["id"] not in before] + [r for i, r in before.items() if i not in after]
@@ -219,8 +219,10 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
                                                                       groups) for r in rows]
         changes = changes_words(added, removed)
         gives = _law_gives(hyp, labels)
+        assumed = ", ".join(f"{a['option']}={a['applied']}" for a in hyp.get("options_assumed", []))
         lines.append(f"{tier_words(tier, labels)}{f' (the law gives {gives})' if gives else ''}: "
-                     f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}")
+                     f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}"
+                     + (f" (turns on the default reading {assumed}, assumed)" if assumed else ""))
     return lines
 
 
@@ -283,6 +285,28 @@ def _keeping(result: dict, tier: str) -> list:
 def _period_lines(report) -> list:
     period = report.get("period") or {}
     return [f"{period['note'][0].upper()}{period['note'][1:]}: {NOT_IN_FORCE}"] if "note" in period else []
+
+
+def options_assumed_lines(result, labels) -> list:
+    """A line per open reading of the statute the result turns on, applied at its default (RESULT.options_assumed):
+    what the law gives under each other choice."""
+    headlines = {c["id"]: c.get("headline") or c["title"] for c in result["consequences"]}
+    lines = []
+    for item in result.get("options_assumed", []):
+        others = "; ".join(_otherwise_words(o, result, headlines, labels) for o in item["otherwise"])
+        lines.append(f"Assumed, not settled: {item['option']}={item['applied']}, the default reading of an open "
+                     f"point ({item['statute_ref']}); {others}")
+    return lines
+
+
+def _otherwise_words(other: dict, result: dict, headlines: dict, labels: dict) -> str:
+    """Under another choice: the tier the law gives where it differs (what follows from it, it implies), else the
+    consequences added and removed."""
+    gives = other["effective_tier"] or other.get("effective_tier_possible")
+    if gives != (result["effective_tier"] or result.get("effective_tier_possible")):
+        return f"under {other['choice']} the law gives {tier_words(gives, labels)}"
+    return f"under {other['choice']}: " + changes_words([a["headline"] for a in other["added"]],
+                                                        [headlines[i] for i in other["removed"]])
 
 
 def _unavailable_lines(result) -> list:
