@@ -165,3 +165,41 @@ def test_an_unwritable_output_is_one_line_and_leaves_no_partial_file(capsys, tmp
     code, out, err = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--output", str(occupied))
     assert_one_line_error(code, out, err, "a-directory", "cannot write")
     assert [p.name for p in tmp_path.iterdir()] == ["a-directory"] and not any(occupied.iterdir())
+
+
+def test_a_report_is_never_written_over_its_own_scenario(capsys, tmp_path, monkeypatch):
+    scenario = tmp_path / "mine.yaml"
+    text = (Path(__file__).parents[1] / "scenarios" / "malaysia-2015-tpp.yaml").read_text()
+    scenario.write_text(text)
+    monkeypatch.chdir(tmp_path)
+    for target in ("mine.yaml", str(scenario), "./../" + tmp_path.name + "/mine.yaml"):
+        code, out, err = run_cli(capsys, "run", str(scenario), "--output", target, "--backend", "reference")
+        assert_one_line_error(code, out, err, "--output", "own input")
+    assert scenario.read_text() == text and [p.name for p in tmp_path.iterdir()] == ["mine.yaml"]
+
+
+@pytest.mark.parametrize("argv", [["whatif", "MYS", "2015", "--tier", "3"], ["lawmap"]])
+def test_an_output_with_no_file_name_is_one_line(capsys, argv):
+    code, out, err = run_cli(capsys, *argv, "--output", "")
+    assert_one_line_error(code, out, err, "--output", "names no file")
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["whatif", "MYS", "2015", "--tier", "all", "--explain"], "--explain"),
+    (["whatif", "MYS", "2015", "--tier", "all", "--forward", "3"], "--forward"),
+    (["audit", "MYS", "--only", "conflicts", "--only", "required"], "--only"),
+])
+def test_an_option_the_command_would_ignore_is_refused(capsys, argv, flag):
+    code, out, err = run_cli(capsys, *argv, "--backend", "reference")
+    assert_one_line_error(code, out, err, flag)
+
+
+def test_test_cases_skip_hidden_directories_and_a_k_that_matches_nothing_is_an_error(capsys, tmp_path):
+    cases = Path(__file__).parent / "cases"
+    shutil.copy(cases / "trade.yaml", tmp_path / "trade.yaml")
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "port.yaml").write_text("- not a test file\n")
+    code, out, err = run_cli(capsys, "test", str(tmp_path), "--backend", "reference")
+    assert code == 0 and "port.yaml" not in out + err and "trade.yaml" in out, err
+    code, out, err = run_cli(capsys, "test", str(tmp_path), "-k", "zzzz", "--backend", "reference")
+    assert_one_line_error(code, out, err, "-k", "zzzz")

@@ -236,3 +236,15 @@ def test_a_year_too_far_ahead_names_the_years_allowed(capsys):
 def test_an_agreement_is_found_whatever_its_case(capsys):
     code, out, _ = run_cli(capsys, "trade", "--agreement", "tpp", "--on", "2015-10-05", "--backend", "reference")
     assert code == 0 and out.startswith("On 2015-10-05, fast-track for the TPP implementing bill is available")
+
+
+def test_a_country_named_twice_is_one_country(capsys):
+    # MYS and Malaysia are one country: the audit's rows and counts, and the trade answer's partners, once each
+    once = run_cli(capsys, "audit", "MYS", "--format", "json", "--backend", "reference")[1]
+    twice = run_cli(capsys, "audit", "MYS", "Malaysia", "MYS", "--format", "json", "--backend", "reference")[1]
+    assert json.loads(twice)["rows"] == json.loads(once)["rows"] and len(json.loads(once)["rows"]) == 24
+    assert json.loads(twice)["summary"][0] == json.loads(once)["summary"][0]
+    code, out, err = run_cli(capsys, "trade", "MYS", "Malaysia", "--on", "2016-03-01", "--format", "json",
+                             "--backend", "reference")
+    assert code == 0, err
+    assert [p["country"] for p in json.loads(out)["partners"]] == ["MYS"]

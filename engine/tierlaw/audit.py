@@ -95,7 +95,7 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
     counts every row. Without `explain` the derivation trees are left out (the compact audit). A range
     holding no recorded placement is an error naming the years the record covers. A large audit evaluated
     without the cache is split across `jobs` processes."""
-    codes = [ctx.record.lookup(c).code for c in as_names(countries, "countries")] or sorted(ctx.record.placements)
+    codes = ctx.record.codes_of(as_names(countries, "countries")) or sorted(ctx.record.placements)
     first, last = as_year(first, "first"), as_year(last, "last")
     whose = f"the record of {', '.join(codes)}" if countries else "the record"
     check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose, ctx.first_year)

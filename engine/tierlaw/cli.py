@@ -86,13 +86,27 @@ def _recorded_rows(ctx, codes) -> dict:
 
 def _context(rules, data, backend, options, output=None, no_cache=False):
     from .queries import Context  # lazy: keeps `tierlaw --help` fast
-    _output[0] = output
+    _output[0] = _checked_output(output)
     ctx = Context(rules, data, backend, _options(options), cache=not no_cache)
     render.use_rulebook(ctx.rulebook, ctx.all_options)
     return ctx
 
 
 _output: list = [None]  # the --output file of the running command, if any
+
+
+def _checked_output(output: Path | None, *inputs: Path) -> Path | None:
+    """The --output file: one with a name, and none of the command's own input files (a report written over its
+    scenario would lose it)."""
+    if output is None:
+        return None
+    if not output.name or output.name in (".", ".."):
+        raise InputError(f"{str(output)!r} names no file (give a file name)", "--output")
+    for given in inputs:
+        if output.resolve() == given.resolve():
+            raise InputError(f"{output} is the command's own input ({given}): write the report to another file",
+                             "--output")
+    return output
 
 
 def _emit(text: str) -> None:
@@ -133,7 +147,8 @@ def whatif(
     waiver: Optional[Waiver] = typer.Option(None, "--waiver", help="Settle the automatic-downgrade waiver."),
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
     on: Optional[str] = typer.Option(None, "--on", help="Evaluation date YYYY-MM-DD for date-keyed rules."),
-    forward: int = typer.Option(6, "--forward", min=0, max=25, help="Reports ahead on the forward clock."),
+    forward: Optional[int] = typer.Option(None, "--forward", min=0, max=25,
+                                          help="Reports ahead on the forward clock (default 6)."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
     no_cache: bool = NO_CACHE,
@@ -143,14 +158,28 @@ def whatif(
     ctx = _context(rules, data, backend, option, output, no_cache)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier.strip().lower() == "all":
+        _refuse_with_every_tier(forward=forward is not None, explain=explain)
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
-        _show(report, fmt, render.tiers_table, render.tiers_markdown, explain=explain)
+        _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
-    report = run_whatif(ctx, country, year, tier, set_, settled, _date(on), forward_years=forward)
+    report = run_whatif(ctx, country, year, tier, set_, settled, _date(on),
+                        forward_years=DEFAULT_FORWARD if forward is None else forward)
     from .html import whatif_html
     _show(report, fmt, render.whatif_table, render.whatif_markdown,
           lambda r: whatif_html(r, _recorded_rows(ctx, {r["country"]}).get(r["country"], []), _authority(ctx)),
           explain)
+
+
+DEFAULT_FORWARD = 6  # reports on a what-if's forward clock
+
+
+def _refuse_with_every_tier(**given) -> None:
+    """Every tier side by side has no forward clock and no derivations: an option asking for them is refused, not
+    ignored."""
+    for name, asked in given.items():
+        if asked:
+            raise InputError(f"every tier side by side (--tier all) has no {'forward clock' if name == 'forward' else 'derivations'}: "
+                             f"give one tier for --{name}", f"--{name}")
 
 
 @app.command()
@@ -174,8 +203,8 @@ def audit(
     countries: list[str] = typer.Argument(None, help="Countries to audit (default: the whole record)."),
     first: Optional[int] = typer.Option(None, "--from", help="First report year."),
     last: Optional[int] = typer.Option(None, "--to", help="Last report year."),
-    only: Optional[str] = typer.Option(None, "--only", help="Only rows of one kind: conflicts, required, chosen, "
-                                                            "waivers, gaps or assumed."),
+    only: list[str] = typer.Option([], "--only", help="Only rows of one kind: conflicts, required, chosen, "
+                                                       "waivers, gaps or assumed."),
     fmt: Format = FORMAT, output: Optional[Path] = OUTPUT, explain: bool = EXPLAIN, rules: Optional[Path] = RULES,
     data: Optional[Path] = DATA, backend: Optional[str] = BACKEND, option: list[str] = OPTION,
     no_cache: bool = NO_CACHE, jobs: Optional[int] = JOBS,
@@ -184,7 +213,10 @@ def audit(
     from .audit import audit as run_audit
     from .parallel import cores
     ctx = _context(rules, data, backend, option, output, no_cache)
-    report = run_audit(ctx, list(countries or []), first, last, only=only, explain=explain, jobs=jobs or cores())
+    if len(only) > 1:  # rows of one kind: the last of several would be taken silently
+        raise InputError(f"one kind of row at a time, not {', '.join(only)}", "--only")
+    report = run_audit(ctx, list(countries or []), first, last, only=only[0] if only else None, explain=explain,
+                       jobs=jobs or cores())
     from .html import audit_html
     _show(report, fmt, render.audit_table, render.audit_markdown,
           lambda r: audit_html(r, _rows_by_country(r["rows"]), _authority(ctx)), explain)
@@ -221,6 +253,7 @@ def run(
 ):
     """Run a scenario file against the record and report what changes."""
     from .scenario import run as run_scenario
+    _checked_output(output, scenario)
     ctx = _context(rules, data, backend, option, output, no_cache)
     report = run_scenario(ctx, scenario)
     from .html import run_html
@@ -342,7 +375,7 @@ def lawmap(rules: Optional[Path] = RULES, output: Optional[Path] = OUTPUT):
     """The law map (docs/law-map.md): every rule with its citation, enacting law and window."""
     from .paths import default_rules_dir
     from .rulebook import load_rulebook
-    _output[0] = output
+    _output[0] = _checked_output(output)
     _emit(render.law_map(load_rulebook(Path(rules) if rules else default_rules_dir())))
 
 

@@ -89,6 +89,11 @@ class Record:
     def years(self) -> tuple:
         return tuple(sorted({year for rows in self.placements.values() for year in rows}))
 
+    def codes_of(self, names: list) -> list:
+        """The codes of countries named by code, report name or alias, each once (MYS and Malaysia are one
+        country: counted twice, an audit would double its rows), in the order first named."""
+        return list(dict.fromkeys(self.lookup(name).code for name in names))
+
     def lookup(self, text: str, allow_new_code: bool = False, new_code_hint: str = "") -> Country:
         """A country by ISO3 code, report name or alias; an InputError with suggestions if unknown or
         ambiguous (see inputs.find_country)."""

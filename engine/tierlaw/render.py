@@ -312,8 +312,8 @@ def _duty_date(duty: dict) -> str:
 
 
 def forward_heading(forward) -> str:
-    return (f"Forward clock: {tier_name(forward['proposing'])}{summary.last_recorded_words(forward)} proposed every "
-            f"year from {forward['from_year']}")
+    return (f"Forward clock: {forward['country']}, {tier_name(forward['proposing'])}{summary.last_recorded_words(forward)} "
+            f"proposed every year from {forward['from_year']}")
 
 
 # ---------------------------------------------------------------- what-if

@@ -80,8 +80,9 @@ def collect(paths: list) -> list[Path]:
     """The test files named, directories read recursively for *.yaml in name order."""
     found = []
     for path in map(Path, paths):
-        if path.is_dir():
-            files = sorted(path.rglob("*.yaml"))
+        if path.is_dir():  # hidden directories (.venv, .git) hold other tools' YAML, not test files
+            files = sorted(f for f in path.rglob("*.yaml") if not any(part.startswith(".") and part not in (".", "..")
+                                                                     for part in f.relative_to(path).parts[:-1]))
             if not files:
                 raise InputError("no *.yaml test files in this directory", str(path))
             found += files
@@ -699,6 +700,8 @@ def run_paths(ctx: Context, paths: list, match: str | None = None) -> tuple[str,
     """Load every file (a malformed one stops here, before any case runs), run the cases, and give the
     pytest-like report and whether every case passed."""
     cases = load_all(ctx, paths, match)
+    if match is not None and not cases:  # a mistyped -k would pass with nothing run
+        raise InputError(f"no case name contains {match!r}", "-k")
     outcomes = Runner(ctx).run(cases)
     return report(ctx, outcomes), all(o.status == "passed" for o in outcomes)
 

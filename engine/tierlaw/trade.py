@@ -147,7 +147,7 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
     if agreement and agreement not in ctx.record.agreements:
         known = ", ".join(sorted(ctx.record.agreements)) or "none"
         raise InputError(f"unknown agreement {agreement!r} (known: {known})", "agreement")
-    codes = ctx.record.agreements[agreement]["partners"] if agreement else [ctx.record.lookup(p).code for p in partners]
+    codes = ctx.record.agreements[agreement]["partners"] if agreement else ctx.record.codes_of(partners)
     for given, flag in ((overrides or {}, "sets"), (decisions or {}, "decide")) if partners_only else ():
         strangers = sorted(set(given) - set(codes))
         if strangers:  # never silently ignored

@@ -223,13 +223,19 @@ def decision_flips(question: WhatIf, result: dict) -> dict:
 
 
 def comparison(report: dict) -> dict:
-    """Added and removed consequences against the record: (id, title, first rule giving it)."""
+    """Added and removed consequences against the record, worded as the headline words them and in its order (the
+    rulebook's groups, most consequential first; then by citation): (id, headline, first rule giving it)."""
     first: dict = {}
     for side in (report["hypothetical"], report["baseline"] or {"consequences": []}):
-        words = summary.headlines_of(side, "title")  # with "only in some readings" where it is so
+        words = summary.headlines_of(side)  # with "only in some readings" where it is so
         for c in side["consequences"]:
-            first.setdefault(c["id"], (words[c["id"]], c["rule"]))
-    return {kind: [(cid, *first.get(cid, ("", ""))) for cid in ids] for kind, ids in report["changes"].items()}
+            first.setdefault(c["id"], (words[c["id"]], c["rule"], c))
+    order = {name: index for index, name in enumerate(render._groups)}
+
+    def rank(cid):
+        found = first[cid][2]
+        return order.get(found.get("group"), len(order)), summary.cite_key(found["cite"]), cid
+    return {kind: [(cid, *first[cid][:2]) for cid in sorted(ids, key=rank)] for kind, ids in report["changes"].items()}
 
 
 # ---------------------------------------------------------------- trade
