@@ -94,6 +94,10 @@ def test_a_country_absent_from_a_complete_list_is_read_as_the_other_tiers(ctx):
     # Canada 2024: absent from the complete Tier 3 list and the probable Watch List; taken as complete by
     # default, not when probable lists are read as partial.
     assert ctx.record.knowledge("CAN", 2024, {"probable_lists": "complete"}).possible == ("1", "2", "special")
+    # ... and its basis calls the Watch List probable, not complete
+    basis = ctx.record.knowledge("CAN", 2024, {"probable_lists": "complete"}).basis
+    assert basis.startswith("absent from the complete 3 list(s) of 2024 and the probable 2WL list(s) of 2024, taken "
+                            "as complete (")
     assert ctx.record.knowledge("CAN", 2024, {"probable_lists": "partial"}).possible == ("1", "2", "2WL", "special")
 
 

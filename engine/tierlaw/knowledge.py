@@ -144,6 +144,16 @@ def absent_from_lists(coverage: dict, year: int, every: tuple, probable_complete
     return tuple(t for t in every if t not in ruled_out), used
 
 
+def _lists_named(used: list, year: int) -> str:
+    """The lists a year's set rests on, a probable one named as such: "the complete 3 and 2WL list(s) of 2022", or
+    "the complete 3 list(s) of 2024 and the probable 2WL list(s) of 2024, taken as complete"."""
+    complete = [c.tier for c in used if c.state == "complete"]
+    probable = [c.tier for c in used if c.state != "complete"]
+    return " and ".join(filter(None, (
+        complete and f"the complete {' and '.join(complete)} list(s) of {year}",
+        probable and f"the probable {' and '.join(probable)} list(s) of {year}, taken as complete")))
+
+
 def with_coverage(placement: Placement | None, year: int, coverage: dict, every: tuple,
                   probable_complete: bool, option_note: str) -> Placement:
     """The placement of a country-year once the complete lists of that year are taken into account."""
@@ -152,8 +162,7 @@ def with_coverage(placement: Placement | None, year: int, coverage: dict, every:
     possible, used = absent_from_lists(coverage, year, every, probable_complete)
     if not used:
         return placement or Placement(year=year, tier=None, origin="unknown")
-    basis = f"absent from the complete {' and '.join(c.tier for c in used)} list(s) of {year} (" + \
-        "; ".join(c.evidence for c in used) + ")"
+    basis = f"absent from {_lists_named(used, year)} (" + "; ".join(c.evidence for c in used) + ")"
     sources = ("list_coverage",)
     if placement is not None:  # also named by a later narrative: both must hold
         possible = tuple(t for t in possible if t in placement.possible)
