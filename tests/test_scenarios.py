@@ -131,6 +131,8 @@ def test_every_tier_side_by_side(ctx):
 @pytest.mark.parametrize("text, fragments", [
     ("name: x\nplacements: {MYS: {2015: '4'}}\n", ["bad.yaml:2", "unknown tier '4'"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\nplacement: {}\n", ["bad.yaml:3", "unknown top-level key 'placement'"]),
+    ("name: x\nplacement: {MYS: {2015: '3'}}\n", ["bad.yaml:2", "did you mean 'placements'?", "expected one of: decisions,"]),
+    ("name: 12\nplacements: {MYS: {2015: '3'}}\n", ["bad.yaml:1", "name must be non-empty text", "must be quoted"]),
     ("name: x\nplacements:\n  MYS:\n    2015: '3'\n    2015: '2'\n", ["bad.yaml:5", "duplicate key 2015"]),
     ("name: x\nplacements: {MYS: {1999: '3'}}\n", ["bad.yaml:2", "before the first report"]),
     ("name: x\nplacements: {Atlantis: {2015: '3'}}\n", ["bad.yaml:2", "unknown country"]),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
-from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level
+from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level, unknown_key
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules",
              "country_facts", "groups"}
@@ -312,7 +312,7 @@ def _rule(where: Checker, node: Mapping, parts: dict) -> Rule:
         where.fail(node, "id", f"rule id {rule_id!r} must be lower-case words joined by dots or underscores")
     for key in node:
         if key not in RULE_KEYS:
-            where.fail(node, key, f"unknown key {key!r} (expected one of {sorted(RULE_KEYS)})", rule_id)
+            where.fail(node, key, unknown_key(key, RULE_KEYS), rule_id)
     for key in sorted(REQUIRED_RULE_KEYS - set(node)):
         where.fail(node, "id", f"missing {key!r}", rule_id)
     _require_texts(where, node, ("title", "headline", "enacted_by", "note"), "", rule_id)
@@ -417,7 +417,7 @@ def _then(where, node, rule_id, parts) -> Then:
         where.fail(node, "then", "then must be a mapping", rule_id)
     for key in spec:
         if key not in THEN_KEYS:
-            where.fail(spec, key, f"unknown key {key!r} in then (expected one of {sorted(THEN_KEYS)})", rule_id)
+            where.fail(spec, key, unknown_key(key, THEN_KEYS, " in then"), rule_id)
     derive = spec.get("derive", {})
     if not isinstance(derive, dict):
         where.fail(spec, "derive", "derive maps a fact kind to its value", rule_id)

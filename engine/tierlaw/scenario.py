@@ -18,7 +18,7 @@ from .model import Placement
 from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_options_assumed, add_what_follows,
                       evaluate_case, history_for, parse_decisions, recorded_in_part)
 from .trade import trade
-from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level
+from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level, unknown_key
 
 TOP_KEYS = {"name", "description", "options", "history", "placements", "decisions", "questions"}
 PLACEMENT_KEYS = {"tier", "alternatives", "note"}
@@ -85,7 +85,7 @@ def _placements(ctx, document, check) -> dict:
         spec = spec if isinstance(spec, Mapping) else {"tier": spec}
         for key in spec:
             if key not in PLACEMENT_KEYS:
-                check.fail(years, year, f"unknown key {key!r} (expected one of {sorted(PLACEMENT_KEYS)})")
+                check.fail(years, year, unknown_key(key, PLACEMENT_KEYS))
         alternatives = spec.get("alternatives") or []
         if not isinstance(alternatives, list):
             check.fail(years, year, f"{year}: alternatives must be a list of tiers")

@@ -18,7 +18,7 @@ import attrs
 from .errors import InputError, RulebookConflict
 from .queries import Context, parse_decisions, parse_sets
 from .rulebook import CITE
-from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level
+from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level, unknown_key
 
 FILE_KEYS = {"about", "options", "cases"}
 CASE_KEYS = {"name", "ref", "country", "history", "whatif", "trade", "history_year", "decisions", "options", "expect"}
@@ -197,7 +197,7 @@ def load_file(ctx: Context, path: Path) -> list[TestCase]:
 def _case(check: _Loader, node: Mapping, file_options: dict) -> TestCase:
     for key in node:
         if key not in CASE_KEYS:
-            check.fail(node, key, f"unknown key {key!r} in a case (expected one of {sorted(CASE_KEYS)})")
+            check.fail(node, key, unknown_key(key, CASE_KEYS, " in a case"))
     name = check.text(node, "name", "a case").strip()
     check.text(node, "ref", "a case", required=False)
     asked = [q for q in QUESTIONS if q in node]

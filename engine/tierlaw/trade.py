@@ -153,6 +153,8 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
         if strangers:  # never silently ignored
             raise InputError(f"{', '.join(strangers)} is not a partner in this question (partners: "
                              f"{', '.join(codes)})", flag)
+    if partners_only:
+        _check_sets_before(ctx, overrides or {}, on)
     spec = _spec(ctx)
     authority = _authority(spec, on)
     found = [partner_status(ctx, code, on, overrides or {}, decisions or {}) for code in codes]
@@ -170,6 +172,17 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
               "partners": found, "options": ctx.options, "receipt": ctx.receipt()}
     report["summary"] = [summary.trade_summary(report)] + [m["text"] for m in report["milestones"]]
     return report
+
+
+def _check_sets_before(ctx: Context, overrides: dict, on: dt.date) -> None:
+    """A placement set for a report published after `on` cannot bear on the answer: an error, not ignored."""
+    latest = most_recent_report(ctx, on)
+    late = sorted((year, code) for code, years in overrides.items() for year in years
+                  if latest is None or year > latest)
+    if late:
+        year, code = late[0]
+        in_force = f"the {latest} report was the most recent" if latest is not None else "no report was out yet"
+        raise InputError(f"{code}:{year} cannot bear on {on.isoformat()}: {in_force} on that date", "sets")
 
 
 def _milestones(ctx, agreement, on) -> list:

@@ -116,6 +116,16 @@ def load_yaml(path: Path):
     return data
 
 
+def unknown_key(key, allowed, where: str = "") -> str:
+    """"unknown key 'placement' (did you mean 'placements'? expected one of: decisions, ...)", `where` after the key
+    (" in then")."""
+    import difflib
+    names = sorted(map(str, allowed))
+    close = difflib.get_close_matches(str(key), names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown key {key!r}{where} ({hint}expected one of: {', '.join(names)})"
+
+
 def top_level(data, path, allowed: set, what: str) -> Mapping:
     """A loaded document that must be a mapping whose keys are all in `allowed`."""
     if not isinstance(data, Mapping):
@@ -123,7 +133,7 @@ def top_level(data, path, allowed: set, what: str) -> Mapping:
                          f"{path}:1")
     for key in data:
         if key not in allowed:
-            raise InputError(f"unknown top-level key {key!r} (expected one of {sorted(map(str, allowed))})",
+            raise InputError("unknown top-level " + unknown_key(key, allowed).removeprefix("unknown "),
                              f"{path}:{data.line_of(key)}")
     return data
 
@@ -156,14 +166,15 @@ class Checker:
             self.fail(parent, key, f"{key}: must be a mapping")
         for inner in node if allowed else ():
             if inner not in allowed:
-                self.fail(node, inner, f"unknown key {inner!r} in {key} (expected one of {sorted(allowed)})")
+                self.fail(node, inner, unknown_key(inner, allowed, f" in {key}"))
         return node
 
     def text(self, node, key, what, required=True, rule_id=None) -> str | None:
         """node[key] as non-empty text; None if it is absent and not required."""
         value = node.get(key)
         if (key in node or required) and not (isinstance(value, str) and value.strip()):
-            self.fail(node, key, f"{what}: " * bool(what) + f"{key} must be non-empty text", rule_id)
+            quote = " (a number or a date must be quoted to be text)" if isinstance(value, (int, float)) or hasattr(value, "isoformat") else ""
+            self.fail(node, key, f"{what}: " * bool(what) + f"{key} must be non-empty text{quote}", rule_id)
         return value
 
     def texts(self, node, key, what) -> list:
