@@ -3,6 +3,7 @@ message, and the server stays safe: body limit, safe YAML, nothing written, a ti
 
 import concurrent.futures
 import os
+import csv
 import re
 import sys
 import threading
@@ -292,6 +293,16 @@ def test_the_country_page_shows_each_recorded_year_with_its_sources(client):
     # the placement's confidence: a presidential determination (pd_fy2015) names Malaysia, so OFFICIAL
     assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and "<td>OFFICIAL</td>" in row_2014
     assert "made by determination 2014-16 of 2014-09-18" in row_2014
+    # each source says what it is (sources.yaml), by its id or, for pd_fy2015, by its beginning
+    assert 'title="Judith Kelley&#39;s country-year tier data for Scorecard Diplomacy (2017), coded from the reports"' \
+        in row_2014 or "title=\"Judith Kelley's country-year tier data" in row_2014
+    assert 'title="the Presidential Determination for that fiscal year' in row_2014
+    # a year stated by the later research links the pages of the sources that agree on it (2019: the Watch List;
+    # a claim of Tier 2 lost to them, docs/data-conflicts.md)
+    with (default_data_dir() / "tip_tiers_2016_2025_found.csv").open(newline="") as rows:
+        urls = [row["url"] for row in csv.DictReader(rows) if (row["iso3"], row["year"], row["tier"]) == ("MYS", "2019", "2WL")]
+    row_2019 = re.search(r'<tr id="y2019".*?</tr>', page, re.S).group(0)
+    assert len(urls) == 2 and all(f'href="{url}"' in row_2019 for url in urls)
     assert client.get("/country/Malaysia", follow_redirects=False).headers["location"] == "/country/MYS"
 
 
@@ -428,8 +439,11 @@ def test_pages_show_bad_input_as_one_message_with_the_form(client):
 def test_pages_load_nothing_from_elsewhere(client, path):
     response = client.get(path)
     assert response.status_code == 200
-    outside = re.findall(r'(?:src|href|action)="(?:https?:)?//[^"]*"', response.text)
-    assert outside == []
+    loaded = re.findall(r'(?:src|action)="(?:https?:)?//[^"]*"|<link[^>]*href="(?:https?:)?//[^"]*"', response.text)
+    assert loaded == []
+    # a link out (a source's page) is followed only when clicked, and tells that page nothing of this one
+    links_out = re.findall(r'<a [^>]*href="(?:https?:)?//[^"]*"[^>]*>', response.text)
+    assert all('rel="noopener noreferrer"' in link for link in links_out)
 
 
 # ---------------------------------------------------------------- the real process

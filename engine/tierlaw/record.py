@@ -61,6 +61,14 @@ class Record:
     options: dict = attrs.field(factory=dict)  # option id -> Option (how to read the data)
     tiers: tuple = ()
     absent: dict = attrs.field(factory=dict, eq=False, repr=False)  # (year, probable_lists) -> knowledge, below
+    source_notes: dict = attrs.field(factory=dict, eq=False, repr=False)  # (id or prefix, exact) -> what it is
+
+    def source_note(self, source: str) -> str | None:
+        """What a source id names (sources.yaml: by the id, else by its longest known beginning), or None."""
+        if (source, True) in self.source_notes:
+            return self.source_notes[(source, True)]
+        prefixes = [name for name, exact in self.source_notes if not exact and source.startswith(name)]
+        return self.source_notes[(max(prefixes, key=len), False)] if prefixes else None
 
     def history(self, code: str) -> dict:
         """The placements stated exactly for a country: the recorded placements."""
@@ -113,7 +121,7 @@ def load_record(directory: Path, tiers, years: range) -> Record:
     report dates, agreements and recorded decisions; tiers must be known and every year one of `years`."""
     read: list = []
     codes_for_blank, aliases, facts = _country_extras(_read(read, directory, "countries.yaml"))
-    grades, graded, next_year, options = _sources(_read(read, directory, "sources.yaml"), tiers)
+    grades, graded, notes, next_year, options = _sources(_read(read, directory, "sources.yaml"), tiers)
     rows = _Rows(codes_for_blank, tiers, years)
     claims = rows.claims(_read(read, directory, MAIN), graded, grades, main=True)
     supplement = rows.claims(_read(read, directory, SUPPLEMENT), graded, grades)
@@ -134,7 +142,7 @@ def load_record(directory: Path, tiers, years: range) -> Record:
     return Record(placements=placements, countries=countries, names=names, releases=releases,
                   agreements=agreements, digest="sha256:" + digest.hexdigest(), coverage=coverage,
                   conflicts=tuple(conflicts), decisions=decisions, documents=documents, facts=facts,
-                  options=options, tiers=tuple(tiers))
+                  options=options, tiers=tuple(tiers), source_notes=notes)
 
 
 def _read(read: list, directory: Path, name: str) -> Path:
@@ -177,20 +185,20 @@ def _sources(path: Path, tiers) -> tuple:
     grades = data.get("grades")
     if not isinstance(grades, list) or not grades or not all(isinstance(g, str) for g in grades):
         check.fail(data, "grades", "grades: list the confidence grades, best first")
-    graded = {}
+    graded, notes = {}, {}
     for table, exact in ((sources, True), (prefixes, False)):
         for name, spec in table.items():
             if not isinstance(name, str) or not isinstance(spec, Mapping) or not is_one_of(spec.get("grade"), grades):
                 check.fail(table, name, f"{name!r} needs a grade among {', '.join(grades)}")
-            check.text(spec, "what", f"source {name!r}")
             graded[(name, exact)] = spec["grade"]
+            notes[(name, exact)] = check.text(spec, "what", f"source {name!r}")
     for basis in next_year:
         listed = next_year[basis]
         if not isinstance(basis, str) or not isinstance(listed, list) or not listed or \
                 not all(is_one_of(t, tiers) for t in listed):
             check.fail(next_year, basis, f"next_year: {basis!r} must list known tiers")
     parsed = {name: parse_option(name, check, options, spec) for name, spec in options.items()}
-    return grades, graded, {b: tuple(t) for b, t in next_year.items()}, parsed
+    return grades, graded, notes, {b: tuple(t) for b, t in next_year.items()}, parsed
 
 
 class _Rows:
