@@ -592,3 +592,11 @@ def test_the_audit_page_says_which_reports_it_shows_and_counts_in_words(client):
     # a value that differs between readings of unknown years reads "one of", not a Python list
     country = client.get("/country/CAN").text
     assert "prev_tier=one of 1, 2, special" in country and "[&#39;" not in country
+
+
+def test_the_scenarios_page_shows_a_scenario_that_runs(client):
+    import html as html_text
+    example = html_text.unescape(re.search(r"<pre>(.*?)</pre>", client.get("/scenarios").text, re.S).group(1))
+    page = client.post("/scenarios", data={"text": example}).text
+    # Malaysia on Tier 3 in the 2015 report bars fast-track for the TPP bill on 2015-10-05 (19 U.S.C. 4205(b)(6))
+    assert "fast-track for the TPP implementing bill is NOT available; blocked by MYS" in page
