@@ -191,3 +191,6 @@ def test_a_local_rules_directory_not_in_use_is_pointed_out(capsys, tmp_path, mon
     assert err.startswith("tierlaw: note: ./rules differs from the rulebook in use") and "give --rules rules" in err
     code, out, err = run_cli(capsys, "test", str(cases), "--rules", "rules", "--backend", "reference")
     assert code == 0 and err == ""
+    # `check` reports "no problem" of the rulebook in use: it says so too
+    code, out, err = run_cli(capsys, "check", "--backend", "reference")
+    assert code == 0 and "no problem" in out and "give --rules rules to check it" in err

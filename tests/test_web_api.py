@@ -600,3 +600,13 @@ def test_the_scenarios_page_shows_a_scenario_that_runs(client):
     page = client.post("/scenarios", data={"text": example}).text
     # Malaysia on Tier 3 in the 2015 report bars fast-track for the TPP bill on 2015-10-05 (19 U.S.C. 4205(b)(6))
     assert "fast-track for the TPP implementing bill is NOT available; blocked by MYS" in page
+
+
+def test_a_scenario_timeline_marks_a_year_between_the_record_and_its_placement(client):
+    # the record runs to the 2025 report; a scenario placing Thailand in 2027 leaves 2026 with no placement
+    # known: a dashed circle on "no data", as the legend says, not nothing
+    page = client.post("/scenarios", data={"text": "name: THA 2027\nplacements:\n  THA: {2027: 2WL}\n"}).text
+    svg = page.split('<svg', 1)[1].split('</svg>', 1)[0]
+    assert re.search(r'<circle class="gap"[^>]*data-year="2026"><title>2026: no placement recorded</title>', svg)
+    assert re.search(r'<circle class="hypothetical[^"]*"[^>]*data-year="2027"', svg)
+    assert not re.search(r'<circle class="gap"[^>]*data-year="2027"', svg)

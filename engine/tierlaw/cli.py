@@ -276,6 +276,7 @@ def check(
     from .parallel import cores
     from .verify import exhaustive as run_exhaustive, static_problems
     ctx = _context(rules, data, backend, [], None, no_cache)
+    _note_local_rules(rules, ctx.rulebook.digest, "check")
     problems = [p.line() for p in static_problems(ctx)]
     for line in problems:
         sys.stderr.write(line + "\n")
@@ -333,16 +334,16 @@ def test_cases(
     """Run YAML test cases of the law against the rulebook: passed, failed (with a diff) and errors."""
     from .testcases import run_paths  # lazy: keeps `tierlaw --help` fast
     ctx = _context(rules, data, backend, option, None, no_cache)
-    _note_local_rules(rules, ctx.rulebook.digest)
+    _note_local_rules(rules, ctx.rulebook.digest, "test")
     text, passed = run_paths(ctx, paths, match)
     _emit(text)
     if not passed:
         raise SystemExit(1)
 
 
-def _note_local_rules(rules: Optional[Path], in_use: str) -> None:
+def _note_local_rules(rules: Optional[Path], in_use: str, what: str) -> None:
     """A `rules/` here that differs from the rulebook in use (an install copies the rulebook, and an edit of the
-    checkout is not in the copy): say how to test it."""
+    checkout is not in the copy): say how to `what` (test, check) it."""
     from .paths import default_rules_dir
     from .rulebook import rulebook_digest
     here = Path("rules")
@@ -354,7 +355,7 @@ def _note_local_rules(rules: Optional[Path], in_use: str) -> None:
         return
     if differs:
         sys.stderr.write(f"tierlaw: note: ./rules differs from the rulebook in use ({default_rules_dir()}); "
-                         f"give --rules rules to test it\n")
+                         f"give --rules rules to {what} it\n")
 
 
 @app.command()

@@ -64,6 +64,10 @@ def timeline(rows: list, first: int, last: int, authority: list, overlay: dict |
     parts += _runs(rows, first)
     for row in rows:
         parts.append(_mark(row, first))
+    drawn = {row["year"] for row in rows} | set(overlay or ())
+    for year in range(first, last + 1):  # a year between the record and a hypothetical one: no placement known
+        if year not in drawn:
+            parts.append(_mark({"year": year, "tier": None}, first))
     if overlay:
         points = " ".join(f"{_x(y, first)},{_y(t)}" for y, t in sorted(overlay.items()) if isinstance(t, str))
         parts.append(f'<polyline class="path" points="{points}"/>')
