@@ -134,3 +134,8 @@ def test_the_readme_example_runs():
     exec(compile(block.replace("ctx = Context()", "ctx = Context(backend='reference')"), "README.md", "exec"),
          namespace)
     assert namespace["report"]["hypothetical"]["effective_tier"] == "3"
+
+
+def test_with_options_takes_none_as_no_option_chosen(ctx):
+    other = ctx.with_options(None)
+    assert other.options == ctx.with_options({}).options and other.chosen_options == {}

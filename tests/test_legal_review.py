@@ -152,3 +152,30 @@ def test_the_text_answer_names_the_default_reading_it_turns_on(capsys):
     assert ("Assumed, not settled: waiver_transition=count_old_waivers, the default reading of an open point "
             "(docs/law.md §3.4, §8); under fresh_start_2019: adds: The President may waive the automatic downgrade"
             ) in flat
+
+
+def test_a_reading_that_changes_only_which_rule_or_which_readings_is_labelled_too(ctx):
+    # 2016 unknown, Watch List 2017-2018, 2019 on the Watch List: Tier 3 in every reading under the default (2017-
+    # 2018 count and no waiver is granted; or, were 2016 the Watch List, 2018 was the waiver year and none is left),
+    # but which rule requires it and whether the waiver is open depends on 2016. Counting only waivers from 2019
+    # (fresh_start_2019) opens the waiver in every reading: the same tier and ids, other rules and certainty.
+    result = whatif(ctx, "NZL", 2019, "2WL", sets=["2017-2018=2WL"], what_follows=False, forward_years=0)["hypothetical"]
+    assert result["effective_tier"] == "3"
+    (assumed,) = result["options_assumed"]
+    (other,) = assumed["otherwise"]
+    assert (assumed["option"], other["choice"], other["added"], other["removed"]) == (
+        "waiver_transition", "fresh_start_2019", [], [])
+    assert other["changed"] == ["autodowngrade.required", "autodowngrade.waiver.available"]
+
+
+def test_a_scenario_keeps_the_options_the_command_chose(capsys, tmp_path):
+    scenario = tmp_path / "nzl.yaml"
+    scenario.write_text("name: NZL\nhistory:\n  NZL: {2016: 2WL, 2017: 2WL, 2018: 2WL}\nplacements:\n  NZL: {2019: 2WL}\n")
+    code, out, err = run_cli(capsys, "run", str(scenario), "--option", "waiver_transition=fresh_start_2019",
+                             "--format", "json", "--backend", "reference")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["options"]["waiver_transition"] == "fresh_start_2019"  # it was dropped for the defaults
+    (item,) = report["results"]
+    assert "options_assumed" not in item["scenario"]
+    assert "autodowngrade.waiver.available" in {c["id"] for c in item["scenario"]["consequences"]}

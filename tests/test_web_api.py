@@ -60,6 +60,12 @@ def api_error(response) -> str:
      "/api/trade?" + urlencode([("partner", "MYS"), ("partner", "VNM"), ("on", "2016-03-01"), ("set", "MYS:2015=3"),
                                 ("decide", "MYS:trade_letter=submitted")])),
     (["run", str(SCENARIO)], "/api/run?scenario=malaysia-2015-tpp"),
+    # a default reading named in the request is chosen, not assumed: no options_assumed, as on the command line
+    (["whatif", "NZL", "2019", "--tier", "2WL", "--set", "2016-2018=2WL", "--option", "waiver_transition=count_old_waivers"],
+     "/api/whatif?" + urlencode([("country", "NZL"), ("year", 2019), ("tier", "2WL"), ("set", "2016-2018=2WL"),
+                                 ("option", "waiver_transition=count_old_waivers")])),
+    (["whatif", "NZL", "2019", "--tier", "2WL", "--set", "2016-2018=2WL"],
+     "/api/whatif?" + urlencode([("country", "NZL"), ("year", 2019), ("tier", "2WL"), ("set", "2016-2018=2WL")])),
 ])
 def test_the_api_answers_with_the_cli_json_byte_for_byte(client, argv, path):
     done = cli_bytes(*argv, "--format", "json", "--backend", "reference")
@@ -115,6 +121,8 @@ def test_the_openapi_document_describes_every_endpoint(client):
     (["history", "Atlantis"], "/api/history?country=Atlantis"),
     (["audit", "--from", "2016", "--to", "2012"], "/api/audit?from=2016&to=2012"),
     (["audit", "--from", "1990"], "/api/audit?from=1990"),
+    (["whatif", "MYS", "2015", "--tier", "all", "--forward", "3"], "/api/whatif?country=MYS&year=2015&tier=all&forward=3"),
+    (["audit", "MYS", "--only", "conflicts", "--only", "required"], "/api/audit?country=MYS&only=conflicts&only=required"),
     (["trade", "MYS", "--agreement", "TPP", "--on", "2015-10-05"], "/api/trade?partner=MYS&agreement=TPP&on=2015-10-05"),
     (["trade", "--agreement", "XYZ", "--on", "2015-10-05"], "/api/trade?agreement=XYZ&on=2015-10-05"),
     (["trade", "MYS", "--on", "2015-10-05", "--set", "MYS:2015=9"], "/api/trade?partner=MYS&on=2015-10-05&set=MYS:2015=9"),

@@ -158,7 +158,7 @@ def whatif(
     ctx = _context(rules, data, backend, option, output, no_cache)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier.strip().lower() == "all":
-        _refuse_with_every_tier(forward=forward is not None, explain=explain)
+        refuse_with_every_tier(forward=forward is not None, explain=explain)
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
         _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
@@ -173,7 +173,14 @@ def whatif(
 DEFAULT_FORWARD = 6  # reports on a what-if's forward clock
 
 
-def _refuse_with_every_tier(**given) -> None:
+def one_kind(only: list) -> str | None:
+    """The one kind of row --only asks for (the last of several would be taken silently: refused)."""
+    if len(only) > 1:
+        raise InputError(f"one kind of row at a time, not {', '.join(only)}", "--only")
+    return only[0] if only else None
+
+
+def refuse_with_every_tier(**given) -> None:
     """Every tier side by side has no forward clock and no derivations: an option asking for them is refused, not
     ignored."""
     for name, asked in given.items():
@@ -213,9 +220,7 @@ def audit(
     from .audit import audit as run_audit
     from .parallel import cores
     ctx = _context(rules, data, backend, option, output, no_cache)
-    if len(only) > 1:  # rows of one kind: the last of several would be taken silently
-        raise InputError(f"one kind of row at a time, not {', '.join(only)}", "--only")
-    report = run_audit(ctx, list(countries or []), first, last, only=only[0] if only else None, explain=explain,
+    report = run_audit(ctx, list(countries or []), first, last, only=one_kind(only), explain=explain,
                        jobs=jobs or cores())
     from .html import audit_html
     _show(report, fmt, render.audit_table, render.audit_markdown,

@@ -95,8 +95,16 @@ class Context:
         other = object.__new__(Context)
         other.__dict__.update(self.__dict__)
         other.options = resolve_options(self.all_options, options)
-        other.chosen_options = dict(options)
+        other.chosen_options = dict(options or {})
         other._forget_option_dependent()
+        return other
+
+    def chosen_as(self, chosen: dict) -> "Context":
+        """This context, its tables shared, with `chosen` as the options its asker chose (options_assumed lists
+        only the others): a server's request that names an option's default chose it."""
+        other = object.__new__(Context)
+        other.__dict__.update(self.__dict__)
+        other.chosen_options = dict(chosen)
         return other
 
     def under(self, name: str, choice: str) -> "Context":
@@ -420,12 +428,12 @@ def add_options_assumed(ctx: Context, case: Case, result: dict) -> None:
     and what the law gives under them. Left out where there is none."""
     found = []
     tiers = result.get("effective_tier_possible") or [result["effective_tier"]]
-    ids = consequence_ids(result)
+    shown = {(c["id"], c["rule"], c["status"] == "certain") for c in result["consequences"]}
     for name, option in ctx.rulebook.options.items():
         if name in ctx.chosen_options:
             continue
         otherwise = [entry for choice in option.choices if choice != ctx.options[name]
-                     if (entry := _otherwise(evaluation(ctx.under(name, choice), case), choice, tiers, ids))]
+                     if (entry := _otherwise(evaluation(ctx.under(name, choice), case), choice, tiers, shown))]
         if otherwise:
             found.append({"option": name, "title": option.title, "applied": ctx.options[name], "assumed": True,
                           "statute_ref": option.statute_ref, "otherwise": otherwise})
@@ -433,17 +441,20 @@ def add_options_assumed(ctx: Context, case: Case, result: dict) -> None:
         result["options_assumed"] = found
 
 
-def _otherwise(other: "Evaluation", choice: str, tiers: list, ids: set) -> dict | None:
-    """What the law gives under another choice of an option, where it differs: effective tier, consequences."""
-    other_ids = other.consequence_ids()
-    if other.effective_tiers() == tiers and other_ids == ids:
+def _otherwise(other: "Evaluation", choice: str, tiers: list, shown: set) -> dict | None:
+    """What the law gives under another choice of an option, where it differs: the effective tier, the
+    consequences added and removed, and those that hold under another rule or in other readings (`changed`)."""
+    other_shown = {(key[0], key[1], certain) for key, _, certain in other.readings.shown}
+    if other.effective_tiers() == tiers and other_shown == shown:
         return None
+    ids, other_ids = {c for c, _, _ in shown}, {c for c, _, _ in other_shown}
     headlines = other.headlines()
     entry = {"choice": choice, "effective_tier": other.effective}
     if other.effective is None:
         entry["effective_tier_possible"] = other.effective_tiers()
     entry["added"] = [{"id": i, "headline": headlines[i]} for i in sorted(other_ids - ids)]
     entry["removed"] = sorted(ids - other_ids)
+    entry["changed"] = sorted({c for c, _, _ in shown ^ other_shown} & ids & other_ids)
     return entry
 
 

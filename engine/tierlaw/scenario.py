@@ -121,7 +121,8 @@ def _decisions(ctx, document, check) -> dict:
 def _options(ctx, document, check) -> Context:
     options = check.mapping(document, "options")
     try:
-        return ctx.with_options({str(k): str(v) for k, v in options.items()})
+        # the scenario's options over those the command chose (--option): both chosen, neither assumed
+        return ctx.with_options({**ctx.chosen_options, **{str(k): str(v) for k, v in options.items()}})
     except InputError as err:
         check.fail(document, "options", err.message)
 

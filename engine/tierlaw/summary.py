@@ -305,8 +305,10 @@ def _otherwise_words(other: dict, result: dict, headlines: dict, labels: dict) -
     gives = other["effective_tier"] or other.get("effective_tier_possible")
     if gives != (result["effective_tier"] or result.get("effective_tier_possible")):
         return f"under {other['choice']} the law gives {tier_words(gives, labels)}"
-    return f"under {other['choice']}: " + changes_words([a["headline"] for a in other["added"]],
-                                                        [headlines[i] for i in other["removed"]])
+    changed = [headlines[i] for i in other.get("changed", [])]
+    return f"under {other['choice']}: " + " - ".join(filter(None, (
+        changes_words([a["headline"] for a in other["added"]], [headlines[i] for i in other["removed"]]),
+        changed and f"holds otherwise (another rule, or other readings): {'; '.join(changed)}")))
 
 
 def _unavailable_lines(result) -> list:

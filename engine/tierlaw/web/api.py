@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from .. import cli
 from .questions import Audit, History, Rules, Scenario, Trade, WhatIf, scenario_text, shipped_scenario, shipped_scenarios
 
 
@@ -39,10 +40,13 @@ async def api_whatif(request: Request,
                      set_: list[str] = Query([], alias="set", description="YEAR=TIER or FIRST-LAST=TIER (repeat)."),
                      decide: list[str] = Query([], description="Settle an open decision: DECISION=OPTION (repeat)."),
                      on: str | None = Query(None, description="Evaluation date YYYY-MM-DD."),
-                     forward: int = Query(6, ge=0, le=25, description="Reports ahead on the forward clock."),
+                     forward: int | None = Query(None, ge=0, le=25,
+                                                 description="Reports ahead on the forward clock (default 6)."),
                      option: list[str] = OPTION) -> Response:
+    if tier.strip().lower() == "all":  # as the CLI: every tier side by side has no forward clock
+        cli.refuse_with_every_tier(forward=forward is not None)
     question = WhatIf(option=tuple(option), country=country, year=year, tier=tier, set_=tuple(set_),
-                      decide=tuple(decide), on=on, forward=forward)
+                      decide=tuple(decide), on=on, forward=cli.DEFAULT_FORWARD if forward is None else forward)
     return _document(await _engine(request).json(question))
 
 
@@ -58,10 +62,10 @@ async def api_audit(request: Request,
                     country: list[str] = Query([], description="Countries to audit (default: the whole record)."),
                     first: int | None = Query(None, alias="from", description="First report year."),
                     last: int | None = Query(None, alias="to", description="Last report year."),
-                    only: str | None = Query(None, description="conflicts, required, chosen, waivers or gaps."),
+                    only: list[str] = Query([], description="conflicts, required, chosen, waivers, gaps or assumed (one)."),
                     explain: bool = Query(False, description="Keep the derivation trees (`because`)."),
                     option: list[str] = OPTION) -> Response:
-    question = Audit(option=tuple(option), countries=tuple(country), first=first, last=last, only=only,
+    question = Audit(option=tuple(option), countries=tuple(country), first=first, last=last, only=cli.one_kind(only),
                      explain=explain)
     return _document(await _engine(request).json(question, keep=bool(country)))
 

@@ -65,6 +65,7 @@ class Engine:
         self._evaluating = contextlib.nullcontext() if self.thread_safe else threading.Lock()
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="tierlaw-query")
         self._contexts = {self._options_key(self.base.options): self.base}
+        self._chosen: dict = {}  # (options, options chosen) -> a view of the context for those options
         self.answers = Recent(CACHE_ENTRIES)  # question -> Entry
         self.pages = Recent(CACHE_ENTRIES)  # page address -> rendered bytes (web/pages.py)
 
@@ -77,7 +78,11 @@ class Engine:
         merged = {**self.server_options, **chosen}
         probe = self.base.with_options(merged) if merged != self.server_options else self.base  # validates
         key = self._options_key(probe.options)
-        return self._contexts.setdefault(key, probe)
+        resolved = self._contexts.setdefault(key, probe)
+        if resolved.chosen_options == merged:
+            return resolved
+        # the same options, chosen otherwise (a request that names a default chose it): the same tables
+        return self._chosen.setdefault((key, self._options_key(merged)), resolved.chosen_as(merged))
 
     # ------------------------------------------------------------ answers
 
