@@ -179,3 +179,24 @@ def test_a_scenario_keeps_the_options_the_command_chose(capsys, tmp_path):
     (item,) = report["results"]
     assert "options_assumed" not in item["scenario"]
     assert "autodowngrade.waiver.available" in {c["id"] for c in item["scenario"]["consequences"]}
+
+
+def test_an_audit_finding_that_turns_on_a_default_reading_says_so(ctx, capsys):
+    # Cuba: Watch List 2015-2016 (counted), waived 2017 and 2018 (two waiver years under the 2008 law), Tier 3 in
+    # 2019. Under the 2019 one-year cap, counting those waivers (count_old_waivers, the default) leaves none, so a
+    # Watch List proposal had to become Tier 3: required. Counting only waivers from 2019 (fresh_start_2019)
+    # leaves one: the Watch List with a waiver was allowed, so Tier 3 was chosen.
+    from tierlaw.audit import audit
+    (row,) = audit(ctx, ["CUB"], 2019, 2019)["rows"]
+    (finding,) = [f for f in row["findings"] if f["audit"] == "required"]
+    assert finding["options_assumed"] == [{"option": "waiver_transition", "applied": "count_old_waivers",
+                                           "assumed": True,
+                                           "otherwise": [{"choice": "fresh_start_2019", "audit": "chosen"}]}]
+    chosen = context(ctx.backend.NAME, waiver_transition="count_old_waivers")
+    (row,) = audit(chosen, ["CUB"], 2019, 2019)["rows"]
+    assert all("options_assumed" not in f for f in row["findings"])
+    # a finding that holds under every reading is not labelled: Cuba 2004-2018 have none
+    assert not any(f.get("options_assumed") for r in audit(ctx, ["CUB"], 2004, 2018)["rows"] for f in r["findings"])
+    code, out, _ = run_cli(capsys, "history", "CUB", "--backend", "reference")
+    assert ("Found only under a default reading of an open point: 2019 required (assumed reading "
+            "waiver_transition=count_old_waivers; under fresh_start_2019: chosen)") in " ".join(out.split())

@@ -65,12 +65,37 @@ def required_or_chosen(ctx: Context, case: Case, explain: bool = True) -> list:
         result = found.result(ctx, explain)
         kept, _, fits = fitted(ctx, trial, by="needed")
         kind = "chosen" if fits is True else "required"
+        readings = _finding_readings(ctx, trial, tier, kind)
         for c in _deriving_effective(ctx, case.year, result):
             entry = dict(c, audit=kind, instead_of=proposal, open_decisions=[d["id"] for d in result["decisions"]])
             if kind == "chosen":
                 entry["allowed_with"] = [f"{d}={v}" for d, v in sorted(kept.decisions.items())]
+            if readings:
+                entry["options_assumed"] = readings
             findings.append(entry)
     return findings
+
+
+def _finding_kind(ctx: Context, trial: Case, tier: str) -> str | None:
+    """What the law made of another proposal that year: the recorded tier `required`, or `chosen` (a decision
+    could have kept the proposal), or None: the proposal would not have become the recorded tier."""
+    if evaluation(ctx, trial).effective != tier:
+        return None
+    return "chosen" if fitted(ctx, trial, by="needed")[2] is True else "required"
+
+
+def _finding_readings(ctx: Context, trial: Case, tier: str, kind: str) -> list:
+    """The open readings of the statute no one chose, at their default, under which the finding would be another
+    (required rather than chosen, or none at all), with what it would be under each other choice."""
+    found = []
+    for name, option in ctx.rulebook.options.items():
+        if name in ctx.chosen_options:
+            continue
+        otherwise = [{"choice": choice, "audit": other} for choice in option.choices if choice != ctx.options[name]
+                     if (other := _finding_kind(ctx.under(name, choice), trial, tier)) != kind]
+        if otherwise:
+            found.append({"option": name, "applied": ctx.options[name], "assumed": True, "otherwise": otherwise})
+    return found
 
 
 def _deriving_effective(ctx, year, result) -> list:

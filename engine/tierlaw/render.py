@@ -407,10 +407,10 @@ def _recorded_judgment(row: dict) -> str:
     for f in row["findings"]:
         if f.get("audit") == "required":
             parts.append(f"required: a {tier_name(f['instead_of'])} proposal would have become "
-                         f"{tier_name(row['tier'])} ({f['title']}, {f['cite']})")
+                         f"{tier_name(row['tier'])} ({f['title']}, {f['cite']})" + summary.finding_readings_words(f))
         elif f.get("audit") == "chosen":
             parts.append(f"chosen: the law also allowed {tier_name(f['instead_of'])} with "
-                         f"{', '.join(f['allowed_with'])} ({f['cite']})")
+                         f"{', '.join(f['allowed_with'])} ({f['cite']})" + summary.finding_readings_words(f))
         elif f.get("audit") == "conflict":
             parts.append(f"CONFLICT: {f['title']}")
         elif f.get("audit") == "indeterminate":
