@@ -13,6 +13,7 @@ import typer
 
 from . import render
 from .errors import InputError, RulebookConflict
+from .inputs import DEFAULT_FORWARD
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Consequences of US trafficking-in-persons tier placements, derived from the statutes.")
@@ -170,9 +171,6 @@ def whatif(
           explain)
 
 
-DEFAULT_FORWARD = 6  # reports on a what-if's forward clock
-
-
 def one_kind(only: list) -> str | None:
     """The one kind of row --only asks for (the last of several would be taken silently: refused)."""
     if len(only) > 1:
@@ -180,13 +178,16 @@ def one_kind(only: list) -> str | None:
     return only[0] if only else None
 
 
+NOT_SIDE_BY_SIDE = {"forward": "forward clock", "explain": "derivations"}  # option -> what --tier all has not
+
+
 def refuse_with_every_tier(**given) -> None:
-    """Every tier side by side has no forward clock and no derivations: an option asking for them is refused, not
-    ignored."""
+    """Every tier side by side has no forward clock and no derivations: an option asking for them (given: option
+    name -> asked) is refused, not ignored."""
     for name, asked in given.items():
         if asked:
-            raise InputError(f"every tier side by side (--tier all) has no {'forward clock' if name == 'forward' else 'derivations'}: "
-                             f"give one tier for --{name}", f"--{name}")
+            raise InputError(f"every tier side by side (--tier all) has no {NOT_SIDE_BY_SIDE[name]}: give one tier "
+                             f"for --{name}", f"--{name}")
 
 
 @app.command()

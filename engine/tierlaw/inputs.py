@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 
 from .errors import InputError
 
+DEFAULT_FORWARD = 6  # reports a what-if's forward clock runs when none is asked for
+
 # ---------------------------------------------------------------- tiers
 
 # Words written before a tier's number ("Tier 3", "t3"); dropped before comparing spellings.
@@ -188,8 +190,8 @@ def as_items(value, where: str, shape: str) -> list:
 
 def check_range(first: int | None, last: int | None, years: list, whose: str, first_report: int) -> None:
     """A range of report years (either end open) must be in order, start no earlier than the first report (a
-    year before it, such as -5 or 1990, is a slip, not a range) and hold some of `years`. An end after the
-    latest report is allowed: "up to 2030" is a range that holds the years recorded so far."""
+    year before it, a negative one say, is a slip, not a range) and hold some of `years`. An end after the
+    latest report is allowed: it reads as a range up to the years recorded so far."""
     for end, where in ((first, "first"), (last, "last")):
         if end is not None and end < first_report:
             raise InputError(f"{end} is before the first report ({first_report})", where)

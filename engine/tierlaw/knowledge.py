@@ -145,8 +145,8 @@ def absent_from_lists(coverage: dict, year: int, every: tuple, probable_complete
 
 
 def _lists_named(used: list, year: int) -> str:
-    """The lists a year's set rests on, a probable one named as such: "the complete 3 and 2WL list(s) of 2022", or
-    "the complete 3 list(s) of 2024 and the probable 2WL list(s) of 2024, taken as complete"."""
+    """The lists a year's set rests on, a probable one named as such: "the complete 3 and 2WL list(s) of YEAR", or
+    "the complete 3 list(s) of YEAR and the probable 2WL list(s) of YEAR, taken as complete"."""
     complete = [c.tier for c in used if c.state == "complete"]
     probable = [c.tier for c in used if c.state != "complete"]
     return " and ".join(filter(None, (

@@ -17,7 +17,7 @@ from .evaluate import book_rule
 from .errors import InputError, arg
 from .explain import consequences, report_anchor
 from .features import evidence_years
-from .inputs import as_date, as_items, as_path, as_year, read_tier, resolve_options
+from .inputs import DEFAULT_FORWARD, as_date, as_items, as_path, as_year, read_tier, resolve_options
 from .memo import keep, kept, per_book
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
@@ -92,10 +92,8 @@ class Context:
 
     def with_options(self, options: dict) -> "Context":
         """The same rulebook, record and backend under other interpretation options."""
-        other = object.__new__(Context)
-        other.__dict__.update(self.__dict__)
+        other = self.chosen_as(options or {})
         other.options = resolve_options(self.all_options, options)
-        other.chosen_options = dict(options or {})
         other._forget_option_dependent()
         return other
 
@@ -426,19 +424,29 @@ def add_options_assumed(ctx: Context, case: Case, result: dict) -> None:
     """RESULT.options_assumed: the open readings of the statute (the rulebook's interpretation options) that no
     one chose, applied at their default, under which this result would differ: for each, the other choices
     and what the law gives under them. Left out where there is none."""
-    found = []
     tiers = result.get("effective_tier_possible") or [result["effective_tier"]]
     shown = {(c["id"], c["rule"], c["status"] == "certain") for c in result["consequences"]}
+    found = [{"option": name, "title": option.title, "applied": ctx.options[name], "assumed": True,
+              "statute_ref": option.statute_ref, "otherwise": otherwise}
+             for name, option, otherwise in readings_turning(
+                 ctx, lambda other, choice: _otherwise(evaluation(other, case), choice, tiers, shown))]
+    if found:
+        result["options_assumed"] = found
+
+
+def readings_turning(ctx: Context, otherwise_under) -> list:
+    """(option id, Option, entries) for each of the rulebook's interpretation options no one chose (at its default)
+    under whose other choices `otherwise_under(context under that choice, choice)` gives something (None: the same
+    as under the default)."""
+    found = []
     for name, option in ctx.rulebook.options.items():
         if name in ctx.chosen_options:
             continue
         otherwise = [entry for choice in option.choices if choice != ctx.options[name]
-                     if (entry := _otherwise(evaluation(ctx.under(name, choice), case), choice, tiers, shown))]
+                     if (entry := otherwise_under(ctx.under(name, choice), choice)) is not None]
         if otherwise:
-            found.append({"option": name, "title": option.title, "applied": ctx.options[name], "assumed": True,
-                          "statute_ref": option.statute_ref, "otherwise": otherwise})
-    if found:
-        result["options_assumed"] = found
+            found.append((name, option, otherwise))
+    return found
 
 
 def _otherwise(other: "Evaluation", choice: str, tiers: list, shown: set) -> dict | None:
@@ -633,7 +641,7 @@ def parse_decisions(ctx: Context, items) -> dict:
 
 
 def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=(), decide=(),
-           on: dt.date | str | None = None, what_follows: bool = True, forward_years: int = 6) -> dict:
+           on: dt.date | str | None = None, what_follows: bool = True, forward_years: int = DEFAULT_FORWARD) -> dict:
     """What would follow if `country` (code or name) were placed on `tier` in the report of `year`.
 
     `tier` is a tier of the rulebook in any usual spelling ("tier 3", "t3", "2wl", the integer 3);

@@ -11,7 +11,7 @@ import attrs
 
 from .memo import per_book
 from .model import Placement
-from .queries import (Case, Context, evaluation, fitted, placement_decisions, published,
+from .queries import (Case, Context, evaluation, fitted, placement_decisions, published, readings_turning,
                       transforming_rules, with_decisions, with_recorded_decisions)
 
 
@@ -87,15 +87,11 @@ def _finding_kind(ctx: Context, trial: Case, tier: str) -> str | None:
 def _finding_readings(ctx: Context, trial: Case, tier: str, kind: str) -> list:
     """The open readings of the statute no one chose, at their default, under which the finding would be another
     (required rather than chosen, or none at all), with what it would be under each other choice."""
-    found = []
-    for name, option in ctx.rulebook.options.items():
-        if name in ctx.chosen_options:
-            continue
-        otherwise = [{"choice": choice, "audit": other} for choice in option.choices if choice != ctx.options[name]
-                     if (other := _finding_kind(ctx.under(name, choice), trial, tier)) != kind]
-        if otherwise:
-            found.append({"option": name, "applied": ctx.options[name], "assumed": True, "otherwise": otherwise})
-    return found
+    def otherwise_under(other: Context, choice: str) -> dict | None:
+        found = _finding_kind(other, trial, tier)
+        return None if found == kind else {"choice": choice, "audit": found}
+    return [{"option": name, "applied": ctx.options[name], "assumed": True, "otherwise": otherwise}
+            for name, _, otherwise in readings_turning(ctx, otherwise_under)]
 
 
 def _deriving_effective(ctx, year, result) -> list:

@@ -367,18 +367,17 @@ def row_kinds(row: dict) -> set:
 
 
 def finding_readings_words(finding: dict) -> str:
-    """" (assumed reading waiver_transition=count_old_waivers; under fresh_start_2019: chosen)" for a finding that
-    turns on an open reading of the statute at its default, else ""."""
+    """" (assumed reading OPTION=DEFAULT; under OTHER: chosen)" for a finding that turns on an open reading of the
+    statute at its default, else ""."""
     words = [f"{a['option']}={a['applied']}; " + "; ".join(f"under {o['choice']}: {o['audit'] or 'no finding'}"
                                                           for o in a["otherwise"])
              for a in finding.get("options_assumed", [])]
     return f" (assumed reading {'; '.join(words)})" if words else ""
 
 
-def _turning_on_readings(rows: list) -> list:
-    """"CUB 2019 (required)" for each recorded placement whose finding turns on a default reading."""
-    return [f"{r['country']} {r['year']} ({f['audit']})" for r in rows for f in r["findings"]
-            if f.get("options_assumed") and f["audit"] in ("required", "chosen")]
+def _findings_on_readings(rows: list) -> list:
+    """(row, finding) for each audit finding that holds only under a default reading (options_assumed)."""
+    return [(r, f) for r in rows for f in r["findings"] if f.get("options_assumed")]
 
 
 def audit_counts(rows: list) -> dict:
@@ -403,7 +402,7 @@ def audit_summary(report: dict) -> list:
                  f"record knows complete" + (f" or, for {assumed} of them, takes as complete by assumption" if assumed else "")
                  + ") are not judged")
     conflicts = [f"{r['country']} {r['year']}" for r in rows if "conflict" in row_kinds(r)]
-    turning = list(dict.fromkeys(_turning_on_readings(rows)))
+    turning = list(dict.fromkeys(f"{r['country']} {r['year']} ({f['audit']})" for r, f in _findings_on_readings(rows)))
     return [line] + ([f"Conflicts: {', '.join(conflicts)}"] if conflicts else []) + (
         [f"Found only under a default reading of an open point (options_assumed): {', '.join(turning)}"]
         if turning else [])
@@ -422,8 +421,8 @@ def history_summary(report: dict, labels: dict) -> list:
         years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
         if years:
             lines.append(f"{words}: {', '.join(years)}")
-    turning = list(dict.fromkeys(f"{r['year']} {f['audit']}{finding_readings_words(f)}" for r in exact
-                                 for f in r["findings"] if f.get("options_assumed")))
+    turning = list(dict.fromkeys(f"{r['year']} {f['audit']}{finding_readings_words(f)}"
+                                 for r, f in _findings_on_readings(exact)))
     if turning:
         lines.append(f"Found only under a default reading of an open point: {'; '.join(turning)}")
     decided = [f"{r['year']} ({', '.join(settled_decisions(r))})" for r in exact if settled_decisions(r)]

@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from .errors import InputError, RulebookConflict
+from .inputs import DEFAULT_FORWARD
 from .queries import Context, parse_decisions, parse_sets
 from .rulebook import CITE
 from .yamlsafe import Checker, Mapping, is_whole, load_yaml, top_level, unknown_key
@@ -35,7 +36,6 @@ EXPECT_KEYS = {
     "history_year": {"recorded_tier", "record_fits_law", "present", "absent", "consequences", "features",
                      "decisions_needed", "required_by"},
 }
-DEFAULT_FORWARD_YEARS = 6
 SPAN = re.compile(r"^[0-9]+(-[0-9]+)?$")  # a history key written as text: YEAR or FIRST-LAST
 _GIVEN = object()  # marks an argument left out
 
@@ -378,7 +378,7 @@ def _what_follows(check, node, key):
 
 def _forward(check, node, key):
     spec = check.mapping(node, key, FORWARD_KEYS)
-    found = {"years": check.whole(spec, "years", "from 1 to 25", 1, 25) if "years" in spec else DEFAULT_FORWARD_YEARS}
+    found = {"years": check.whole(spec, "years", "from 1 to 25", 1, 25) if "years" in spec else DEFAULT_FORWARD}
     if "first_forced_change" in spec:
         found["first_forced_change"] = None if spec["first_forced_change"] is None else check.whole(
             spec, "first_forced_change", "a report year or null")

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from .. import cli
+from ..inputs import DEFAULT_FORWARD
 from .questions import Audit, History, Rules, Scenario, Trade, WhatIf, scenario_text, shipped_scenario, shipped_scenarios
 
 
@@ -46,7 +47,7 @@ async def api_whatif(request: Request,
     if tier.strip().lower() == "all":  # as the CLI: every tier side by side has no forward clock
         cli.refuse_with_every_tier(forward=forward is not None)
     question = WhatIf(option=tuple(option), country=country, year=year, tier=tier, set_=tuple(set_),
-                      decide=tuple(decide), on=on, forward=cli.DEFAULT_FORWARD if forward is None else forward)
+                      decide=tuple(decide), on=on, forward=DEFAULT_FORWARD if forward is None else forward)
     return _document(await _engine(request).json(question))
 
 

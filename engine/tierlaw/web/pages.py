@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from .. import cli, html, render, summary
 from ..errors import InputError
+from ..inputs import DEFAULT_FORWARD
 from .engine import Engine
 from .examples import RuleExamples
 from ..audit import FILTERS as AUDIT_FILTERS, filter_rows
@@ -180,7 +181,7 @@ def _whatif_question(request: Request) -> WhatIf | None:
             raise InputError("missing: give the country, the report year and the tier", what)
     return WhatIf(option=_many(request, "option"), country=country, year=whole(year, "year"), tier=tier,
                   set_=_many(request, "set"), decide=_many(request, "decide"), on=_one(request, "on"),
-                  forward=6 if forward is None else forward)
+                  forward=DEFAULT_FORWARD if forward is None else forward)
 
 
 @router.get("/whatif")

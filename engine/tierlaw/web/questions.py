@@ -9,6 +9,7 @@ import attrs
 
 from .. import cli
 from ..errors import InputError
+from ..inputs import DEFAULT_FORWARD
 from ..paths import default_scenarios_dir
 from ..yamlsafe import MAX_FILE_BYTES
 
@@ -58,7 +59,7 @@ class WhatIf(Question):
     set_: tuple = ()
     decide: tuple = ()
     on: str | None = None
-    forward: int = 6
+    forward: int = DEFAULT_FORWARD
 
     def compute(self, ctx) -> dict:
         from ..queries import whatif, whatif_all
@@ -70,7 +71,7 @@ class WhatIf(Question):
 
     def fields(self) -> dict:
         return {"country": self.country, "year": self.year, "tier": self.tier, "set_": self.set_,
-                "decide": self.decide, "on": self.on, "forward": None if self.forward == 6 else self.forward}
+                "decide": self.decide, "on": self.on, "forward": None if self.forward == DEFAULT_FORWARD else self.forward}
 
     def deciding(self, decision: str, choice: str | None) -> "WhatIf":
         """The same question with one decision settled to `choice` (None: left to the statute's default)."""
