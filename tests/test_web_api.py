@@ -4,6 +4,7 @@ message, and the server stays safe: body limit, safe YAML, nothing written, a ti
 import concurrent.futures
 import os
 import csv
+import html
 import re
 import sys
 import threading
@@ -618,3 +619,41 @@ def test_a_scenario_timeline_marks_a_year_between_the_record_and_its_placement(c
     assert re.search(r'<circle class="gap"[^>]*data-year="2026"><title>2026: no placement recorded</title>', svg)
     assert re.search(r'<circle class="hypothetical[^"]*"[^>]*data-year="2027"', svg)
     assert not re.search(r'<circle class="gap"[^>]*data-year="2027"', svg)
+
+
+# ---------------------------------------------------------------- the pages' refusals (review of 2026-11-30)
+
+
+def _page_error(response) -> str:
+    found = re.search(r'<p class="error" id="error" role="alert">(.*?)</p>', response.text, re.S)
+    assert found, response.text[:500]
+    return html.unescape(found[1])
+
+
+def test_an_oversized_upload_gets_the_scenarios_page_with_its_form(client):
+    response = client.post("/scenarios", files={"file": ("big.yaml", b"#" + b"x" * MAX_BODY)})
+    assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
+    assert "too large" in _page_error(response) and 'name="file"' in response.text
+
+
+def test_an_empty_scenario_form_names_what_to_give(client):
+    response = client.post("/scenarios", data={"text": "  "})
+    assert response.status_code == 400
+    assert _page_error(response) == "Scenario: choose a scenario file or paste a scenario's text"
+
+
+def test_an_address_no_page_answers_says_where_the_pages_are(client):
+    response = client.get("/nowhere/at-all")
+    assert response.status_code == 404 and "'/nowhere/at-all'" in _page_error(response)
+    assert "the pages are in the menu above" in _page_error(response)
+
+
+def test_an_unknown_statute_section_is_named_not_made_the_title(client):
+    response = client.get("/law", params={"section": "<b>99 U.S.C. 1</b>"})
+    assert response.status_code == 404 and "<h1>The law</h1>" in response.text
+    assert _page_error(response) == "Statute section: no rule cites '<b>99 U.S.C. 1</b>': choose one of the sections below"
+
+
+def test_a_trade_check_before_any_report_shows_no_python_none(client):
+    response = client.get("/trade", params={"partner": "MYS", "on": "1999-01-01"})
+    assert response.status_code == 200 and "None" not in response.text and "no report yet" in response.text

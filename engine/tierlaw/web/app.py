@@ -54,8 +54,17 @@ def _answer_errors(app: FastAPI) -> None:
     add(RulebookConflict, 400, lambda err: f"rulebook conflict: {err}")
     add(TooSlow, 503, str)
     add(RequestValidationError, 400, _validation_message)
-    add(HTTPException, lambda err: err.status_code, lambda err: str(err.detail))
+    app.add_exception_handler(HTTPException, _http_error)
     add(Exception, 500, lambda err: f"internal error: {type(err).__name__}: {err}")
+
+
+async def _http_error(request: Request, err: HTTPException):
+    """The framework's own refusals; an address no page answers says where the pages are."""
+    message = str(err.detail)
+    if err.status_code == 404 and not _is_api(request):
+        message = (f"No page answers the address {request.url.path[:80]!r}: the pages are in the menu above (What "
+                   f"if, Countries, Trade check, Scenarios, The law, Audit)")
+    return failure(request, err.status_code, message)
 
 
 def _is_api(request: Request) -> bool:
@@ -90,7 +99,12 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
-            return await _refuse(send, BodyTooLarge(self.limit))
+            if scope["path"].startswith("/api/"):
+                return await _refuse(send, BodyTooLarge(self.limit))
+
+            async def refused():  # a page reads no byte of it either, and answers with its form and the message
+                raise BodyTooLarge(self.limit)
+            return await self.app(scope, refused, send)
         seen = 0
 
         async def counted():

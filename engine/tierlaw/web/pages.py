@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 from markupsafe import Markup, escape
 
 from .. import cli, html, render, summary
@@ -86,7 +87,8 @@ def cached_page(route):
 FIELDS = {"country": "Country", "countries": "Country", "partners": "Country", "year": "Report year",
           "tier": "Tier", "sets": "Other years' placements", "decide": "Decisions", "on": "On date",
           "forward_years": "Reports ahead on the forward clock", "first": "From", "last": "To",
-          "agreement": "Agreement", "options": "Options", "path": "Scenario file", "only": "Only"}
+          "agreement": "Agreement", "options": "Options", "path": "Scenario file", "only": "Only",
+          "section": "Statute section", "scenario": "Scenario", "text": "Scenario"}
 
 
 def cli_message(err: InputError) -> str:
@@ -282,11 +284,23 @@ async def scenario_from_link(request: Request):
 
 @router.post("/scenarios")
 async def scenario_upload(request: Request):
+    try:
+        return await _scenario_uploaded(request)
+    except HTTPException as err:  # the body limit: the page again, with its form and the message
+        if err.status_code != 413:
+            raise
+        return _page(request, "scenarios.html", err.status_code, title="Scenarios", scenarios=list(shipped_scenarios()),
+                     report=None, error=f"The file is too large: {err.detail}.")
+
+
+async def _scenario_uploaded(request: Request):
     async with request.form(max_files=1, max_fields=4) as form:
         upload = form.get("file")
         body = await upload.read() if upload is not None and getattr(upload, "filename", "") else None
         name = (upload.filename if body is not None else None) or "scenario.yaml"
         text = scenario_text(body, name) if body is not None else str(form.get("text") or "")
+    if not text.strip() and body is None:  # the form sent neither a file nor any text
+        raise InputError("choose a scenario file or paste a scenario's text", "text")
     return await _scenario_result(request, Scenario(text=text, name=Path(name).name), share=True)
 
 
@@ -341,7 +355,8 @@ async def law_page(request: Request):
     chosen = _one(request, "section")
     if chosen and chosen not in sections:
         return _page(request, "law.html", 404, title="The law", sections={}, all_sections=sorted(sections),
-                     chosen=chosen, examples={}, error=f"no rule cites {chosen!r}")
+                     chosen=None, examples={}, error=page_message(InputError(
+                         f"no rule cites {chosen!r}: choose one of the sections below", "section")))
     shown = {chosen: sections[chosen]} if chosen else dict(sorted(sections.items()))
     links = {rule_id: (example, "/whatif?" + WhatIf(option=option, country=example.country, year=example.year,
                                                     tier=example.tier, decide=example.decide).query())

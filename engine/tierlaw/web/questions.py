@@ -74,7 +74,7 @@ class WhatIf(Question):
                 "decide": self.decide, "on": self.on, "forward": None if self.forward == DEFAULT_FORWARD else self.forward}
 
     def deciding(self, decision: str, choice: str | None) -> "WhatIf":
-        """The same question with one decision settled to `choice` (None: left to the statute's default)."""
+        """The same question with one decision settled to `choice` (None: left to the rulebook's default)."""
         kept = tuple(d for d in self.decide if d.partition("=")[0] != decision)
         return attrs.evolve(self, decide=kept + ((f"{decision}={choice}",) if choice else ()))
 
@@ -161,7 +161,7 @@ def shipped_scenarios() -> dict:
 def shipped_scenario(name: str, option: tuple = ()) -> Scenario:
     paths = shipped_scenarios()
     if name not in paths:
-        raise InputError(f"no shipped scenario {name!r} (shipped: {', '.join(paths) or 'none'})", "SCENARIO")
+        raise InputError(f"no shipped scenario {name!r} (shipped: {', '.join(paths) or 'none'})", "scenario")
     return Scenario(option=option, text=paths[name].read_text(encoding="utf-8"), name=f"scenarios/{paths[name].name}")
 
 
