@@ -85,7 +85,7 @@ def test_run_takes_a_path_as_str_or_path(ctx):
                                                                  "(0 or more)"),
     (lambda c: whatif_all(c, "MYS", 2015, decide=["trade_letter=submitted"]),
      "tier: a decision belongs to one tier: give decide= with a single tier=, not all"),
-    (lambda c: audit(c, [], 2030), "first/last: no recorded placement from 2030: the record covers 2001 to 2025"),
+    (lambda c: audit(c, [], 2026), "first/last: no recorded placement from 2026: the record covers 2001 to 2025"),
     (lambda c: audit(c, [], 2020, 2010), "first/last: the range starts (2020) after it ends (2010)"),
     (lambda c: trade(c, [], "TPP"), "on: give the date on which the implementing bill is considered"),
     (lambda c: trade(c, [], None, "2015-10-05"), "partners/agreement: give either partner countries or an agreement "

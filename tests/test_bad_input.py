@@ -181,7 +181,7 @@ def test_a_report_is_never_written_over_its_own_scenario(capsys, tmp_path, monke
 @pytest.mark.parametrize("argv", [["whatif", "MYS", "2015", "--tier", "3"], ["lawmap"]])
 def test_an_output_with_no_file_name_is_one_line(capsys, argv):
     code, out, err = run_cli(capsys, *argv, "--output", "")
-    assert_one_line_error(code, out, err, "--output", "names no file")
+    assert_one_line_error(code, out, err, "--output", "the value is empty")
 
 
 @pytest.mark.parametrize("argv, flag", [

@@ -4,6 +4,7 @@ suggestion, and errors that name the way forward for the command they came from.
 Every expected message below is written by hand: the tiers and labels are those of
 rules/reports.yaml, the countries those of data/tip_tiers.csv and data/countries.yaml."""
 
+import datetime as dt
 import json
 import unicodedata
 
@@ -15,6 +16,8 @@ from test_bad_input import assert_one_line_error, run_cli
 from tierlaw.errors import InputError
 from tierlaw.inputs import read_tier
 from tierlaw.paths import default_data_dir
+
+NEXT_REPORT = dt.date.today().year + 1  # the furthest report a question can name: next year's
 
 TIER_LIST = ("(tiers: 1, 2, 2WL, 3, special; any case, or by name: Tier 1, Tier 2, Tier 2 Watch List, Tier 3, "
              "Special case)")
@@ -193,7 +196,16 @@ def test_a_new_code_with_its_history_is_accepted_in_any_case(capsys):
      "clock proposes the later years itself (--forward)"),
     (["whatif", "MYS", "2015", "--tier", "3", "--set", "2015=2"],
      "--set: 2015 is the question year; give its tier with --tier"),
-    (["audit", "--from", "2030"], "--from/--to: no recorded placement from 2030: the record covers 2001 to 2025"),
+    (["audit", "--from", "2026"], "--from/--to: no recorded placement from 2026: the record covers 2001 to 2025"),
+    # a year after next year's report is a slip, as a year before the first one is
+    (["audit", "--to", "2100"], f"--to: 2100 is too far ahead: report years run from 2001 to {NEXT_REPORT} "
+                                "(next year's report)"),
+    (["audit", "--from", "2030"], f"--from: 2030 is too far ahead: report years run from 2001 to {NEXT_REPORT} "
+                                  "(next year's report)"),
+    (["trade", "MYS", "--on", "9999-12-31"], f"--on: 9999-12-31 is too far ahead: dates run to the end of "
+                                             f"{NEXT_REPORT} (next year's report)"),
+    (["whatif", "MYS", "2024", "--tier", "3", "--on", "9999-12-31"],
+     f"--on: 9999-12-31 is too far ahead: dates run to the end of {NEXT_REPORT} (next year's report)"),
     (["audit", "--to", "2000"], "--to: 2000 is before the first report (2001)"),
     (["audit", "--from", "1990"], "--from: 1990 is before the first report (2001)"),  # no report then: a slip
     (["audit", "--from", "-5", "--to", "2010"], "--from: -5 is before the first report (2001)"),
@@ -215,7 +227,7 @@ def test_year_date_and_range_errors_name_the_way_forward(capsys, argv, message):
 
 
 def test_a_range_with_placements_in_it_is_audited(capsys):
-    code, out, err = run_cli(capsys, "audit", "MYS", "--from", "2024", "--to", "2030", "--backend", "reference",
+    code, out, err = run_cli(capsys, "audit", "MYS", "--from", "2024", "--to", str(NEXT_REPORT), "--backend", "reference",
                              "--format", "json")
     assert code == 0, err
     assert [(row["country"], row["year"]) for row in json.loads(out)["rows"]] == [("MYS", 2024)]
@@ -229,8 +241,7 @@ def test_errors_stay_one_line_with_exit_code_2(capsys):
 
 
 def test_a_year_too_far_ahead_names_the_years_allowed(capsys):
-    import datetime as dt
-    last = dt.date.today().year + 1  # next year's report is the furthest a what-if can ask about
+    last = NEXT_REPORT
     code, out, err = run_cli(capsys, "whatif", "MYS", str(last + 1), "--tier", "3", "--backend", "reference")
     assert (code, out) == (2, "") and err == (f"tierlaw: error: YEAR: {last + 1} is too far ahead: report years run "
                                               f"from 2001 to {last} (next year's report)\n")

@@ -65,7 +65,7 @@ def test_an_exhaustive_check_split_in_two_says_what_one_process_says(capsys, yea
     for jobs in ("1", "2"):
         code, out, err = run_cli(capsys, "check", "--exhaustive", "--years", years, *only_default, "--jobs", jobs,
                                  "--backend", "reference")
-        said[jobs] = code, re.sub(r"in [0-9.]+ s", "in (time) s", out), err
+        said[jobs] = code, re.sub(r"in\s+[0-9.]+\s+s", "in (time) s", out), err
     assert said["1"] == said["2"]
     assert "histories of" in said["1"][1]
     # 2 or 4 report years are too few for some rules to fire (the (F) bar needs a run, a downgrade and more):

@@ -98,7 +98,7 @@ def audit(ctx: Context, countries=(), first: int | str | None = None, last: int 
     codes = ctx.record.codes_of(as_names(countries, "countries")) or sorted(ctx.record.placements)
     first, last = as_year(first, "first"), as_year(last, "last")
     whose = f"the record of {', '.join(codes)}" if countries else "the record"
-    check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose, ctx.first_year)
+    check_range(first, last, sorted({y for code in codes for y in ctx.record.history(code)}), whose, ctx.possible_years())
     filter_rows([], only)  # an unknown filter is bad input before any work
     chosen = [(code, placement) for code in codes for year, placement in sorted(ctx.record.history(code).items())
               if (first is None or year >= first) and (last is None or year <= last)]

@@ -115,12 +115,19 @@ def _emit(text: str) -> None:
     if target is None:
         sys.stdout.write(text)
         return
-    temporary = target.with_name(f".{target.name}.tierlaw-partial")
-    try:
-        temporary.write_text(text, encoding="utf-8")
+    import tempfile
+    temporary = None
+    try:  # a short name of its own beside the target: any name the target may have still leaves room for it
+        handle, temporary = tempfile.mkstemp(prefix=".tierlaw-", suffix=".partial", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as a file the shell would create (mkstemp makes it private)
         os.replace(temporary, target)  # never a half-written report
     except OSError as err:
-        temporary.unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise InputError(f"cannot write: {err.strerror}", str(target)) from None
 
 
@@ -143,7 +150,8 @@ def _authority(ctx) -> list:
 def whatif(
     country: str = typer.Argument(..., help="ISO3 code or report name (MYS, Malaysia)."),
     year: int = typer.Argument(..., help="Report year."),
-    tier: str = typer.Option(..., "--tier", help="Hypothetical tier, as the rulebook's tiers: name it."),
+    tier: str = typer.Option(..., "--tier", help="Hypothetical tier as the rulebook names it (`tierlaw whatif` "
+                      "with an unknown one lists them; any case, or by name), or `all`: every tier side by side."),
     set_: list[str] = typer.Option([], "--set", help="YEAR=TIER placement of another year (repeatable)."),
     waiver: Optional[Waiver] = typer.Option(None, "--waiver", help="Settle the automatic-downgrade waiver."),
     decide: list[str] = typer.Option([], "--decide", help="Settle any open decision: DECISION=OPTION."),
@@ -159,7 +167,7 @@ def whatif(
     ctx = _context(rules, data, backend, option, output, no_cache)
     settled = list(decide) + ([f"autodowngrade_waiver={waiver.value}"] if waiver else [])
     if tier.strip().lower() == "all":
-        refuse_with_every_tier(forward=forward is not None, explain=explain)
+        refuse_with_every_tier(forward=forward is not None, explain=explain, waiver=waiver is not None)
         report = whatif_all(ctx, country, year, set_, settled, _date(on))
         _show(report, fmt, render.tiers_table, render.tiers_markdown)
         return
@@ -178,7 +186,8 @@ def one_kind(only: list) -> str | None:
     return only[0] if only else None
 
 
-NOT_SIDE_BY_SIDE = {"forward": "forward clock", "explain": "derivations"}  # option -> what --tier all has not
+NOT_SIDE_BY_SIDE = {"forward": "forward clock", "explain": "derivations",  # option -> what --tier all has not
+                    "waiver": "decision (a decision belongs to one tier)"}
 
 
 def refuse_with_every_tier(**given) -> None:
@@ -294,14 +303,15 @@ def check(
     with _progress(sys.stderr) as progress:
         report = run_exhaustive(ctx, years, compare_backends, all_options=not default_options_only, progress=progress,
                                 jobs=jobs or cores())
-    print(f"exhaustive: {report['histories']:,} histories of {years} reports (with every combination of decisions) "
-          f"from law versions starting {', '.join(map(str, report['windows']))}, under {report['option_sets']} "
-          f"option sets; {report['evaluations']:,} distinct cases evaluated in {report['seconds']} s")
+    _say(f"exhaustive: {report['histories']:,} histories of {years} reports (every combination of decisions)")
+    _say(f"from the law versions starting {', '.join(map(str, report['windows']))}", "  ")
+    _say(f"under {report['option_sets']} option set(s); {report['evaluations']:,} distinct cases evaluated in "
+         f"{report['seconds']} s", "  ")
     for violation in report["violations"]:
         sys.stderr.write(f"V001 {violation['problem']}\n  smallest history: {violation['command']}\n")
     for later in report["later"]:  # information, not a failure: the horizon is too short for the rule
-        print(f"I001 {later['rule']}: cannot be reached in {years} reports; it first fires in a history of "
-              f"{later['years']} (check --exhaustive --years {later['years']} covers it)")
+        _say(f"I001 {later['rule']}: cannot be reached in {years} reports; it first fires in a history of "
+             f"{later['years']} (check --exhaustive --years {later['years']} covers it)")
     for rule in report["unreachable"]:
         sys.stderr.write(f"V002 {rule}: fires in no history of {years} reports, nor in any complete history of "
                          f"up to {report['longest_horizon']} (unreachable)\n")
@@ -309,10 +319,15 @@ def check(
         raise SystemExit(2)
     if report["later"]:
         longest = max(r["years"] for r in report["later"])
-        print(f"exhaustive: every invariant holds in {years} reports; every rule fires in some history of up to "
-              f"{longest} reports")
+        _say(f"exhaustive: every invariant holds in {years} reports; every rule fires in some history of up to "
+             f"{longest} reports")
     else:
         print("exhaustive: every invariant holds and every rule fires in some history")
+
+
+def _say(text: str, indent: str = "") -> None:
+    """A line of the check's report, wrapped to the terminal's width (continued lines indented)."""
+    print("\n".join(render._wrap(text, indent, indent + "  ")))
 
 
 @contextlib.contextmanager
@@ -397,6 +412,10 @@ def main(argv: list | None = None) -> None:
     held = next((i for i, word in enumerate(given, start=1) if "\x00" in str(word)), None)
     if held is not None:  # no path holds one; typer's path check would stop on it without a message
         _fail(f"error: argument {held} ({given[held - 1]!r}) holds a null byte", 2)
+    empty = next((i for i, word in enumerate(given) if not str(word).strip()), None)
+    if empty is not None:  # typer reads an empty path as "." (the current directory) and runs on
+        named = given[empty - 1] if empty and str(given[empty - 1]).startswith("-") else f"argument {empty + 1}"
+        _fail(f"error: {named}: the value is empty: it names no file, country, year or choice", 2)
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
     except InputError as err:

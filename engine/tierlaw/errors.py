@@ -8,6 +8,12 @@ so each audience is told the way forward in the words it types."""
 import re
 
 _ARG = re.compile(r"\u27e8([a-z_]+)(?:\|([^\u27e9]*))?\u27e9")  # ⟨name⟩ or ⟨name|value⟩ inside a message
+_LONG = re.compile(r"[^\s'\"]{201,}")  # a word no one types (a pasted or generated value, echoed back), quotes kept
+
+
+def _shortened(match) -> str:
+    """A long value echoed in a message, cut to its start (the line stays one a terminal or page can show)."""
+    return f"{match[0][:80]}… ({len(match[0])} characters)"
 
 
 def arg(name: str, value: str | None = None) -> str:
@@ -45,7 +51,7 @@ class InputError(Exception):
             # "first/last" -> "--from/--to"; a file path is left as it is
             where = "/".join(flags[p] for p in parts) if all(p in flags for p in parts) else self.where
         text = f"{where}: {message}" if where else message
-        return " ".join(text.split())  # always one line, whatever a parser put in the message
+        return _LONG.sub(_shortened, " ".join(text.split()))  # always one line, whatever a parser put in it
 
     def __str__(self) -> str:
         return self.render()

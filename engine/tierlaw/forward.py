@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .features import reading_classes
 from .model import Placement
-from .queries import Case, Context, fit_decisions, history_for, transforming_rules
+from .queries import Case, Context, fit_decisions, history_for, other_outcomes, transforming_rules
 
 
 def _duties(result: dict) -> list:
@@ -37,6 +37,10 @@ def step(ctx: Context, code: str, year: int, tier: str, overrides: dict) -> dict
              "stands": result["record_fits_law"], "needs": needed, "duties": _duties(result)}
     if result["record_fits_law"] is False:
         entry["forced_by"] = _forcing(ctx, year, result)
+        assumed = [f"{d}={case.decisions.get(d, ctx.rulebook.decisions[d].default)}"
+                   for d in other_outcomes(ctx, case, result)]
+        if assumed:  # the law forces a change but does not name the list: the default names it
+            entry["assumed"] = assumed
     if result.get("unknown_years"):
         entry["unknown_years"] = result["unknown_years"]
     return entry
@@ -102,6 +106,7 @@ def _merged_step(steps: list, classes: list) -> dict:
                       stands_possible=sorted({str(s["stands"]).lower() for s in steps}),
                       depends_on_years=sorted({y for c in classes for y in c.influence}))
         merged.pop("forced_by", None)
+        merged.pop("assumed", None)
         forcing = [f for s in steps for f in s.get("forced_by", [])]
         if forcing:
             merged["forced_by_in_some_readings"] = list({f["rule"]: f for f in forcing}.values())

@@ -76,7 +76,8 @@ def unknown_tier(tiers: dict, value) -> str:
     close = difflib.get_close_matches(_tier_key(str(value)), list(spellings), n=1, cutoff=0.75)
     guess = f"; did you mean {spellings[close[0]]}?" if close else ""
     names = ", ".join(label.split(" - ")[0] for label in tiers.values())
-    return (f"unknown tier {value!r}{guess} (tiers: {', '.join(tiers)}; any case, or by name: {names})")
+    shown = "null (no tier)" if value is None else repr(value)  # as YAML and JSON spell it
+    return (f"unknown tier {shown}{guess} (tiers: {', '.join(tiers)}; any case, or by name: {names})")
 
 
 # ---------------------------------------------------------------- countries
@@ -100,14 +101,26 @@ def find_country(record, text, allow_new_code: bool = False, new_code_hint: str 
         options = " or ".join(_named(record, c) for c in sorted(codes))
         raise InputError(f"country {text!r} is ambiguous: {options}; give the code", "country")
     is_code = bool(CODE.match(cleaned.upper()))
-    if allow_new_code and is_code:
+    if allow_new_code and is_code and user_assigned(cleaned.upper()):
         return Country(code=cleaned.upper(), name=cleaned.upper(), in_record=False)
     close = country_suggestions(record, cleaned)
     guess = f"; did you mean {' or '.join(_named(record, c) for c in close)}?" if close else ""
+    if is_code and allow_new_code:
+        raise InputError(f"unknown country {text!r}{guess} (a hypothetical country takes a code from "
+                         f"{USER_ASSIGNED_WORDS}, so that a misspelt code is not read as a new country)", "country")
     if is_code and new_code_hint:
         raise InputError(f"unknown country {text!r}{guess} ({new_code_hint})", "country")
     raise InputError(f"unknown country {text!r}{guess}" if guess else
                      f"unknown country {text!r}: give the ISO3 code or the name of a country in the record", "country")
+
+
+# ISO 3166-1 leaves these alpha-3 codes to its users: no country has one, so none is a misspelt country.
+USER_ASSIGNED = re.compile(r"^(AA[A-Z]|Q[M-Z][A-Z]|X[A-Z]{2}|ZZ[A-Z])$")
+USER_ASSIGNED_WORDS = "ISO 3166-1's user-assigned ranges (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ)"
+
+
+def user_assigned(code: str) -> bool:
+    return bool(USER_ASSIGNED.match(code))
 
 
 def _named(record, code: str) -> str:
@@ -188,13 +201,23 @@ def as_items(value, where: str, shape: str) -> list:
     return items
 
 
-def check_range(first: int | None, last: int | None, years: list, whose: str, first_report: int) -> None:
-    """A range of report years (either end open) must be in order, start no earlier than the first report (a
-    year before it, a negative one say, is a slip, not a range) and hold some of `years`. An end after the
-    latest report is allowed: it reads as a range up to the years recorded so far."""
+def check_report_year(year: int, possible: range, what: str) -> None:
+    """An InputError (named `what`) unless `year` is one of the `possible` report years."""
+    if year < possible[0]:
+        raise InputError(f"{year} is before the first report ({possible[0]})", what)
+    if year > possible[-1]:
+        raise InputError(f"{year} is too far ahead: report years run from {possible[0]} to {possible[-1]} "
+                         f"(next year's report)", what)
+
+
+def check_range(first: int | None, last: int | None, years: list, whose: str, possible: range) -> None:
+    """A range of report years (either end open) must be in order, lie within the `possible` report years (a
+    year before the first report, a negative one say, or after next year's, is a slip, not a range) and hold
+    some of `years`. An end after the latest report is allowed: it reads as a range up to the years recorded
+    so far."""
     for end, where in ((first, "first"), (last, "last")):
-        if end is not None and end < first_report:
-            raise InputError(f"{end} is before the first report ({first_report})", where)
+        if end is not None:
+            check_report_year(end, possible, where)
     if first is not None and last is not None and first > last:
         raise InputError(f"the range starts ({first}) after it ends ({last})", "first/last")
     inside = [y for y in years if (first is None or y >= first) and (last is None or y <= last)]

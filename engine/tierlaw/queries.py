@@ -17,7 +17,8 @@ from .evaluate import book_rule
 from .errors import InputError, arg
 from .explain import consequences, report_anchor
 from .features import evidence_years
-from .inputs import DEFAULT_FORWARD, as_date, as_items, as_path, as_year, read_tier, resolve_options
+from .inputs import (DEFAULT_FORWARD, as_date, as_items, as_path, as_year, check_report_year, read_tier,
+                     resolve_options)
 from .memo import keep, kept, per_book
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
@@ -186,12 +187,16 @@ class Context:
 
     def check_year(self, year: int, what: str = "year") -> None:
         """An InputError (named `what`) unless a placement can have report year `year`."""
-        if year < self.first_year:
-            raise InputError(f"{year} is before the first report ({self.first_year})", what)
-        possible = self.possible_years()
-        if year not in possible:
-            raise InputError(f"{year} is too far ahead: report years run from {self.first_year} to {possible[-1]} "
-                             f"(next year's report)", what)
+        check_report_year(year, self.possible_years(), what)
+
+    def checked_date(self, day: dt.date | None, what: str = "on") -> dt.date | None:
+        """`day`, unless it falls after the last year a report can have (deadlines counted from it would run
+        past the calendar): InputError named `what`."""
+        last = self.possible_years()[-1]
+        if day is not None and day.year > last:
+            raise InputError(f"{day.isoformat()} is too far ahead: dates run to the end of {last} (next year's "
+                             f"report)", what)
+        return day
 
     def check_tier(self, tier, what: str) -> str:
         """The rulebook's name of `tier` in any usual spelling ("2wl", "Tier 3", 3); InputError if none."""
@@ -383,7 +388,7 @@ def _decision(ctx, case, decision_id) -> dict:
     if decision_id in case.sources:
         entry["source"] = case.sources[decision_id]
     if settled_by == "default":
-        entry["assumed"] = True  # the statute's default, not a decision anyone recorded
+        entry["assumed"] = True  # the rulebook's default, not a decision anyone recorded
     return entry
 
 
@@ -516,6 +521,21 @@ def fitted(ctx: Context, case: Case, by: str = "record", why: str | None = None)
     if maybe:
         return maybe[0], maybe[1], None
     return case, first, False
+
+
+def other_outcomes(ctx: Context, case: Case, result: dict) -> dict:
+    """{decision: {option: effective tier}}: for each decision left at its default that shapes the placement,
+    its other options that give another certain effective tier than the result's (the list (F) leaves open)."""
+    shaping = placement_decisions(ctx.book(case.year, case.on, case.set_aside))
+    found: dict = {}
+    for d in result["decisions"]:
+        if d["settled_by"] != "default" or d["id"] not in shaping:
+            continue
+        for option in d["options"]:
+            tier = evaluation(ctx, with_decisions(case, {d["id"]: option}, "what-if")).effective
+            if option != d["applied"] and tier not in (None, result["effective_tier"]):
+                found.setdefault(d["id"], {})[option] = tier
+    return found
 
 
 # ---------------------------------------------------------------- recorded placements
@@ -654,7 +674,7 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     `hypothetical` result (consequences with their derivations, open decisions and what follows from
     each option), the `changes` between them, and the `forward` clock over `forward_years` reports."""
     year = as_year(year, "year")
-    on = as_date(on, "on")
+    on = ctx.checked_date(as_date(on, "on"))
     if isinstance(forward_years, bool) or not isinstance(forward_years, int) or forward_years < 0:
         raise InputError(f"{forward_years!r} is not a number of reports (0 or more)", "forward_years")
     ctx.check_year(year)
@@ -722,11 +742,14 @@ def whatif_all(ctx: Context, country: str, year: int | str, sets=(), decide=(),
 
 def as_recorded_where_same(ctx: Context, case: Case) -> Case:
     """A proposal that repeats the recorded placement keeps the decisions recorded for it (a recorded decision
-    beats a default); the user's own settings win."""
+    beats a default) and, on the record's own earlier years, those its published list implies (a Watch List
+    placement that stood only by a waiver); the user's own settings win."""
     recorded = ctx.record.history(case.code).get(case.year)
     if recorded is None or recorded.tier != case.proposed.tier:
         return case
     found = with_recorded_decisions(ctx, attrs.evolve(case, proposed=recorded))
+    if case.history == history_for(ctx, case.code, case.year, {}):
+        found = fitted(ctx, found, "record", f"inferred from the published {recorded.tier} placement")[0]
     kept = {k: v for k, v in found.decisions.items() if k not in case.decisions}
     return with_decisions(case, kept, "record", {k: found.sources[k] for k in kept})
 

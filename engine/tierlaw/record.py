@@ -23,7 +23,7 @@ CODE = re.compile(r"^[A-Z]{3}$")
 MAIN, SUPPLEMENT, FOUND = "tip_tiers.csv", "tip_tiers_supplement.csv", "tip_tiers_2016_2025_found.csv"
 DATA_FILES = (MAIN, SUPPLEMENT, FOUND, "list_coverage.csv", "sources.yaml", "countries.yaml", "report_dates.yaml",
               "report_dates_found.csv", "agreements.yaml", "recorded_decisions.yaml", "presidential_determinations.csv",
-              "determination_documents.csv")
+              "aid_clauses.csv", "determination_documents.csv")
 PROBABLE_OPTION = "probable_lists"  # the record's own option (sources.yaml), read here
 
 
@@ -119,6 +119,8 @@ def normalise(name: str) -> str:
 def load_record(directory: Path, tiers, years: range) -> Record:
     """Read the placements (main file, supplement, later findings), list coverage, countries,
     report dates, agreements and recorded decisions; tiers must be known and every year one of `years`."""
+    if not directory.is_dir():
+        raise InputError("no such data directory" if not directory.exists() else "not a directory", str(directory))
     read: list = []
     codes_for_blank, aliases, facts = _country_extras(_read(read, directory, "countries.yaml"))
     grades, graded, notes, next_year, options = _sources(_read(read, directory, "sources.yaml"), tiers)
@@ -386,7 +388,7 @@ def _recorded_decisions(read: list, directory: Path, countries: dict, years: ran
     year, and the documents that made them, by fiscal year."""
     path = _read(read, directory, "recorded_decisions.yaml")
     check = Checker(path)
-    data = top_level(load_yaml(path), path, {"presidential_determination"}, path.name)
+    data = top_level(load_yaml(path), path, {"presidential_determination", "prior_fy_assistance"}, path.name)
     decisions: dict = {}
     documents: dict = {}
     for name in data:

@@ -11,8 +11,8 @@ import attrs
 
 from .memo import per_book
 from .model import Placement
-from .queries import (Case, Context, evaluation, fitted, placement_decisions, published, readings_turning,
-                      transforming_rules, with_decisions, with_recorded_decisions)
+from .queries import (Case, Context, evaluation, fitted, other_outcomes, placement_decisions, published,
+                      readings_turning, transforming_rules, with_decisions, with_recorded_decisions)
 
 
 def judged(ctx: Context, case: Case, explain: bool = True) -> dict:
@@ -63,25 +63,42 @@ def required_or_chosen(ctx: Context, case: Case, explain: bool = True) -> list:
         if found.effective != tier:
             continue
         result = found.result(ctx, explain)
-        kept, _, fits = fitted(ctx, trial, by="needed")
-        kind = "chosen" if fits is True else "required"
+        allowed = _also_allowed(ctx, trial, result)
+        kind = "chosen" if allowed else "required"
         readings = _finding_readings(ctx, trial, tier, kind)
         for c in _deriving_effective(ctx, case.year, result):
             entry = dict(c, audit=kind, instead_of=proposal, open_decisions=[d["id"] for d in result["decisions"]])
             if kind == "chosen":
-                entry["allowed_with"] = [f"{d}={v}" for d, v in sorted(kept.decisions.items())]
+                entry["allowed_with"] = [w for a in allowed for w in a["with"]]
+                entry["also_allowed"] = allowed
             if readings:
                 entry["options_assumed"] = readings
             findings.append(entry)
     return findings
 
 
+def _also_allowed(ctx: Context, trial: Case, result: dict) -> list:
+    """[{tier, with}]: what else the law allowed for another proposal that year than the recorded tier it gave,
+    under some choice of the decisions left open: the proposal kept (a waiver), or, where the law forces the
+    proposal off its list without naming the next ((F)), each other list. Empty: the recorded tier was
+    required."""
+    kept, _, fits = fitted(ctx, trial, by="needed")
+    if fits is True:
+        return [{"tier": trial.proposed.tier, "with": [f"{d}={v}" for d, v in sorted(kept.decisions.items())]}]
+    by_tier: dict = {}
+    for decision, options in other_outcomes(ctx, trial, result).items():
+        for option, tier in options.items():
+            by_tier.setdefault(tier, []).append(f"{decision}={option}")
+    return [{"tier": tier, "with": by_tier[tier]} for tier in sorted(by_tier)]
+
+
 def _finding_kind(ctx: Context, trial: Case, tier: str) -> str | None:
     """What the law made of another proposal that year: the recorded tier `required`, or `chosen` (a decision
-    could have kept the proposal), or None: the proposal would not have become the recorded tier."""
-    if evaluation(ctx, trial).effective != tier:
+    could have given another tier), or None: the proposal would not have become the recorded tier."""
+    found = evaluation(ctx, trial)
+    if found.effective != tier:
         return None
-    return "chosen" if fitted(ctx, trial, by="needed")[2] is True else "required"
+    return "chosen" if _also_allowed(ctx, trial, found.result(ctx, explain=False)) else "required"
 
 
 def _finding_readings(ctx: Context, trial: Case, tier: str, kind: str) -> list:

@@ -199,11 +199,13 @@ def decision_items(result: dict, explain: bool = False) -> list:
     """The decisions a result rests on: how each is settled and what follows from each option."""
     items = []
     for d in result["decisions"]:
-        how = {"default": "assumed (the statute's default)", "user": "settled by you", "record": "recorded",
+        how = {"default": "assumed (the rulebook's default)", "user": "settled by you", "record": "recorded",
                "scenario": "settled by the scenario"}.get(d["settled_by"], d["settled_by"])
         if d.get("unrecorded"):
             how = "not recorded; the default is shown and what depends on it says so"
         source = f" [{d['source']}]" if d.get("source") else ""
+        if d["settled_by"] == "record" and "inferred" in source:  # read from the record, not a document of it
+            how, source = "inferred", source.replace("[inferred from ", "[from ")
         made = _made_text(d.get("made_by"), "the year's determination was" if d.get("unrecorded") else "made by determination")
         by = f", {d['decided_by']}" if d.get("decided_by") else ""
         text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}{by})"
@@ -292,7 +294,8 @@ def step_text(step: dict, explain: bool = False) -> str:
     counted = explain and ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
     if step["stands"] is False:
         forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
-        verdict = f"becomes {tier_name(step['effective'])}: {forced}"
+        assumed = f" (as assumed: {', '.join(step['assumed'])})" if step.get("assumed") else ""
+        verdict = f"becomes {tier_name(step['effective'])}{assumed}: {forced}"
     elif step["stands"] is None:
         possible = step.get("effective_possible") or []
         years = ", ".join(map(str, step.get("depends_on_years") or step.get("unknown_years") or []))
@@ -409,8 +412,10 @@ def _recorded_judgment(row: dict) -> str:
             parts.append(f"required: a {tier_name(f['instead_of'])} proposal would have become "
                          f"{tier_name(row['tier'])} ({f['title']}, {f['cite']})" + summary.finding_readings_words(f))
         elif f.get("audit") == "chosen":
-            parts.append(f"chosen: the law also allowed {tier_name(f['instead_of'])} with "
-                         f"{', '.join(f['allowed_with'])} ({f['cite']})" + summary.finding_readings_words(f))
+            allowed = f.get("also_allowed") or [{"tier": f["instead_of"], "with": f["allowed_with"]}]
+            parts.append("chosen: the law also allowed " + ", or ".join(f"{tier_name(a['tier'])} with {', '.join(a['with'])}"
+                                                                       for a in allowed)
+                         + f" ({f['cite']})" + summary.finding_readings_words(f))
         elif f.get("audit") == "conflict":
             parts.append(f"CONFLICT: {f['title']}")
         elif f.get("audit") == "indeterminate":

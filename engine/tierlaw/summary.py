@@ -187,10 +187,22 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
         sections.append((label, [row_text(r, decisions_by_id(hyp)) if r["id"] in after else
                                  "removed: " + row_text(r, decisions_by_id(base)) for r in rows]))
     if len(sections) == 1:
-        sections[0][1].append("No consequence changes against the record" if base else
-                              "No consequence in the headline groups")
+        sections[0][1].append(_no_headline_change(changes, after, base, groups))
     forward = forward_lines(report.get("forward"), labels)
     return sections + ([("Next years", forward)] if forward else [])
+
+
+def _no_headline_change(changes: list, after: dict, base, groups: dict) -> str:
+    """The line for a what-if that changes nothing in the headline groups: whether anything changes at all (the
+    listing itself does, where the country's facts keep every measure off, as for the United States)."""
+    if not base:
+        return "No consequence in the headline groups"
+    if not changes:
+        return "No consequence changes against the record"
+    added = [r.get("headline") or r["title"] for r in changes if r["id"] in after]
+    removed = [r.get("headline") or r["title"] for r in changes if r["id"] not in after]
+    return (f"No change against the record in the headline groups ({', '.join(groups.values())}); beyond them: "
+            + changes_words(added, removed))
 
 
 def flat(sections: list) -> list:
@@ -271,15 +283,18 @@ def _law_gives(hyp: dict, labels: dict) -> str:
         years = ", ".join(map(str, hyp.get("unknown_years", [])))
         return f"{tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
     if effective != hyp["proposed_tier"]:
-        return tier_words(effective, labels) + "".join(f" {d['hangs_on']}" for d in _keeping(hyp, hyp["proposed_tier"]))
+        return tier_words(effective, labels) + "".join(f" {d['hangs_on']}" for d in defaults_turning(hyp)
+                                                        if d.get("hangs_on"))
     return ""
 
 
-def _keeping(result: dict, tier: str) -> list:
-    """The decisions left at their default under which another option would keep `tier` (a waiver)."""
-    return [d for d in result.get("decisions", []) if d["settled_by"] == "default" and d.get("hangs_on")
-            and isinstance(d["options"], dict)
-            and any(isinstance(e, dict) and e.get("effective_tier") == tier for e in d["options"].values())]
+def defaults_turning(result: dict) -> list:
+    """The decisions left at their default under which another option would give another effective tier: the
+    proposal kept by a waiver, or another list where (F) names none."""
+    effective = result["effective_tier"]
+    return [d for d in result.get("decisions", []) if d["settled_by"] == "default" and isinstance(d["options"], dict)
+            and any(isinstance(e, dict) and e.get("effective_tier") not in (None, effective)
+                    for e in d["options"].values())]
 
 
 def _period_lines(report) -> list:
@@ -467,7 +482,7 @@ def trade_summary(report: dict) -> str:
         reasons.append("no trade promotion authority was in force")
     if report["blocking"]:
         reasons.append(f"blocked by {', '.join(report['blocking'])}")
-    if report["open"]:
+    if report["open"] and report["authority"]["in_force"]:  # without the authority no partner is open to it
         why = {p["country"]: p.get("reason") for p in report.get("partners", [])}
         reasons.append("open for " + "; ".join(f"{code}: {why[code]}" if why.get(code) else code
                                                for code in report["open"]))

@@ -17,7 +17,7 @@ from .queries import Case, Context, _override, history_for, parse_decisions, pub
 
 def most_recent_report(ctx: Context, on: dt.date) -> int | None:
     """The latest report year whose release (or, unknown, statutory deadline) is on or before `on`."""
-    year = on.year + 1
+    year = ctx.checked_date(on).year + 1
     while year >= ctx.first_year:
         if dt.date.fromisoformat(report_anchor(ctx, year)["date"]) <= on:
             return year
@@ -137,7 +137,7 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
     Returns the dictionary `tierlaw trade --format json` prints: `tpa_available` (True, False, or
     None when it hangs on an open decision or unknown data), the trade authority in force, and each
     partner's status with its reasons."""
-    partners, on = as_names(partners, "partners"), as_date(on, "on")
+    partners, on = as_names(partners, "partners"), ctx.checked_date(as_date(on, "on"))
     if on is None:
         raise InputError("give the date on which the implementing bill is considered", "on")
     if bool(partners) == bool(agreement):

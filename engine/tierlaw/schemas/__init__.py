@@ -108,7 +108,7 @@ def _parameter() -> dict:
 def _decision() -> dict:
     keys = {"title": TEXT, "cite": {"$ref": "#/$defs/cite"}, "decided_by": TEXT,
             "options": {"type": "object", "minProperties": 1, "description": "Option -> what it means."},
-            "default": described(ANY, "One of the options: the statute's default."), "default_basis": TEXT}
+            "default": described(ANY, "One of the options: the rulebook's default (default_basis says why)."), "default_basis": TEXT}
     fiscal = described(obj({"offset": WHOLE}, ["offset"]), "The fiscal year the decision asks about: report year + offset.")
     hangs_on = described(TEXT, "How a consequence resting on the default reads: 'unless the President ...'.")
     return obj({**keys, "fiscal_year": fiscal, "hangs_on": hangs_on}, keys)
