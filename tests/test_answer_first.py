@@ -214,7 +214,7 @@ def test_the_audits_rows_say_which_recorded_decision_they_rest_on(capsys):
     # year unless waived, so the published 2012 Watch List rests on a waiver inferred from that placement
     code, out, _ = run_cli(capsys, "audit", "MYS", "--only", "waivers", "--backend", "reference")
     assert code == 0
-    assert "MYS 2012 Tier 2 Watch List [SECONDARY]: allowed as published; rests on autodowngrade_waiver=granted" \
+    assert "MYS 2012 Tier 2 Watch List [SECONDARY: kelley_cho]: allowed as published; rests on autodowngrade_waiver=granted" \
         in words(out)
 
 

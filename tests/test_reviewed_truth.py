@@ -165,3 +165,22 @@ def test_a_tier_3_row_reads_the_waiver_the_list_implies_as_inferred(capsys):
     code, out, err = run_cli(capsys, "history", "MYS", "--backend", "reference")
     assert code == 0, err
     assert "autodowngrade_waiver = granted: inferred [from the published 2WL placement]" in " ".join(out.split())
+
+
+# ---------------------------------------------------------------- sources
+
+
+def test_a_source_address_with_a_placeholder_left_in_is_not_offered_as_a_link(ctx):
+    # data/tip_tiers_2016_2025_found.csv, Angola 2017: ecoi_2017 gives a page, wiki_htx only the pattern
+    # ".../wiki/Human_trafficking_in_<Country>"
+    angola = ctx.record.history("AGO")[2017]
+    assert angola.sources == ("ecoi_2017", "wiki_htx")
+    assert angola.links == ("https://www.ecoi.net/en/document/1402391.html",)
+    links = [link for rows in ctx.record.placements.values() for p in rows.values() for link in p.links]
+    assert links and all(link.startswith("http") and "<" not in link and ">" not in link for link in links)
+
+
+def test_the_history_table_names_each_placements_sources(capsys):
+    code, out, err = run_cli(capsys, "history", "AGO", "--backend", "reference")
+    assert code == 0, err
+    assert "2017 Tier 2 [OFFICIAL: ecoi_2017, wiki_htx]: allowed as published" in out

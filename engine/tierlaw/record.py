@@ -154,6 +154,12 @@ def _read(read: list, directory: Path, name: str) -> Path:
     return path
 
 
+def _link(url: str) -> str | None:
+    """A source's address, unless it is none or a pattern with a placeholder left in it
+    (".../countries/2016/<id>.htm"): that names no page, so it is not offered as a link."""
+    return url if url and "<" not in url and ">" not in url else None
+
+
 def _sections(path: Path, *keys: str, optional=()) -> tuple[Checker, ...]:
     """A checker for a data file, then each of its sections `keys` (the file holds nothing else)."""
     check = Checker(path)
@@ -248,7 +254,7 @@ class _Rows:
             if not row["source"] or not row["basis"]:
                 raise InputError("every finding needs a source and a basis", where)
             claim = Claim(code, year, (row["tier"],), (row["source"],), row["confidence"], where,
-                          link=row["url"] or None, basis=row["basis"])
+                          link=_link(row["url"]), basis=row["basis"])
             claims.append(claim)
             if row["basis"] in next_year and year + 1 in self.years:
                 claims.append(attrs.evolve(claim, year=year + 1, tiers=next_year[row["basis"]],

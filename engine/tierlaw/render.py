@@ -425,7 +425,8 @@ def _recorded_judgment(row: dict) -> str:
 
 def history_row_items(row: dict, explain: bool = False) -> tuple:
     """(year line, detail lines) of one history or audit row."""
-    confidence = f" [{row['confidence']}]" if row.get("confidence") else ""
+    sources = f": {', '.join(row['sources'])}" if row.get("sources") else ""
+    confidence = f" [{row['confidence']}{sources}]" if row.get("confidence") else ""
     head = f"{row['year']} {tier_name(row['tier'])}{confidence}: {row_judgment(row)}"
     details = []
     set_off = set_off_items(row)
@@ -433,8 +434,6 @@ def history_row_items(row: dict, explain: bool = False) -> tuple:
         details.append("set off: " + "; ".join(set_off))
     for text, _ in decision_items({"decisions": row["decisions"]}):
         details.append(f"decision {text}")
-    if explain and row["sources"]:
-        details.append("sources: " + ", ".join(row["sources"]))
     if explain and row["features"]:
         details.append("counted: " + features_text(row["features"]))
     return head, details
