@@ -79,7 +79,8 @@ def test_run_takes_a_path_as_str_or_path(ctx):
      "country: unknown country 'XYZ' (a country not in the record needs its earlier placements given with sets=)"),
     (lambda c: whatif(c, "MYS", 2015, "3", decide=["nothing=1"]),
      "decide: 'nothing=1': expected DECISION=OPTION with a decision among autodowngrade_waiver, "
-     "hosts_athletic_competition, presidential_determination, prior_fy_assistance, special_rule_f_placement, "
+     "hosts_athletic_competition, partial_waiver_lending, presidential_determination, prior_fy_assistance, "
+     "special_rule_f_placement, "
      "trade_letter"),
     (lambda c: whatif(c, "MYS", 2015, "3", forward_years="six"), "forward_years: 'six' is not a number of reports "
                                                                  "(0 or more)"),

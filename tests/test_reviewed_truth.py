@@ -184,3 +184,26 @@ def test_the_history_table_names_each_placements_sources(capsys):
     code, out, err = run_cli(capsys, "history", "AGO", "--backend", "reference")
     assert code == 0, err
     assert "2017 Tier 2 [OFFICIAL: ecoi_2017, wiki_htx]: allowed as published" in out
+
+
+# ---------------------------------------------------------------- what a partial waiver reaches
+
+
+def test_a_partial_waiver_that_reaches_the_lending_votes_drops_them(ctx):
+    # Determination 2024-14: "providing the assistance described in section 110(d)(1)(B) of the Act to
+    # Afghanistan, Cambodia, and Sudan would promote the purposes of the Act"; South Sudan is among the
+    # governments the (B) votes concern.
+    for code, stand in (("AFG", False), ("KHM", False), ("SDN", False), ("SSD", True)):
+        row = _row(ctx, code, 2024)
+        set_off = {c["id"]: c["status"] for c in row["set_off"]}
+        assert ("tier3.oppose_multilateral_lending" in set_off) is stand, code
+        assert ("tier3.lending_votes_waived" in set_off) is not stand, code
+        lending = _decision(row, "partial_waiver_lending")
+        assert (lending["applied"], lending["settled_by"]) == ("not_waived" if stand else "waived", "record")
+
+
+def test_an_unrecorded_partial_waiver_leaves_the_lending_votes_open(ctx):
+    # Comoros, FY2022: a partial waiver is recorded (data/presidential_determinations.csv), what it reached is not.
+    row = _row(ctx, "COM", 2021)
+    assert {c["id"]: c["status"] for c in row["set_off"]}["tier3.oppose_multilateral_lending"] == "depends_on_decision"
+    assert _decision(row, "partial_waiver_lending")["settled_by"] == "default"

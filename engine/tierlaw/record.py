@@ -23,7 +23,7 @@ CODE = re.compile(r"^[A-Z]{3}$")
 MAIN, SUPPLEMENT, FOUND = "tip_tiers.csv", "tip_tiers_supplement.csv", "tip_tiers_2016_2025_found.csv"
 DATA_FILES = (MAIN, SUPPLEMENT, FOUND, "list_coverage.csv", "sources.yaml", "countries.yaml", "report_dates.yaml",
               "report_dates_found.csv", "agreements.yaml", "recorded_decisions.yaml", "presidential_determinations.csv",
-              "aid_clauses.csv", "determination_documents.csv")
+              "aid_clauses.csv", "lending_waivers.csv", "determination_documents.csv")
 PROBABLE_OPTION = "probable_lists"  # the record's own option (sources.yaml), read here
 
 
@@ -394,7 +394,8 @@ def _recorded_decisions(read: list, directory: Path, countries: dict, years: ran
     year, and the documents that made them, by fiscal year."""
     path = _read(read, directory, "recorded_decisions.yaml")
     check = Checker(path)
-    data = top_level(load_yaml(path), path, {"presidential_determination", "prior_fy_assistance"}, path.name)
+    data = top_level(load_yaml(path), path, {"presidential_determination", "prior_fy_assistance",
+                                                       "partial_waiver_lending"}, path.name)
     decisions: dict = {}
     documents: dict = {}
     for name in data:
