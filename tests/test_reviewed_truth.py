@@ -207,3 +207,20 @@ def test_an_unrecorded_partial_waiver_leaves_the_lending_votes_open(ctx):
     row = _row(ctx, "COM", 2021)
     assert {c["id"]: c["status"] for c in row["set_off"]}["tier3.oppose_multilateral_lending"] == "depends_on_decision"
     assert _decision(row, "partial_waiver_lending")["settled_by"] == "default"
+
+
+def test_an_option_that_takes_one_value_is_refused_when_given_twice(capsys):
+    # typer keeps the last value silently: --tier 3 --tier 2 answered for Tier 2
+    for argv, flag in ((["whatif", "MYS", "2015", "--tier", "3", "--tier", "2"], "--tier"),
+                       (["whatif", "MYS", "2015", "--tier", "3", "-o", "a.txt", "--output", "b.txt"], "--output"),
+                       (["trade", "MYS", "--on", "2016-03-01", "--on", "2016-04-01"], "--on")):
+        code, out, err = run_cli(capsys, *argv)
+        assert_one_line_error(code, out, err, f"error: {flag}: given twice")
+    code, out, err = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--set", "2014=3", "--set", "2013=3",
+                             "--format", "json", "--backend", "reference")
+    assert code == 0 and json.loads(out)["sets"], err  # --set repeats by design
+
+
+def test_a_negative_year_is_named_as_an_argument_not_an_unknown_option(capsys):
+    code, out, err = run_cli(capsys, "whatif", "MYS", "-1", "--tier", "3")
+    assert_one_line_error(code, out, err, "argument 3 (-1): a negative number")

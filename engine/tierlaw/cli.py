@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import enum
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -412,6 +413,13 @@ def main(argv: list | None = None) -> None:
     held = next((i for i, word in enumerate(given, start=1) if "\x00" in str(word)), None)
     if held is not None:  # no path holds one; typer's path check would stop on it without a message
         _fail(f"error: argument {held} ({given[held - 1]!r}) holds a null byte", 2)
+    negative = next((i for i, word in enumerate(given, start=1) if re.fullmatch(r"-[0-9]+", str(word))
+                     and not (i > 1 and str(given[i - 2]).startswith("-"))), None)
+    if negative is not None:  # an argument, not an option's value: click would say "No such option: -1"
+        _fail(f"error: argument {negative} ({given[negative - 1]}): a negative number is no year, count or date", 2)
+    twice = _repeated_option([str(word) for word in given])
+    if twice:  # typer would keep the last value and say nothing
+        _fail(f"error: {twice}: given twice; it takes one value", 2)
     empty = next((i for i, word in enumerate(given) if not str(word).strip()), None)
     if empty is not None:  # typer reads an empty path as "." (the current directory) and runs on
         named = given[empty - 1] if empty and str(given[empty - 1]).startswith("-") else f"argument {empty + 1}"
@@ -427,6 +435,23 @@ def main(argv: list | None = None) -> None:
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
         _fail_other(err)
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _repeated_option(words: list) -> str | None:
+    """The first option that takes one value (or is a switch) given twice on the command line, or None."""
+    flags = [w.split("=", 1)[0] for w in words[1:] if w.startswith("-")]
+    if len(flags) < 2:  # the usual case: nothing to look up (-o and --output are one option: the command knows)
+        return None
+    import typer.main
+    command = getattr(typer.main.get_command(app), "commands", {}).get(words[0]) if words else None
+    single = {name: p.opts[0] for p in getattr(command, "params", ()) if p.param_type_name == "option" and not p.multiple
+              for name in (*p.opts, *p.secondary_opts)}
+    seen = set()
+    for flag in flags:
+        if flag in single and single[flag] in seen:
+            return single[flag]
+        seen.add(single.get(flag))
+    return None
 
 
 def _fail_other(err: Exception) -> None:
