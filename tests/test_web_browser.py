@@ -138,3 +138,23 @@ def test_a_settled_decision_page_fits_the_window(server, browser, tmp_path):
     assert browser.execute_script("return document.documentElement.scrollWidth") <= window
     assert console_errors(browser) == []
     screenshot(browser, tmp_path, "whatif-settled-decision")
+
+
+def test_back_to_an_answer_shows_its_own_question_in_the_form(server, browser, tmp_path):
+    # the reviewer's steps: an answer, "Change the question" to a country that does not exist, then Back
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    browser.get(f"{server}/whatif?country=CUB&year=2019&tier=3")
+    box = wait_for(browser, "#whatif-form input[name=country]")
+    box.clear()
+    box.send_keys("Atlantis")
+    browser.find_element(By.ID, "ask").click()
+    assert "unknown country 'Atlantis'" in wait_for(browser, "#error").text
+    browser.back()
+    wait_for(browser, "#headline")
+    assert browser.find_element(By.CSS_SELECTOR, "#whatif-form input[name=country]").get_attribute("value") == "CUB"
+    browser.get(f"{server}/")  # a page freshly opened: the keyboard's first stop skips to the answer
+    wait_for(browser, "main")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("href").endswith("#main")
+    screenshot(browser, tmp_path, "whatif-back")

@@ -138,8 +138,9 @@ def features_text(features: dict) -> str:
 
 
 def _value_words(value) -> str:
-    if isinstance(value, list):
-        return "one of " + ", ".join(map(str, value))
+    if isinstance(value, list):  # numbers in their order (0, 1, 2, ..., 10), not as text
+        numbers = [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
+        return "one of " + ", ".join(map(str, sorted(numbers) + [v for v in value if v not in numbers]))
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -17,7 +17,9 @@ document.addEventListener("submit", function (event) {
     if (!field.value) field.disabled = true;
   });
 });
-window.addEventListener("pageshow", function () {
-  // coming back to a page: the fields left out are usable again
+window.addEventListener("pageshow", function (event) {
+  // coming back to a page: the fields left out are usable again, and a form kept from before shows the
+  // question its answer is for, not what was typed after it
   document.querySelectorAll("input:disabled, select:disabled").forEach(function (field) { field.disabled = false; });
+  if (event.persisted) document.querySelectorAll("form.question").forEach(function (form) { form.reset(); });
 });
