@@ -657,3 +657,12 @@ def test_an_unknown_statute_section_is_named_not_made_the_title(client):
 def test_a_trade_check_before_any_report_shows_no_python_none(client):
     response = client.get("/trade", params={"partner": "MYS", "on": "1999-01-01"})
     assert response.status_code == 200 and "None" not in response.text and "no report yet" in response.text
+
+
+def test_a_country_page_says_its_rulebook_names_in_words(client):
+    # rules/reports.yaml: the feature wl_streak_before "Consecutive counted Tier 2 Watch List reports immediately
+    # before this one"; Malaysia 2007 rests on presidential_determination=d4_full_waiver (PD 2007: data/)
+    terms = dict(re.findall(r"<dt><code>(.*?)</code></dt><dd>(.*?)</dd>", client.get("/country/MYS").text))
+    assert terms["wl_streak_before"] == "Consecutive counted Tier 2 Watch List reports immediately before this one."
+    assert html.unescape(terms["presidential_determination=d4_full_waiver"]) == (
+        "The President's determination for a Tier 3 country: (d)(4) waiver of all (d)(1) measures.")

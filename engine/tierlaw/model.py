@@ -104,6 +104,7 @@ class Rulebook:
     rules: tuple
     digest: str
     source: str
+    feature_words: dict = attrs.Factory(dict)  # feature name -> its description (what a reader is told it counts)
 
 
 @attrs.frozen

@@ -165,7 +165,18 @@ async def country_page(request: Request, country: str):
         return RedirectResponse(f"/country/{report['country']}" + (f"?{query}" if query else ""), status_code=303)
     return _page(request, "country.html", title=f"{report['country_name']}: placements and the law", report=report,
                  question=question, headline=report["summary"], svg=timeline(request, report["rows"]),
-                 receipt=report["receipt"], api=f"/api/history?{question.query()}")
+                 receipt=report["receipt"], api=f"/api/history?{question.query()}",
+                 terms=terms_used(_engine(request).base.rulebook, report["rows"]))
+
+
+def terms_used(rulebook, rows: list) -> list:
+    """(term, meaning) for the rulebook's names a page's rows show: what the law counted (features) and the
+    decisions with their options, in the rulebook's own words."""
+    features = sorted({name for row in rows for name in row.get("features") or {}})
+    decisions = sorted({(d["id"], d["applied"]) for row in rows for d in row.get("decisions") or []})
+    return ([(name, rulebook.feature_words.get(name, "")) for name in features] +
+            [(f"{name}={option}", f"{rulebook.decisions[name].title}: {rulebook.decisions[name].options.get(option, '')}")
+             for name, option in decisions if name in rulebook.decisions])
 
 
 # ---------------------------------------------------------------- what-if
@@ -397,4 +408,5 @@ async def audit_page(request: Request):
     return _page(request, "audit.html", title="Audit of the record", report=report, rows=rows, only=only,
                  filters=AUDIT_FILTERS, counts=counts, question=question, svgs=svgs, form=request.query_params,
                  headline=report["summary"], receipt=report["receipt"], api=f"/api/audit?{question.query()}",
-                 base_query=question.query(), max_timelines=AUDIT_TIMELINES)
+                 base_query=question.query(), max_timelines=AUDIT_TIMELINES,
+                 terms=terms_used(engine.base.rulebook, rows))
