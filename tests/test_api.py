@@ -76,7 +76,9 @@ def test_run_takes_a_path_as_str_or_path(ctx):
     (lambda c: whatif(c, "MYS", 2015, "3", ["2015=3"]), "sets: 2015 is the question year; give its tier with tier="),
     (lambda c: whatif(c, "MYS", 2015, "3", [2014]), "sets: expected YEAR=TIER texts or a mapping, not 2014"),
     (lambda c: whatif(c, "XYZ", 2015, "3"),
-     "country: unknown country 'XYZ' (a country not in the record needs its earlier placements given with sets=)"),
+     "country: unknown country 'XYZ' (a country not in the record takes a code from ISO 3166-1's user-assigned "
+     "ranges (AAA-AAZ, QMA-QZZ, "
+     "XAA-XZZ, ZZA-ZZZ) and its earlier placements given with sets=)"),
     (lambda c: whatif(c, "MYS", 2015, "3", decide=["nothing=1"]),
      "decide: 'nothing=1': expected DECISION=OPTION with a decision among autodowngrade_waiver, "
      "hosts_athletic_competition, partial_waiver_lending, presidential_determination, prior_fy_assistance, "

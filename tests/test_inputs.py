@@ -170,7 +170,9 @@ def fold(name):
     (["history", "XYZ"], "COUNTRY: unknown country 'XYZ': give the ISO3 code or the name of a country in the record"),
     # whatif has: a country not in the record is asked about with its earlier placements
     (["whatif", "XYZ", "2015", "--tier", "3"],
-     "COUNTRY: unknown country 'XYZ' (a country not in the record needs its earlier placements given with --set)"),
+     "COUNTRY: unknown country 'XYZ' (a country not in the record takes a code from ISO 3166-1's user-assigned "
+     "ranges (AAA-AAZ, QMA-QZZ, "
+     "XAA-XZZ, ZZA-ZZZ) and its earlier placements given with --set)"),
     (["whatif", "Korea", "2015", "--tier", "3"],
      "COUNTRY: country 'Korea' is ambiguous: Korea, South (KOR) or Korea, North (PRK); give the code"),
 ])

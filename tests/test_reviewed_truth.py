@@ -224,3 +224,28 @@ def test_an_option_that_takes_one_value_is_refused_when_given_twice(capsys):
 def test_a_negative_year_is_named_as_an_argument_not_an_unknown_option(capsys):
     code, out, err = run_cli(capsys, "whatif", "MYS", "-1", "--tier", "3")
     assert_one_line_error(code, out, err, "argument 3 (-1): a negative number")
+
+
+# ---------------------------------------------------------------- the code review of the same day
+
+
+def test_decisions_carried_from_the_record_are_not_reported_unavailable(ctx):
+    # Cuba 2024 asked again with a full waiver: the record's (A)(ii) clause no longer matters, and the user
+    # did not settle it, so it is not "unavailable"
+    report = whatif(ctx, "CUB", 2024, "3", decide=["presidential_determination=d4_full_waiver"], forward_years=0)
+    assert "unavailable_decisions" not in report["hypothetical"]
+    asked = whatif(ctx, "CUB", 2024, "3", decide=["autodowngrade_waiver=granted"], forward_years=0)
+    assert [d["id"] for d in asked["hypothetical"]["unavailable_decisions"]] == ["autodowngrade_waiver"]
+
+
+def test_a_deep_path_keeps_its_line_number_in_a_message(capsys, tmp_path):
+    deep = tmp_path / ("d" * 150) / ("e" * 120)
+    deep.mkdir(parents=True)
+    (deep / "s.yaml").write_text("name: t\nplacements:\n  MYS: {2015: \"7\"}\n")
+    code, out, err = run_cli(capsys, "run", str(deep / "s.yaml"), "--backend", "reference")
+    assert_one_line_error(code, out, err, f"{deep / 's.yaml'}:3: 2015: unknown tier '7'")
+
+
+def test_an_empty_value_after_an_equals_sign_is_refused(capsys):
+    code, out, err = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend=")
+    assert_one_line_error(code, out, err, "error: --backend: the value is empty")

@@ -666,3 +666,12 @@ def test_a_country_page_says_its_rulebook_names_in_words(client):
     assert terms["wl_streak_before"] == "Consecutive counted Tier 2 Watch List reports immediately before this one."
     assert html.unescape(terms["presidential_determination=d4_full_waiver"]) == (
         "The President's determination for a Tier 3 country: (d)(4) waiver of all (d)(1) measures.")
+
+
+def test_a_page_request_over_the_body_limit_closes_the_connection(client):
+    # the rest of a refused body is never read: the connection closes with the answer, as for the API
+    for path in ("/scenarios", "/"):
+        response = client.request("POST" if path == "/scenarios" else "GET", path,
+                                  headers={"content-length": str(10 ** 12)})
+        assert (response.status_code, response.headers["connection"]) == (413, "close"), path
+        assert response.headers["content-type"].startswith("text/html")

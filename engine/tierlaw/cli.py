@@ -420,9 +420,12 @@ def main(argv: list | None = None) -> None:
     twice = _repeated_option([str(word) for word in given])
     if twice:  # typer would keep the last value and say nothing
         _fail(f"error: {twice}: given twice; it takes one value", 2)
-    empty = next((i for i, word in enumerate(given) if not str(word).strip()), None)
+    empty = next((i for i, word in enumerate(given) if not str(word).strip() or re.fullmatch(r"--?[\w-]+=\s*", str(word))),
+                 None)
     if empty is not None:  # typer reads an empty path as "." (the current directory) and runs on
-        named = given[empty - 1] if empty and str(given[empty - 1]).startswith("-") else f"argument {empty + 1}"
+        word = str(given[empty])
+        named = word.partition("=")[0] if word.strip() else \
+            given[empty - 1] if empty and str(given[empty - 1]).startswith("-") else f"argument {empty + 1}"
         _fail(f"error: {named}: the value is empty: it names no file, country, year or choice", 2)
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)

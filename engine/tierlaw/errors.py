@@ -12,8 +12,12 @@ _LONG = re.compile(r"[^\s'\"]{201,}")  # a word no one types (a pasted or genera
 
 
 def _shortened(match) -> str:
-    """A long value echoed in a message, cut to its start (the line stays one a terminal or page can show)."""
-    return f"{match[0][:80]}… ({len(match[0])} characters)"
+    """A long value echoed in a message, cut to its start (the line stays one a terminal or page can show); a
+    path is left whole, however deep."""
+    word = match[0]
+    if "/" in word and len(word) <= 4096:
+        return word
+    return f"{word[:80]}… ({len(word)} characters)"
 
 
 def arg(name: str, value: str | None = None) -> str:
@@ -50,8 +54,9 @@ class InputError(Exception):
             parts = (self.where or "").split("/")
             # "first/last" -> "--from/--to"; a file path is left as it is
             where = "/".join(flags[p] for p in parts) if all(p in flags for p in parts) else self.where
+        message = _LONG.sub(_shortened, message)  # a value echoed back; `where` (a file:line) is never cut
         text = f"{where}: {message}" if where else message
-        return _LONG.sub(_shortened, " ".join(text.split()))  # always one line, whatever a parser put in it
+        return " ".join(text.split())  # always one line, whatever a parser put in the message
 
     def __str__(self) -> str:
         return self.render()

@@ -17,8 +17,8 @@ from .evaluate import book_rule
 from .errors import InputError, arg
 from .explain import consequences, report_anchor
 from .features import evidence_years
-from .inputs import (DEFAULT_FORWARD, as_date, as_items, as_path, as_year, check_report_year, read_tier,
-                     resolve_options)
+from .inputs import (DEFAULT_FORWARD, USER_ASSIGNED_WORDS, as_date, as_items, as_path, as_year, check_report_year,
+                     read_tier, resolve_options)
 from .memo import keep, kept, per_book
 from .model import Placement
 from .paths import default_data_dir, default_rules_dir
@@ -523,18 +523,24 @@ def fitted(ctx: Context, case: Case, by: str = "record", why: str | None = None)
     return case, first, False
 
 
-def other_outcomes(ctx: Context, case: Case, result: dict) -> dict:
-    """{decision: {option: effective tier}}: for each decision left at its default that shapes the placement,
-    its other options that give another certain effective tier than the result's (the list (F) leaves open)."""
+def default_alternatives(ctx: Context, case: Case, result: dict):
+    """(decision, option, Evaluation) for each other option of each decision the result left at its default that
+    shapes the placement: what the law gives if that decision goes the other way."""
     shaping = placement_decisions(ctx.book(case.year, case.on, case.set_aside))
-    found: dict = {}
     for d in result["decisions"]:
-        if d["settled_by"] != "default" or d["id"] not in shaping:
-            continue
-        for option in d["options"]:
-            tier = evaluation(ctx, with_decisions(case, {d["id"]: option}, "what-if")).effective
-            if option != d["applied"] and tier not in (None, result["effective_tier"]):
-                found.setdefault(d["id"], {})[option] = tier
+        if d["settled_by"] == "default" and d["id"] in shaping:
+            for option in d["options"]:
+                if option != d["applied"]:
+                    yield d["id"], option, evaluation(ctx, with_decisions(case, {d["id"]: option}, "what-if"))
+
+
+def other_outcomes(ctx: Context, case: Case, result: dict) -> dict:
+    """{decision: {option: effective tier}}: the default_alternatives that give another certain effective tier
+    than the result's (the list (F) leaves open)."""
+    found: dict = {}
+    for decision, option, other in default_alternatives(ctx, case, result):
+        if other.effective not in (None, result["effective_tier"]):
+            found.setdefault(decision, {})[option] = other.effective
     return found
 
 
@@ -680,7 +686,8 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     ctx.check_year(year)
     tier = ctx.check_tier(tier, "tier")
     overrides = parse_sets(ctx, sets, year)
-    hint = f"a country not in the record needs its earlier placements given with {arg('sets')}"
+    hint = (f"a country not in the record takes a code from {USER_ASSIGNED_WORDS} and its earlier placements "
+            f"given with {arg('sets')}")
     who = ctx.record.lookup(country, allow_new_code=bool(overrides), new_code_hint=hint)
     settled = parse_decisions(ctx, decide)
     history = history_for(ctx, who.code, year, overrides)
@@ -755,11 +762,12 @@ def as_recorded_where_same(ctx: Context, case: Case) -> Case:
 
 
 def _unavailable_decisions(ctx: Context, case: Case, result: dict) -> dict:
-    """Settled decisions that no rule opens for this case: id -> why not, and which option would open it."""
+    """Decisions the question settled that no rule opens for this case: id -> why not, and which option would open
+    it. Those carried from the record (as_recorded_where_same) are the record's, not the question's: not listed."""
     opened = {d["id"] for d in result["decisions"]}
     found = {}
     for name, value in case.decisions.items():
-        if name in opened:
+        if name in opened or case.settled_by.get(name) == "record":
             continue
         found[name] = {"id": name, "value": value, "available": False,
                        "why": why_not_opened(ctx, case, result, name),

@@ -11,8 +11,8 @@ import attrs
 
 from .memo import per_book
 from .model import Placement
-from .queries import (Case, Context, evaluation, fitted, other_outcomes, placement_decisions, published,
-                      readings_turning, transforming_rules, with_decisions, with_recorded_decisions)
+from .queries import (Case, Context, default_alternatives, evaluation, fitted, other_outcomes, published,
+                      readings_turning, transforming_rules, with_recorded_decisions)
 
 
 def judged(ctx: Context, case: Case, explain: bool = True) -> dict:
@@ -144,13 +144,9 @@ def conflict(ctx: Context, case: Case, law: dict) -> dict:
 
 def _allowed_tiers(ctx, case, law) -> list:
     """The tiers the law would give under some option of the decisions it leaves open ((F) allows 1, 2, 3)."""
-    shaping = placement_decisions(ctx.book(case.year, case.on))
     found = set(law.get("effective_tier_possible") or [law["effective_tier"]])
-    for decision in law["decisions"]:
-        if decision["id"] in shaping and decision["settled_by"] == "default":
-            for option in decision["options"]:
-                other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
-                found |= set(other.possible() or [other.effective])
+    for _, _, other in default_alternatives(ctx, case, law):
+        found |= set(other.possible() or [other.effective])
     return sorted(t for t in found if t is not None)
 
 

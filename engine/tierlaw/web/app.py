@@ -72,6 +72,9 @@ def _is_api(request: Request) -> bool:
 
 
 def failure(request: Request, status: int, message: str):
+    if status == 413:  # a body too large while it was read: the rest of it is not read either
+        return pages.too_large_page(request, status, message) if not _is_api(request) else \
+            JSONResponse({"error": message}, status_code=status, headers={"connection": "close"})
     if _is_api(request):
         return JSONResponse({"error": message}, status_code=status)
     return pages.error_page(request, status, message)
@@ -98,13 +101,12 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.limit:
+        if not declared.isdigit() or int(declared) > self.limit:  # refused before a byte of it is read
+            err = BodyTooLarge(self.limit)
             if scope["path"].startswith("/api/"):
-                return await _refuse(send, BodyTooLarge(self.limit))
-
-            async def refused():  # a page reads no byte of it either, and answers with its form and the message
-                raise BodyTooLarge(self.limit)
-            return await self.app(scope, refused, send)
+                return await _refuse(send, err)
+            # a page answers as a page (the scenarios page with its form) and closes the connection
+            return await pages.too_large_page(Request(scope), err.status_code, err.detail)(scope, receive, send)
         seen = 0
 
         async def counted():

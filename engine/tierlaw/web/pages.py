@@ -10,7 +10,6 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException
 from markupsafe import Markup, escape
 
 from .. import cli, html, render, summary
@@ -293,18 +292,20 @@ async def scenario_from_link(request: Request):
     return await _scenario_result(request, question, share=True)
 
 
+def too_large_page(request: Request, status: int, message: str):
+    """A request body over the limit: the scenarios page again with its form (an upload), or the error page; the
+    connection closes, so the rest of the body is never read."""
+    if request.url.path == "/scenarios":
+        response = _page(request, "scenarios.html", status, title="Scenarios", scenarios=list(shipped_scenarios()),
+                         report=None, error=f"The file is too large: {message}.")
+    else:
+        response = error_page(request, status, message)
+    response.headers["connection"] = "close"
+    return response
+
+
 @router.post("/scenarios")
 async def scenario_upload(request: Request):
-    try:
-        return await _scenario_uploaded(request)
-    except HTTPException as err:  # the body limit: the page again, with its form and the message
-        if err.status_code != 413:
-            raise
-        return _page(request, "scenarios.html", err.status_code, title="Scenarios", scenarios=list(shipped_scenarios()),
-                     report=None, error=f"The file is too large: {err.detail}.")
-
-
-async def _scenario_uploaded(request: Request):
     async with request.form(max_files=1, max_fields=4) as form:
         upload = form.get("file")
         body = await upload.read() if upload is not None and getattr(upload, "filename", "") else None
