@@ -675,3 +675,12 @@ def test_a_page_request_over_the_body_limit_closes_the_connection(client):
                                   headers={"content-length": str(10 ** 12)})
         assert (response.status_code, response.headers["connection"]) == (413, "close"), path
         assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_country_page_lists_what_its_sources_are_without_a_pointer(client):
+    # data/sources.yaml: kelley_cho is "Judith Kelley's country-year tier data for Scorecard Diplomacy (2017), coded
+    # from the reports"; Angola's early years rest on it. Hover text alone reaches no keyboard or touch screen.
+    page = client.get("/country/AGO").text
+    listed = dict(re.findall(r"<dt><code>(.*?)</code></dt><dd>(.*?)</dd>", page[page.index('id="source-notes"'):]))
+    assert listed["kelley_cho"] == ("Judith Kelley&#39;s country-year tier data for Scorecard Diplomacy (2017), coded "
+                                    "from the reports")

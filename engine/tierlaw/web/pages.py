@@ -165,7 +165,15 @@ async def country_page(request: Request, country: str):
     return _page(request, "country.html", title=f"{report['country_name']}: placements and the law", report=report,
                  question=question, headline=report["summary"], svg=timeline(request, report["rows"]),
                  receipt=report["receipt"], api=f"/api/history?{question.query()}",
-                 terms=terms_used(_engine(request).base.rulebook, report["rows"]))
+                 terms=terms_used(_engine(request).base.rulebook, report["rows"]),
+                 source_notes=sources_used(_engine(request).base.record, report["rows"]))
+
+
+def sources_used(record, rows: list) -> list:
+    """(source id, what it is) for each source a page's rows name that the record describes: the hover text of
+    the sources column, also readable without a pointer (keyboard, touch, print)."""
+    names = sorted({source for row in rows for source in row.get("sources") or ()})
+    return [(name, note) for name in names if (note := record.source_note(name))]
 
 
 def terms_used(rulebook, rows: list) -> list:
