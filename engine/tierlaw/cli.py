@@ -410,23 +410,9 @@ def _fail(message: str, code: int) -> None:
 def main(argv: list | None = None) -> None:
     """Entry point: bad input is one line on stderr and exit 2; anything else exit 1, no traceback."""
     given = sys.argv[1:] if argv is None else argv
-    held = next((i for i, word in enumerate(given, start=1) if "\x00" in str(word)), None)
-    if held is not None:  # no path holds one; typer's path check would stop on it without a message
-        _fail(f"error: argument {held} ({given[held - 1]!r}) holds a null byte", 2)
-    negative = next((i for i, word in enumerate(given, start=1) if re.fullmatch(r"-[0-9]+", str(word))
-                     and not (i > 1 and str(given[i - 2]).startswith("-"))), None)
-    if negative is not None:  # an argument, not an option's value: click would say "No such option: -1"
-        _fail(f"error: argument {negative} ({given[negative - 1]}): a negative number is no year, count or date", 2)
-    twice = _repeated_option([str(word) for word in given])
-    if twice:  # typer would keep the last value and say nothing
-        _fail(f"error: {twice}: given twice; it takes one value", 2)
-    empty = next((i for i, word in enumerate(given) if not str(word).strip() or re.fullmatch(r"--?[\w-]+=\s*", str(word))),
-                 None)
-    if empty is not None:  # typer reads an empty path as "." (the current directory) and runs on
-        word = str(given[empty])
-        named = word.partition("=")[0] if word.strip() else \
-            given[empty - 1] if empty and str(given[empty - 1]).startswith("-") else f"argument {empty + 1}"
-        _fail(f"error: {named}: the value is empty: it names no file, country, year or choice", 2)
+    problem = _argv_problem([str(word) for word in given])
+    if problem:  # what typer would pass over, or word as an internal error
+        _fail(f"error: {problem}", 2)
     try:
         code = app(args=argv, prog_name="tierlaw", standalone_mode=False)
     except InputError as err:
@@ -438,6 +424,31 @@ def main(argv: list | None = None) -> None:
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
         _fail_other(err)
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _argv_problem(words: list) -> str | None:
+    """What is wrong with a command line before typer reads it, in one line, or None: a null byte (typer's path
+    check would stop on it without a message), a negative number where an argument belongs (click: "No such
+    option: -1"), an option that takes one value given twice (typer keeps the last), an empty value (typer reads
+    an empty path as the current directory)."""
+    held = next((i for i, word in enumerate(words, start=1) if "\x00" in word), None)
+    if held is not None:
+        return f"argument {held} ({words[held - 1]!r}) holds a null byte"
+    negative = next((i for i, word in enumerate(words, start=1) if re.fullmatch(r"-[0-9]+", word)
+                     and not (i > 1 and words[i - 2].startswith("-"))), None)
+    if negative is not None:
+        return f"argument {negative} ({words[negative - 1]}): a negative number is no year, count or date"
+    twice = _repeated_option(words)
+    if twice:
+        return f"{twice}: given twice; it takes one value"
+    empty = next((i for i, word in enumerate(words) if not word.strip() or re.fullmatch(r"--?[\w-]+=\s*", word)),
+                 None)
+    if empty is not None:
+        word = words[empty]
+        named = word.partition("=")[0] if word.strip() else \
+            words[empty - 1] if empty and words[empty - 1].startswith("-") else f"argument {empty + 1}"
+        return f"{named}: the value is empty: it names no file, country, year or choice"
+    return None
 
 
 def _repeated_option(words: list) -> str | None:

@@ -37,8 +37,7 @@ def step(ctx: Context, code: str, year: int, tier: str, overrides: dict) -> dict
              "stands": result["record_fits_law"], "needs": needed, "duties": _duties(result)}
     if result["record_fits_law"] is False:
         entry["forced_by"] = _forcing(ctx, year, result)
-        assumed = [f"{d}={case.decisions.get(d, ctx.rulebook.decisions[d].default)}"
-                   for d in other_outcomes(ctx, case, result)]
+        assumed = [f"{d}={ctx.rulebook.decisions[d].default}" for d in other_outcomes(ctx, case, result)]
         if assumed:  # the law forces a change but does not name the list: the default names it
             entry["assumed"] = assumed
     if result.get("unknown_years"):

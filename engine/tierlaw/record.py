@@ -156,7 +156,7 @@ def _read(read: list, directory: Path, name: str) -> Path:
 
 def _link(url: str) -> str | None:
     """A source's address, unless it is none or a pattern with a placeholder left in it
-    (".../countries/2016/<id>.htm"): that names no page, so it is not offered as a link."""
+    (".../countries/<id>.htm"): that names no page, so it is not offered as a link."""
     return url if url and "<" not in url and ">" not in url else None
 
 

@@ -126,8 +126,7 @@ def _validated_parts(parts: dict) -> dict:
     invariants = {name: _invariant(name, options, *entry) for name, entry in parts["invariants"].items()}
     country_facts = {name: _country_fact(name, *entry) for name, entry in parts["country_facts"].items()}
     groups = {name: _group_label(name, *entry) for name, entry in parts["groups"].items()}
-    feature_words = {name: entry[2].get("description", "") for name, entry in parts["features"].items()
-                     if isinstance(entry[2], Mapping)}
+    feature_words = {name: spec.get("description", "") for name, (_, _, spec) in parts["features"].items()}
     return dict(tiers=tiers, options=options, decisions=decisions, parameters=parameters, features=features,
                 queries=queries, invariants=invariants, country_facts=country_facts, groups=groups,
                 feature_words=feature_words)

@@ -3,7 +3,6 @@ and the request-body limit; `serve` runs it on uvicorn."""
 
 from __future__ import annotations
 
-import json
 import socket
 import sys
 from pathlib import Path
@@ -103,10 +102,7 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:  # refused before a byte of it is read
             err = BodyTooLarge(self.limit)
-            if scope["path"].startswith("/api/"):
-                return await _refuse(send, err)
-            # a page answers as a page (the scenarios page with its form) and closes the connection
-            return await pages.too_large_page(Request(scope), err.status_code, err.detail)(scope, receive, send)
+            return await failure(Request(scope), err.status_code, err.detail)(scope, receive, send)
         seen = 0
 
         async def counted():
@@ -117,14 +113,6 @@ class BodyLimit:
                 raise BodyTooLarge(self.limit)  # FastAPI passes HTTPExceptions on to the handlers
             return message
         await self.app(scope, counted, send)
-
-
-async def _refuse(send, err: HTTPException) -> None:
-    body = json.dumps({"error": err.detail}).encode()
-    await send({"type": "http.response.start", "status": err.status_code,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, **settings) -> None:
