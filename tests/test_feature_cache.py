@@ -1,7 +1,8 @@
 """The evaluation cache reads a country's years through the feature automata once, sharing the states of
 the years no step of which reads the question year (features.Machines.question_from). Whatever the
 features and the history, that must give exactly the feature vectors of reading every history afresh.
-The shipped rulebook uses only `tier_at` one year back; these features are drawn at random."""
+The same holds for the years a feature's value turns on (features.Layers). The shipped rulebook uses only
+`tier_at` one year back; these features are drawn at random."""
 
 import os
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from tierlaw.backends import reference
 from tierlaw.cache import Asked, Cache
-from tierlaw.features import possible_vectors
+from tierlaw.features import Machines
 from tierlaw.model import Placement
 from tierlaw.queries import Context, Case, evaluate_case, history_for
 
@@ -73,9 +74,12 @@ def test_shared_states_give_the_vectors_of_every_history_read_afresh(specs, coun
     order.shuffle(asked)  # question years in any order, countries interleaved, one cache for all
     for country, year in asked:
         before = {y: p for y, p in countries[country].items() if y < year}
-        shared = [(v.values, v.unknown_years) for v, _ in cache.evaluated(question, before, year, TIERS).each]
-        afresh = possible_vectors(specs, {y: p.tiers(TIERS) for y, p in before.items()}, year, TIERS)
-        assert shared == [(v.values, v.unknown_years) for v in afresh]
+        readings = cache.evaluated(question, before, year, TIERS)
+        machines = Machines.of(specs)
+        layers = machines.read({y: p.tiers(TIERS) for y, p in before.items()}, year, TIERS)
+        assert [v.values for v, _ in readings.each] == [v.values for v in machines.vectors(layers)]
+        # the years a feature value turns on, read from the shared states as from the history's first year
+        assert readings.unknown == (layers.turning_years(machines.values) if len(readings.each) > 1 else ())
 
 
 def test_placements_made_for_one_question_are_not_kept():

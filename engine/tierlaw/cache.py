@@ -19,7 +19,7 @@ import attrs
 
 from .compile import law_key
 from .evaluate import Run, base_fact, book_rule, opened_decisions, run
-from .features import Machines, possible_vectors
+from .features import Machines
 from .memo import keep, kept, per_book
 
 
@@ -78,10 +78,17 @@ class Readings:
     shown: tuple  # ((consequence id, rule id), index of the first reading showing it, shown in all), sorted
     effective: tuple  # the readings' effective tiers, sorted
     opened: tuple  # decisions a fired rule opens or tests in some reading, sorted
-    unknown: tuple  # uncertain years that shaped some reading
     varying: frozenset  # features whose value differs between readings
     features: tuple  # ((name, value, or the sorted values of the readings), ...)
     alike: int | None = None  # the same for readings whose runs and varying features are the same (Cache._alike)
+    # the uncertain years whose tier alone can change a feature's value; what the result gives (its effective
+    # tier, a consequence shown or not, a decision opened); the effective tier; each of `shown` (() where
+    # certain). Set by `turning`, for one history: the readings are shared by histories that end in the same
+    # states, though they may reach them through other years.
+    unknown: tuple = ()
+    turns: tuple = ()
+    tier_turns: tuple = ()
+    shown_turns: tuple = ()
 
     @classmethod
     def of(cls, each: tuple, numbered=None) -> "Readings":
@@ -91,7 +98,7 @@ class Readings:
             (vector, only), = each
             shown = tuple((key, 0, True) for key in sorted(only.shown))
             effective, opened = (only.effective,), tuple(sorted(set(only.opened)))
-            unknown, varying, features = vector.unknown_years, frozenset(), vector.values
+            varying, features = frozenset(), vector.values
         else:
             keys = sorted({key for _, ran_ in each for key in ran_.shown})
             shown = tuple((key, next(i for i, (_, r) in enumerate(each) if key in r.shown),
@@ -102,12 +109,37 @@ class Readings:
                     values.setdefault(name, set()).add(value)
             effective = tuple(sorted({r.effective for _, r in each}, key=str))
             opened = tuple(sorted({d for _, r in each for d in r.opened}))
-            unknown = tuple(sorted({y for vector, _ in each for y in vector.unknown_years}))
             varying = frozenset(name for name, seen in values.items() if len(seen) > 1)
             features = tuple((name, next(iter(v)) if len(v) == 1 else sorted(v, key=str))
                              for name, v in sorted(values.items()))
         alike = numbered((tuple(ran_.key for _, ran_ in each), varying)) if numbered else None
-        return cls(each, shown, effective, opened, unknown, varying, features, alike)
+        return cls(each, shown, effective, opened, varying, features, alike)
+
+    def turning(self, machines: Machines, layers) -> "Readings":
+        """These readings with the years each outcome turns on, for the history that led to them through `layers`
+        (features.Layers)."""
+        if len(self.each) < 2:
+            return self
+        values_at = {state: machines.values(state) for state in layers.final}
+        ran_of = {vector.values: ran_ for vector, ran_ in self.each}
+        ran_at = {state: ran_of[values] for state, values in values_at.items()}
+        unknown = layers.turning_years(values_at.__getitem__)
+        turns = layers.turning_years(lambda state: (ran_at[state].effective, frozenset(ran_at[state].shown),
+                                                    ran_at[state].opened))
+        # an outcome that varies turns on some year, and on no year that turns nothing: with one such year,
+        # that is the year of every outcome that varies
+        if len(turns) < 2:
+            return attrs.evolve(self, unknown=unknown, turns=turns,
+                                tier_turns=turns if len(self.effective) > 1 else (),
+                                shown_turns=tuple(() if certain else turns for _, _, certain in self.shown))
+        by_pattern: dict = {}  # consequences shown in the same readings turn on the same years
+
+        def shown_turning(key):
+            pattern = frozenset(state for state, ran_ in ran_at.items() if key in ran_.shown)
+            return kept(by_pattern, pattern, layers.turning_years, pattern.__contains__)
+        tier_turns = layers.turning_years(lambda state: ran_at[state].effective) if len(self.effective) > 1 else ()
+        return attrs.evolve(self, unknown=unknown, turns=turns, tier_turns=tier_turns,
+                            shown_turns=tuple(() if certain else shown_turning(key) for key, _, certain in self.shown))
 
 
 @per_book
@@ -138,9 +170,11 @@ def _features_key(book) -> str:
     return repr(sorted(book.features.items()))
 
 
-def _afresh(book, history: dict, year: int, every: tuple) -> list:
-    """The feature vectors of a history read from its first year, nothing kept (`--no-cache`)."""
-    return possible_vectors(book.features, {y: p.tiers(every) for y, p in history.items()}, year, every)
+def _afresh(book, history: dict, year: int, every: tuple) -> tuple:
+    """(the automata of the book's features, the Layers of a history read from its first year), nothing kept
+    (`--no-cache`)."""
+    machines = Machines.of(book.features)
+    return machines, machines.read({y: p.tiers(every) for y, p in history.items()}, year, every)
 
 
 class Cache:
@@ -166,25 +200,29 @@ class Cache:
         """The runs of every reading of a case's history, for a case the rules see as `asked`."""
         book = asked.book
         if not self.enabled:
-            return Readings.of(tuple((vector, self.ran(asked, None, vector.values))
-                                     for vector in _afresh(book, history, year, every)))
+            machines, layers = _afresh(book, history, year, every)
+            readings = Readings.of(tuple((vector, self.ran(asked, None, vector.values))
+                                         for vector in machines.vectors(layers)))
+            return readings.turning(machines, layers)
         tiers = self._tiers(book, history, year, every)
         # the question year is in the key: a history with gaps reads the same years for several of them
         return kept(self._evaluated, (asked.backend.NAME, book.digest, year, tiers, asked.visible),
-                    self._evaluated_states, asked, year, tiers)
+                    self._evaluated_history, asked, year, tiers)
 
-    def _evaluated_states(self, asked: Asked, year: int, tiers: tuple) -> Readings:
+    def _evaluated_history(self, asked: Asked, year: int, tiers: tuple) -> Readings:
         """A history seen for the first time, by the automata's states it leaves: histories that leave the
         features alike (every country whose last years were off the Watch List, say) share one evaluation,
-        in every book with the same rules and features (report years whose law is the same)."""
+        in every book with the same rules and features (report years whose law is the same). The years each
+        outcome turns on are the history's own."""
         book = asked.book
-        states = self._states_after(book, year, tiers)
-        key = (asked.backend.NAME, law_key(book), _features_key(book), frozenset(states.items()), asked.visible)
-        return kept(self._by_states, key, self._evaluated_afresh, asked, states)
+        layers = self._layers_after(book, year, tiers)
+        key = (asked.backend.NAME, law_key(book), _features_key(book), frozenset(layers.final), asked.visible)
+        readings = kept(self._by_states, key, self._evaluated_afresh, asked, layers)
+        return readings.turning(self._machines(book), layers)
 
-    def _evaluated_afresh(self, asked: Asked, states: dict) -> Readings:
+    def _evaluated_afresh(self, asked: Asked, layers) -> Readings:
         return Readings.of(tuple((vector, self.ran(asked, self._class(asked.book, vector.values), vector.values))
-                                 for vector in self._machines(asked.book).vectors(states)), self._alike)
+                                 for vector in self._machines(asked.book).vectors(layers)), self._alike)
 
     def _alike(self, key: tuple) -> int:
         """A number shared by readings whose runs (by what the law saw) and varying features (`key`) are the same:
@@ -201,34 +239,39 @@ class Cache:
         return first, tuple([p.tiers(every) if (p := placement_of(y)) is not None else None
                              for y in range(first, year)])
 
-    def _states_after(self, book, year: int, tiers: tuple) -> dict:
-        """The automata's states (each with the uncertain years that led to it) after the history `tiers`."""
+    def _layers_after(self, book, year: int, tiers: tuple):
+        """The automata's states after the history `tiers`, as features.Layers."""
         first, each = tiers
-        split = self._bounds(book, year)[1]
-        shared = len(each) if split is None else max(0, min(len(each), split - first))
+        shared = self._shared(book, year, each)
         machines = self._machines(book)
-        states = self._states(machines, _features_key(book), first, each[:shared], year)
+        layers = self._layers(machines, _features_key(book), first, each[:shared], year)
         for y, options in enumerate(each[shared:], start=first + shared):
             if options is not None:
-                states = machines.advance(states, y, options, year)
-        return states
+                layers = machines.advance(layers, y, options, year)
+        return layers
 
-    def _states(self, machines, features_key: str, first: int, shared: tuple, year: int) -> dict:
+    def _shared(self, book, year: int, each: tuple) -> int:
+        """How many of a history's years (`each`, from the first that can move a feature) read alike for every
+        question year: `_layers` keeps the states after each of them."""
+        first, split = self._bounds(book, year)
+        return len(each) if split is None else max(0, min(len(each), split - first))
+
+    def _layers(self, machines, features_key: str, first: int, shared: tuple, year: int):
         """The automata's states after `shared` (the years from `first` whose steps read alike for every
-        question year): a country's report years share them, so each year of its history is read once, not
-        once per year."""
+        question year), as features.Layers: a country's report years share them, so each year of its history
+        is read once, not once per year."""
         for length in range(len(shared), 0, -1):  # the longest part already read
             found = self._prefixes.get((features_key, first, shared[:length]))
             if found is not None:
-                states, known = found, length
+                layers, known = found, length
                 break
         else:
-            states, known = machines.start(year), 0
+            layers, known = machines.start(year), 0
         for done in range(known, len(shared)):
             if shared[done] is not None:
-                states = machines.advance(states, first + done, shared[done], year)
-            keep(self._prefixes, (features_key, first, shared[:done + 1]), states)
-        return states
+                layers = machines.advance(layers, first + done, shared[done], year)
+            keep(self._prefixes, (features_key, first, shared[:done + 1]), layers)
+        return layers
 
     def _machines(self, book) -> Machines:
         return kept(self._automata, _features_key(book), Machines.of, book.features)

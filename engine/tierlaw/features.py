@@ -2,8 +2,8 @@
 
 Each primitive is a small automaton read over the report years before the question year.
 Unknown years are read as every tier at once, so the result is the set of feature vectors the
-history allows, each with the unknown years that made a difference. Which tiers to count and
-from which year is YAML; this module only counts.
+history allows; the states the automata pass through on the way (Layers) say exactly which of those
+years an outcome turns on. Which tiers to count and from which year is YAML; this module only counts.
 """
 
 from __future__ import annotations
@@ -179,7 +179,6 @@ def build(spec: dict):
 @attrs.frozen
 class FeatureVector:
     values: tuple  # ((name, value), ...)
-    unknown_years: tuple  # unknown years whose placement changed some feature on the way here
 
 
 def possible_tiers(known, all_tiers: tuple) -> tuple:
@@ -193,17 +192,13 @@ def possible_vectors(specs: dict, tiers_by_year: dict, question_year: int, all_t
     """Every feature vector the history allows. `tiers_by_year` maps year -> a tier, a tuple of the tiers
     it may have had, or None if unknown."""
     machines = Machines.of(specs)
-    first = machines.horizon(question_year)
-    states = machines.start(question_year)
-    for year in sorted(y for y in tiers_by_year if first <= y < question_year):
-        states = machines.advance(states, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
-    return machines.vectors(states)
+    return machines.vectors(machines.read(tiers_by_year, question_year, all_tiers))
 
 
 @attrs.frozen
 class Machines:
-    """The automata of a set of features, by name; a state is a tuple of their states, and a dict of states
-    maps each to the uncertain years whose reading led to it."""
+    """The automata of a set of features, by name; a state is a tuple of their states, and the states a history
+    can lead to are read as Layers."""
 
     names: tuple
     machines: tuple
@@ -222,26 +217,37 @@ class Machines:
         """The first year whose step reads the question year (None: no year does)."""
         return min((y for m in self.machines if (y := m.question_from(question_year)) is not None), default=None)
 
-    def start(self, question_year) -> dict:
-        return {tuple(m.start(question_year) for m in self.machines): frozenset()}
+    def start(self, question_year) -> "Layers":
+        return Layers((), (tuple(m.start(question_year) for m in self.machines),))
 
-    def advance(self, states: dict, year: int, options: tuple, question_year: int) -> dict:
+    def advance(self, layers: "Layers", year: int, options: tuple, question_year: int) -> "Layers":
         """The states one report year further, on each tier it may have had."""
+        states = layers.final
         if len(states) == 1 and len(options) == 1:  # one reading so far and a known year: one successor, kept
-            (state, influence), = states.items()
-            found = kept(self.steps, (state, year, options[0], question_year), _step, self.machines, state, year,
-                         options[0], question_year)
-            return {found: influence}
-        return _advance(states, self.machines, year, options, question_year)
+            state, tier = states[0], options[0]
+            return Layers((), (kept(self.steps, (state, year, tier, question_year), _step, self.machines, state, year,
+                                    tier, question_year),))
+        machines = self.machines
+        return layers.then(year, options, {state: tuple([_step(machines, state, year, tier, question_year)
+                                                         for tier in options]) for state in states})
 
-    def vectors(self, states: dict) -> list:
-        """The feature vectors of these states, each with the uncertain years that shaped it."""
-        vectors: dict = {}
-        for state, influence in states.items():
-            values = tuple(zip(self.names, map(_value, self.machines, state)))
-            vectors[values] = vectors.get(values, frozenset()) | influence
-        ordered = sorted(vectors.items(), key=repr) if len(vectors) > 1 else vectors.items()
-        return [FeatureVector(values, tuple(sorted(years))) for values, years in ordered]
+    def read(self, tiers_by_year: dict, question_year: int, all_tiers: tuple) -> "Layers":
+        """The Layers of a history read from the start (`tiers_by_year` as for `possible_vectors`)."""
+        first = self.horizon(question_year)
+        layers = self.start(question_year)
+        for year in sorted(y for y in tiers_by_year if first <= y < question_year):
+            layers = self.advance(layers, year, possible_tiers(tiers_by_year[year], all_tiers), question_year)
+        return layers
+
+    def values(self, state: tuple) -> tuple:
+        """The feature vector's values of a state: ((name, value), ...)."""
+        return tuple(zip(self.names, map(_value, self.machines, state)))
+
+    def vectors(self, layers: "Layers") -> list:
+        """The feature vectors of the states a history leads to."""
+        vectors = dict.fromkeys(map(self.values, layers.final))
+        ordered = sorted(vectors, key=repr) if len(vectors) > 1 else vectors
+        return [FeatureVector(values) for values in ordered]
 
 
 def _value(machine, state):
@@ -256,14 +262,47 @@ def _step(machines, state, year, tier, question_year) -> tuple:
     return tuple([m.step(s, year, tier, question_year) for m, s in zip(machines, state)])
 
 
-def _advance(states, machines, year, options, question_year):
-    result: dict = {}
-    for state, influence in states.items():
-        successors = {_step(machines, state, year, tier, question_year) for tier in options}
-        mark = influence | {year} if len(successors) > 1 else influence
-        for successor in successors:
-            result[successor] = result.get(successor, frozenset()) | mark
-    return result
+
+
+@attrs.frozen
+class Layers:
+    """The states a history's years can lead to (`final`), and, from the last year after which every reading of
+    them was one state, each later year's moves: each state's successor on each tier the year may have had.
+    Enough to say exactly which uncertain years an outcome turns on; the years before that one state cannot
+    turn anything."""
+
+    moves: tuple  # ((year, tiers it may have had, {state: (its successor on each of those tiers, ...)}), ...)
+    final: tuple  # the states after the last year
+
+    def then(self, year: int, options: tuple, made: dict) -> "Layers":
+        """One year further: `made` gives each final state's successors on `options`."""
+        final = tuple(dict.fromkeys(s for following in made.values() for s in following))
+        if len(final) == 1:
+            return Layers((), final)
+        return Layers(self.moves + ((year, options, made),), final)
+
+    def turning_years(self, outcome_of) -> tuple:
+        """The years whose tier alone, every other year held, can change `outcome_of(final state)`. States are
+        told apart backwards, as a minimal automaton's are: two states are alike when every reading of the
+        later years gives them the same outcome, and a year turns the outcome when some state reaches, on two
+        of its tiers, states that are not alike."""
+        classes = {state: outcome_of(state) for state in self.final}
+        if len(set(classes.values())) < 2:
+            return ()
+        uncertain = [year for year, options, _ in self.moves if len(options) > 1]
+        if len(uncertain) == 1:  # an outcome that varies turns on some year, and only an uncertain one can
+            return tuple(uncertain)
+        turning = set()
+        for year, _, moves in reversed(self.moves):
+            ids: dict = {}
+            before = {}
+            for state, successors in moves.items():
+                signature = tuple([classes[s] for s in successors])
+                if len(set(signature)) > 1:
+                    turning.add(year)
+                before[state] = ids.setdefault(signature, len(ids))
+            classes = before
+        return tuple(sorted(turning))
 
 
 def evidence_years(spec: dict, history: dict, question_year: int) -> list:
@@ -276,32 +315,29 @@ class ReadingClass:
     """Histories the law cannot tell apart in any of the given report years: one witness stands for all."""
 
     witness: tuple  # ((year, tier), ...) for the years known only in part or not at all
-    influence: tuple  # uncertain years whose reading led to this class
+    state: tuple  # the automata's states it ends in (Layers.final)
 
 
-def reading_classes(books: list, tiers_by_year: dict, all_tiers: tuple) -> list:
-    """Classes of the readings of a history's uncertain years, for the laws of several report years at once.
+def reading_classes(books: list, tiers_by_year: dict, all_tiers: tuple) -> tuple:
+    """(classes of the readings of a history's uncertain years, for the laws of several report years at once,
+    and the Layers they were read through, which say which years an outcome of the classes turns on).
 
     `books` lists (question year, feature specs); two readings fall in one class when every feature
     automaton of every one of those years ends in the same state, so the years after them unfold alike.
     Each class keeps the first reading that reached it as its witness."""
     machines = [(year, [build(specs[name]) for name in sorted(specs)]) for year, specs in books]
     start = tuple(tuple(m.start(year) for m in group) for year, group in machines)
-    states = {start: ((), frozenset())}
-    for year in sorted(tiers_by_year):
-        options = possible_tiers(tiers_by_year[year], all_tiers)
+    years = [(year, possible_tiers(tiers_by_year[year], all_tiers)) for year in sorted(tiers_by_year)]
+    layers, witnesses = Layers((), (start,)), {start: ()}
+    for year, options in years:
+        made = {state: tuple([_stepped(machines, state, year, tier) for tier in options]) for state in witnesses}
         following: dict = {}
-        for state, (witness, influence) in states.items():
-            successors = {}
-            for tier in options:
-                successors.setdefault(_stepped(machines, state, year, tier), tier)
-            mark = influence | {year} if len(successors) > 1 else influence
-            for successor, tier in successors.items():
-                seen = witness + ((year, tier),) if len(options) > 1 else witness
-                kept = following.get(successor)
-                following[successor] = (kept[0], kept[1] | mark) if kept else (seen, mark)
-        states = following
-    return [ReadingClass(witness, tuple(sorted(influence))) for witness, influence in states.values()]
+        for state, successors in made.items():
+            for tier, successor in zip(options, successors):
+                following.setdefault(successor, witnesses[state] + ((year, tier),) if len(options) > 1
+                                     else witnesses[state])
+        layers, witnesses = layers.then(year, options, made), following
+    return [ReadingClass(witness, state) for state, witness in witnesses.items()], layers
 
 
 def _stepped(machines, state, year, tier) -> tuple:

@@ -61,17 +61,18 @@ def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years:
     every = tuple(ctx.rulebook.tiers)
     history = history_for(ctx, code, year, overrides)
     books = [(y, ctx.book(y, None).features) for y in range(year, year + 1 + years)]
-    classes = reading_classes(books, {y: p.tiers(every) for y, p in history.items()}, every)
+    classes, layers = reading_classes(books, {y: p.tiers(every) for y, p in history.items()}, every)
     runs = [(reading, _one_reading(ctx, code, year, tier, {**overrides, **dict(reading.witness)}, years))
             for reading in classes]
-    steps = [_merged_step([run[i] for _, run in runs], classes) for i in range(years + 1)]
+    steps = [_merged_step([run[i] for _, run in runs], _turning(runs, layers, lambda steps, i=i: _outcome(steps[i])))
+             for i in range(years + 1)]
     forced = sorted({_first_forced(run) for _, run in runs}, key=lambda y: (y is None, y or 0))
     result = {"country": code, "from_year": year, "proposing": tier, "steps": steps,
               "first_forced_change": forced[0] if len(forced) == 1 else None,
               "years_needing_a_decision": [s["year"] for s in steps if s["needs"]]}
     if len(forced) > 1:
         result["forced_change_possible"] = forced
-        result["depends_on_years"] = _depends_on(runs, _first_forced)
+        result["depends_on_years"] = list(_turning(runs, layers, _first_forced))
     return result
 
 
@@ -79,22 +80,22 @@ def _first_forced(steps: list):
     return next((s["year"] for s in steps if s["stands"] is False), None)
 
 
-def _depends_on(runs: list, outcome) -> list:
-    """The uncertain years whose reading the outcome turns on: those that tell apart classes with
-    different outcomes."""
-    by_outcome: dict = {}
-    for reading, steps in runs:
-        by_outcome.setdefault(outcome(steps), set()).update(reading.influence)
-    if len(by_outcome) < 2:
-        return []
-    return sorted(set.union(*by_outcome.values()))
+def _turning(runs: list, layers, outcome) -> tuple:
+    """The uncertain years whose reading alone can change `outcome(a class's steps)` (Layers.turning_years)."""
+    by_state = {reading.state: outcome(steps) for reading, steps in runs}
+    return layers.turning_years(by_state.__getitem__)
 
 
 OUTCOME = ("effective", "stands", "needs")
 
 
-def _merged_step(steps: list, classes: list) -> dict:
-    """One year of the clock over every class of readings: certain where they agree, else the possibilities."""
+def _outcome(step_: dict) -> tuple:
+    return tuple(str(step_[k]) for k in OUTCOME)
+
+
+def _merged_step(steps: list, turning: tuple) -> dict:
+    """One year of the clock over every class of readings: certain where they agree, else the possibilities and
+    the years they turn on."""
     first = steps[0]
     if all(all(s[k] == first[k] for k in OUTCOME) for s in steps):
         merged = dict(first)
@@ -103,7 +104,7 @@ def _merged_step(steps: list, classes: list) -> dict:
                       needs=sorted({need for s in steps for need in s["needs"]}),
                       effective_possible=sorted({s["effective"] for s in steps if s["effective"]}),
                       stands_possible=sorted({str(s["stands"]).lower() for s in steps}),
-                      depends_on_years=sorted({y for c in classes for y in c.influence}))
+                      depends_on_years=list(turning))
         merged.pop("forced_by", None)
         merged.pop("assumed", None)
         forcing = [f for s in steps for f in s.get("forced_by", [])]

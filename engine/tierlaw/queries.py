@@ -346,7 +346,9 @@ def _merged(ctx, case, book, readings: Readings, explain=True) -> dict:
               "features": _features(readings)}
     if len(readings.each) > 1:
         result["effective_tier_possible"] = effective
-        result["unknown_years"] = list(readings.unknown)
+        result["unknown_years"] = list(readings.turns)
+        if len(effective) > 1:
+            result["effective_tier_depends_on"] = list(readings.tier_turns)
     assumptions = _assumptions(case, book)
     if assumptions:
         result["assumptions"] = assumptions

@@ -160,7 +160,8 @@ def _readings(ctx, fitting) -> list:
 def gap(ctx: Context, case: Case, law: dict) -> dict:
     return {"id": "record.gap", "audit": "indeterminate",
             "title": "Whether the law allowed this placement depends on years the record knows only in part",
-            "unknown_years": law.get("unknown_years", []), "law_gives": law.get("effective_tier_possible", []),
+            "unknown_years": law.get("effective_tier_depends_on", law.get("unknown_years", [])),
+            "law_gives": law.get("effective_tier_possible", []),
             "because": []}
 
 

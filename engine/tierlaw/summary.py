@@ -280,7 +280,7 @@ def _law_gives(hyp: dict, labels: dict) -> str:
     """The tier the law gives where it is not the one proposed (and what it hangs on), or ""."""
     effective = hyp["effective_tier"]
     if effective is None and hyp.get("effective_tier_possible"):
-        years = ", ".join(map(str, hyp.get("unknown_years", [])))
+        years = ", ".join(map(str, hyp.get("effective_tier_depends_on", hyp.get("unknown_years", []))))
         return f"{tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
     if effective != hyp["proposed_tier"]:
         return tier_words(effective, labels) + "".join(f" {d['hangs_on']}" for d in defaults_turning(hyp)
