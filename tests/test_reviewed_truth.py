@@ -202,6 +202,29 @@ def test_a_partial_waiver_that_reaches_the_lending_votes_drops_them(ctx):
         assert (lending["applied"], lending["settled_by"]) == ("not_waived" if stand else "waived", "record")
 
 
+def test_measures_taken_outside_110d_are_the_determinations_not_the_statutes(ctx):
+    # Determination 2024-14 (FY2025): "In addition, with respect to the Government of Sint Maarten, consistent with
+    # the United States Government's firm stand against human trafficking ... I hereby: (i) direct that ... [no]
+    # nonhumanitarian, nontrade-related foreign assistance, as described in section 110(d)(1)(A) ...; (ii)
+    # instruct ... to vote against ... as described in section 110(d)(1)(B) ...; and (iii) direct that funding
+    # for participation ... in educational and cultural exchange programs shall continue". Sint Maarten is named
+    # under none of the (d) determinations, so no 7107(d)(1) measure and no Millennium Challenge bar (which hangs
+    # on a (d)(1) determination) follow from the statute; the measures are shown as the determination's own.
+    row = _row(ctx, "SXM", 2024)
+    recorded = _decision(row, "presidential_determination")
+    assert (recorded["applied"], recorded["settled_by"]) == ("outside_110d", "record")
+    set_off = {c["id"]: c for c in row["set_off"]}
+    assert set_off["tier3.measures_outside_110d"]["status"] == "certain"
+    assert set_off["tier3.measures_outside_110d"]["fiscal_year"] == 2025
+    statutory = {"tier3.withhold_nonhumanitarian_aid", "tier3.withhold_aid_and_exchange_funding",
+                 "tier3.oppose_multilateral_lending", "mcc.candidacy_barred"}
+    assert not statutory & set(set_off)
+    # FY2024 (determination 2023-14, whose wording no source here gives) stays as the compilation records it
+    earlier = _row(ctx, "SXM", 2023)
+    assert _decision(earlier, "presidential_determination")["applied"] == "d1_sanctions"
+    assert "tier3.oppose_multilateral_lending" in {c["id"] for c in earlier["set_off"]}
+
+
 def test_an_unrecorded_partial_waiver_leaves_the_lending_votes_open(ctx):
     # Comoros, FY2022: a partial waiver is recorded (data/presidential_determinations.csv), what it reached is not.
     row = _row(ctx, "COM", 2021)

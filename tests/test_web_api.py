@@ -285,7 +285,8 @@ def test_every_open_decision_can_be_flipped_by_a_link(client):
     page = client.get("/whatif?country=MYS&year=2015&tier=3").text
     section = re.search(r'<section class="decision" id="d-presidential_determination">.*?</section>', page, re.S).group(0)
     links = dict((option, href) for href, option in re.findall(r'<a href="([^"]+)" class="flip">([^<]+)</a>', section))
-    assert set(links) == {"d4_partial_waiver", "d4_full_waiver", "d2_existing_restrictions", "d3_subsequent_compliance"}
+    assert set(links) == {"d4_partial_waiver", "d4_full_waiver", "d2_existing_restrictions", "d3_subsequent_compliance",
+                          "outside_110d"}
     flipped = client.get(links["d4_full_waiver"].replace("&amp;", "&")).text
     applied = re.search(r'id="d-presidential_determination">.*?Applied: <strong>(\w+)</strong>', flipped, re.S).group(1)
     assert applied == "d4_full_waiver" and "settled by user" in flipped
