@@ -42,6 +42,16 @@ BROKEN_DATA = [
     ("report_dates.yaml", "  2015: {date: 2015-07-27", "  2999: {date: 2015-07-27", ["report_dates.yaml:7", "year 2999 is outside"]),
     ("report_dates.yaml", "  2015: {date: 2015-07-27", "  2015: {date: 9999-07-27", ["report_dates.yaml:7", "year 9999 is outside"]),
     ("report_dates.yaml", ', source: "Newsweek, Reuters"}', "}", ["report_dates.yaml:7", "source must be non-empty text"]),
+    # the reports that could rank a country that did not always exist
+    ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_report: 2099,",
+     ["countries.yaml:", "SSD's first_report must be a report year"]),
+    ("countries.yaml", "  TLS: {first_report: 2002,", "  TLS: {first_report: 2002, last_report: 2001,",
+     ["countries.yaml:", "the first not after the last"]),
+    ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_reprot: 2012,", ["countries.yaml:", "first_reprot"]),
+    ("countries.yaml", "  SSD: {first_report: 2012,", "  SSX: {first_report: 2012,",
+     ["countries.yaml", "existed: 'SSX' is not a code in the record"]),
+    ("countries.yaml", "  CUW: {first_report: 2011,", "  CUW: {first_report: 2016,",
+     ["countries.yaml", "CUW could not be ranked in 2011", "places it there"]),
 ]
 
 

@@ -134,3 +134,19 @@ def test_malaysia_on_the_watch_list_in_2027_turns_on_2026_alone(ctx):
     assert hypothetical["effective_tier_possible"] == ["2WL", "3"]
     assert hypothetical["effective_tier_depends_on"] == [2026]
     assert result["summary"][0].endswith("the law gives Tier 2 Watch List or Tier 3, depending on 2026")
+
+
+def test_histories_that_end_alike_keep_the_years_of_their_own_uncertainty():
+    # Malaysia proposed for the Watch List after a year known only as Tier 2 or Tier 3 (which (F) and the special
+    # watch list tell apart), asked of 2022 with 2021 uncertain and of 2023 with 2022 uncertain: both histories
+    # leave the automata in the same states, so they share one evaluation; each names its own uncertain year.
+    ctx = context("reference")
+
+    def ask(year, sets):
+        history = history_for(ctx, "MYS", year, {2020: "2", **sets})
+        return _evaluated(ctx, "MYS", year, "2WL", history)
+    first = ask(2022, {2021: ("2", "3")})
+    evaluations = len(ctx.cache._by_states)
+    second = ask(2023, {2021: "2", 2022: ("2", "3")})
+    assert len(ctx.cache._by_states) == evaluations  # the second history reused the first one's evaluation
+    assert (first["unknown_years"], second["unknown_years"]) == ([2021], [2022])

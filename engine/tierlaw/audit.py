@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import summary
 from .errors import InputError
 from .inputs import as_names, as_year, check_range
-from .model import Placement
+from .model import NOT_RANKED, Placement
 from .parallel import collector_paused, ordered
 from .queries import Case, Context, history_for
 from .recorded import judged
@@ -42,6 +42,8 @@ def known_row(ctx: Context, code: str, placement: Placement) -> dict:
     if placement.possible:
         row["basis"] = placement.basis
         row["assumed"] = list(placement.assumed)
+    elif placement.origin == NOT_RANKED:  # the country did not exist at the report's release
+        row["origin"], row["basis"] = NOT_RANKED, placement.basis
     return row
 
 
@@ -156,8 +158,12 @@ def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
         from .forward import clock  # what comes next if the last recorded placement is proposed again
         last = max(recorded)
         start = _clock_start(ctx, last)
-        report["forward"] = clock(ctx, who.code, start, recorded[last].tier, {}, forward_years)
-        if start != last:
-            report["forward"]["last_recorded"] = last
+        last_report = ctx.last_report(who.code)
+        if last_report is not None and start > last_report:  # no later report can rank it
+            report["no_forward"] = {"year": last_report, "basis": ctx.record.existed[who.code].basis}
+        else:
+            report["forward"] = clock(ctx, who.code, start, recorded[last].tier, {}, forward_years)
+            if start != last:
+                report["forward"]["last_recorded"] = last
     report["summary"] = summary.history_summary(report, ctx.rulebook.tiers)
     return report

@@ -57,7 +57,11 @@ def _one_reading(ctx: Context, code: str, year: int, tier: str, overrides: dict,
 
 
 def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years: int = 6) -> dict:
-    """Steps for `years` reports after `year`, proposing `tier` each time; forced changes are followed."""
+    """Steps for `years` reports after `year`, proposing `tier` each time; forced changes are followed. The clock
+    stops at the last report that could rank the country (it ceased to exist after it)."""
+    last = ctx.last_report(code)
+    stops = last is not None and year + years > last
+    years = min(years, last - year) if stops else years
     every = tuple(ctx.rulebook.tiers)
     history = history_for(ctx, code, year, overrides)
     books = [(y, ctx.book(y, None).features) for y in range(year, year + 1 + years)]
@@ -70,6 +74,8 @@ def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years:
     result = {"country": code, "from_year": year, "proposing": tier, "steps": steps,
               "first_forced_change": forced[0] if len(forced) == 1 else None,
               "years_needing_a_decision": [s["year"] for s in steps if s["needs"]]}
+    if stops:
+        result["last_report"] = {"year": last, "basis": ctx.record.existed[code].basis}
     if len(forced) > 1:
         result["forced_change_possible"] = forced
         result["depends_on_years"] = list(_turning(runs, layers, _first_forced))

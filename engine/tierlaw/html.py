@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from . import render, summary
+from .model import NOT_RANKED
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#1a1a1a;max-width:70em}
@@ -90,13 +91,15 @@ def _hypothetical_marks(year, tier, first) -> list:
 
 def _runs(rows, first) -> list:
     """Lines joining consecutive years on the same list (the runs the law counts)."""
-    tiers = {r["year"]: r["tier"] for r in rows if isinstance(r["tier"], str)}
+    tiers = {r["year"]: r["tier"] for r in rows if isinstance(r["tier"], str) and r["tier"] != NOT_RANKED}
     return [f'<line class="run" x1="{_x(y, first)}" y1="{_y(t)}" x2="{_x(y + 1, first)}" y2="{_y(t)}"/>'
             for y, t in sorted(tiers.items()) if tiers.get(y + 1) == t]
 
 
 def _mark(row, first) -> str:
     year, tier, marks = row["year"], row["tier"], row.get("marks", set())
+    if tier == NOT_RANKED:  # the country did not exist then: nothing to draw (the table says why)
+        return ""
     x = _x(year, first)
     if tier is None:
         return f'<circle class="gap" cx="{x}" cy="{_y("gap")}" r="5" data-year="{year}"><title>{year}: no placement recorded</title></circle>'
@@ -134,7 +137,8 @@ def _row_marks(row) -> set:
 
 
 LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded; grey circles: a '
-          'year known only as a set of tiers (hover for which). Grey lines: consecutive years on the same list. '
+          'year known only as a set of tiers (hover for which); nothing: a year before the country existed or '
+          'after it ceased to. Grey lines: consecutive years on the same list. '
           'Blue ring: a placement that rested on a decision (a waiver of the automatic downgrade, a presidential '
           'determination), recorded or inferred from the list. Black square: a placement the law required. '
           'Red square: a placement that conflicts with the law as read. Shaded: trade promotion authority in '

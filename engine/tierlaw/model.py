@@ -144,6 +144,11 @@ class CompiledBook:
     options: dict
 
 
+# The tier of a year in which the country could not be ranked (it did not exist at the report's release): on no
+# list, as before the first report (features.TierAt's "none"), and known, not a gap (data/countries.yaml `existed`).
+NOT_RANKED = "not_ranked"
+
+
 @attrs.frozen
 class Placement:
     """What is known of one report year's placement: a tier, a set of possible tiers, or nothing."""
@@ -151,7 +156,7 @@ class Placement:
     year: int
     tier: str | None  # the tier when known exactly; None when known only as a set, or unknown
     sources: tuple = ()
-    origin: str = "record"  # record | set | proposed | unknown | known-set
+    origin: str = "record"  # record | set | proposed | unknown | known-set | not_ranked
     possible: tuple | None = None  # the tiers it may have been, when known only as a set
     confidence: str | None = None  # best grade among the sources (OFFICIAL, NEWS, SECONDARY)
     basis: str | None = None  # why the set is what it is, in words

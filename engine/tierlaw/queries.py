@@ -189,6 +189,18 @@ class Context:
         """An InputError (named `what`) unless a placement can have report year `year`."""
         check_report_year(year, self.possible_years(), what)
 
+    def check_ranked(self, code: str, year: int, what: str = "year") -> None:
+        """An InputError (named `what`) where no report of `year` could rank the country: it did not exist at the
+        report's release (data/countries.yaml `existed`)."""
+        existence = self.record.existed.get(code)
+        if existence is not None and not existence.ranks(year):
+            raise InputError(existence.refusal(self.record.name_of(code), code, year), what)
+
+    def last_report(self, code: str) -> int | None:
+        """The last report that could rank the country (it ceased to exist after it), or None."""
+        existence = self.record.existed.get(code)
+        return existence.last_report if existence is not None else None
+
     def checked_date(self, day: dt.date | None, what: str = "on") -> dt.date | None:
         """`day`, unless it falls after the last year a report can have (deadlines counted from it would run
         past the calendar): InputError named `what`."""
@@ -691,6 +703,9 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     hint = (f"a country not in the record takes a code from {USER_ASSIGNED_WORDS} and its earlier placements "
             f"given with {arg('sets')}")
     who = ctx.record.lookup(country, allow_new_code=bool(overrides), new_code_hint=hint)
+    ctx.check_ranked(who.code, year)
+    for set_year in overrides:
+        ctx.check_ranked(who.code, set_year, "sets")
     settled = parse_decisions(ctx, decide)
     history = history_for(ctx, who.code, year, overrides)
     proposed = Placement(year=year, tier=tier, origin="proposed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -16,7 +17,7 @@ import attrs
 from .errors import InputError
 from .knowledge import Claim, ListCoverage, merge_claims, with_coverage
 from .memo import kept
-from .model import Placement
+from .model import NOT_RANKED, Placement
 from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, read_text, top_level
 
 CODE = re.compile(r"^[A-Z]{3}$")
@@ -46,6 +47,34 @@ class RecordedDecision:
 
 
 @attrs.frozen
+class Existence:
+    """The reports that could rank a country that did not always exist (data/countries.yaml `existed`)."""
+
+    first_report: int | None
+    last_report: int | None
+    basis: str
+
+    def ranks(self, year: int) -> bool:
+        return (self.first_report is None or year >= self.first_report) and \
+            (self.last_report is None or year <= self.last_report)
+
+    def not_ranked(self, year: int) -> Placement:
+        return _not_ranked(self, year)
+
+    def refusal(self, name: str, code: str, year: int) -> str:
+        """Why no report of `year` can hold a placement of the country: the words of an InputError."""
+        first, last = self.first_report, self.last_report
+        span = (f"from {first} on" if last is None else f"up to {last}" if first is None else f"{first} to {last}")
+        return (f"{name} ({code}) could not be ranked in the {year} report: {self.basis}; "
+                f"only reports {span} can rank it")
+
+
+@functools.cache
+def _not_ranked(existence: Existence, year: int) -> Placement:
+    return Placement(year=year, tier=NOT_RANKED, origin=NOT_RANKED, basis=existence.basis)
+
+
+@attrs.frozen
 class Record:
     placements: dict  # code -> {year: Placement}, stated by a source (a tier, or a set from a narrative)
     countries: dict  # code -> Country
@@ -60,6 +89,7 @@ class Record:
     facts: dict = attrs.field(factory=dict)  # code -> {fact name: value}
     options: dict = attrs.field(factory=dict)  # option id -> Option (how to read the data)
     tiers: tuple = ()
+    existed: dict = attrs.field(factory=dict)  # code -> Existence: reports that could not rank it
     absent: dict = attrs.field(factory=dict, eq=False, repr=False)  # (year, probable_lists) -> knowledge, below
     source_notes: dict = attrs.field(factory=dict, eq=False, repr=False)  # (id or prefix, exact) -> what it is
 
@@ -75,7 +105,10 @@ class Record:
         return {year: p for year, p in self.placements.get(code, {}).items() if p.known}
 
     def knowledge(self, code: str, year: int, options: dict) -> Placement:
-        """All the record knows of a country-year: a tier, a set of tiers, or nothing."""
+        """All the record knows of a country-year: a tier, a set of tiers, or nothing; not ranked where the
+        country did not exist at the report's release."""
+        if code in self.existed and not self.existed[code].ranks(year):
+            return self.existed[code].not_ranked(year)
         stated = self.placements.get(code, {}).get(year)
         if stated is not None and stated.known:  # most country-years: no list to read
             return stated
@@ -122,7 +155,7 @@ def load_record(directory: Path, tiers, years: range) -> Record:
     if not directory.is_dir():
         raise InputError("no such data directory" if not directory.exists() else "not a directory", str(directory))
     read: list = []
-    codes_for_blank, aliases, facts = _country_extras(_read(read, directory, "countries.yaml"))
+    codes_for_blank, aliases, facts, existed = _country_extras(_read(read, directory, "countries.yaml"), years)
     grades, graded, notes, next_year, options = _sources(_read(read, directory, "sources.yaml"), tiers)
     rows = _Rows(codes_for_blank, tiers, years)
     claims = rows.claims(_read(read, directory, MAIN), graded, grades, main=True)
@@ -133,6 +166,8 @@ def load_record(directory: Path, tiers, years: range) -> Record:
     countries = rows.countries
     names = _names(countries, aliases, directory / "countries.yaml")
     _known_codes(facts, countries, directory / "countries.yaml", "facts")
+    _known_codes(existed, countries, directory / "countries.yaml", "existed")
+    _ranked_only_when_existing(existed, placements, directory / "countries.yaml")
     releases = _releases(_read(read, directory, "report_dates.yaml"), years)
     _found_releases(_read(read, directory, "report_dates_found.csv"), years, releases)
     agreements = _agreements(_read(read, directory, "agreements.yaml"), countries)
@@ -144,7 +179,7 @@ def load_record(directory: Path, tiers, years: range) -> Record:
     return Record(placements=placements, countries=countries, names=names, releases=releases,
                   agreements=agreements, digest="sha256:" + digest.hexdigest(), coverage=coverage,
                   conflicts=tuple(conflicts), decisions=decisions, documents=documents, facts=facts,
-                  options=options, tiers=tuple(tiers), source_notes=notes)
+                  options=options, tiers=tuple(tiers), existed=existed, source_notes=notes)
 
 
 def _read(read: list, directory: Path, name: str) -> Path:
@@ -167,9 +202,10 @@ def _sections(path: Path, *keys: str, optional=()) -> tuple[Checker, ...]:
     return (check, *(check.mapping(data, key) for key in (*keys, *optional)))
 
 
-def _country_extras(path: Path) -> tuple[dict, Mapping, dict]:
-    """countries.yaml: codes for report names without one, aliases per code, facts per code."""
-    check, codes, aliases, facts = _sections(path, "codes", "aliases", optional=("facts",))
+def _country_extras(path: Path, years: range) -> tuple[dict, Mapping, dict, dict]:
+    """countries.yaml: codes for report names without one, aliases per code, facts per code, and the reports that
+    could rank a country that did not always exist."""
+    check, codes, aliases, facts, existed = _sections(path, "codes", "aliases", optional=("facts", "existed"))
     for name, code in codes.items():
         if not isinstance(name, str) or not isinstance(code, str) or not CODE.match(code):
             check.fail(codes, name, f"codes: {name!r} must map a report name to a three-letter code")
@@ -180,7 +216,30 @@ def _country_extras(path: Path) -> tuple[dict, Mapping, dict]:
         for name, value in values.items():
             if not isinstance(name, str) or not isinstance(value, (bool, str, int)):
                 check.fail(values, name, f"facts of {code!r}: {name!r} must map to true/false, text or a number")
-    return dict(codes), aliases, {code: dict(values) for code, values in facts.items()}
+    return dict(codes), aliases, {code: dict(values) for code, values in facts.items()}, \
+        {code: _existence(check, existed, code, years) for code in existed}
+
+
+def _existence(check: Checker, existed: Mapping, code: str, years: range) -> Existence:
+    spec = check.mapping(existed, code, {"first_report", "last_report", "basis"})
+    bounds = [spec.get(key) for key in ("first_report", "last_report")]
+    for key, value in zip(("first_report", "last_report"), bounds):
+        if value is not None and not (is_whole(value) and value in years):
+            check.fail(spec, key, f"existed: {code}'s {key} must be a report year from {years.start} to "
+                                  f"{years.stop - 1}")
+    if bounds == [None, None] or (None not in bounds and bounds[0] > bounds[1]):
+        check.fail(existed, code, f"existed: {code} needs a first_report or a last_report, the first not after "
+                                  "the last")
+    return Existence(*bounds, check.text(spec, "basis", f"existed: {code}"))
+
+
+def _ranked_only_when_existing(existed: dict, placements: dict, path: Path) -> None:
+    """A source that places a country in a report that could not rank it contradicts countries.yaml."""
+    for code, existence in existed.items():
+        for year, placement in sorted(placements.get(code, {}).items()):
+            if not existence.ranks(year):
+                raise InputError(f"existed: {code} could not be ranked in {year} ({existence.basis}), but "
+                                 f"{', '.join(placement.sources) or 'a source'} places it there", str(path))
 
 
 def _sources(path: Path, tiers) -> tuple:

@@ -399,6 +399,8 @@ def row_judgment(row: dict) -> str:
     """What the law said of a year: for a recorded placement, how it stands against the law."""
     if row["tier"] is None:
         return "no placement recorded (gap)"
+    if row.get("origin") == "not_ranked":
+        return row["basis"]
     assumed = summary.assumed_texts(row)
     said = f"; assumed, not known: {'; '.join(assumed)}" if assumed else ""
     if isinstance(row["tier"], list):

@@ -28,12 +28,15 @@ QUESTION_KEYS = {"consequences", "trade", "forward"}
 class _Checker(Checker):
     """Shape checks plus the record's years and countries."""
 
-    def year(self, ctx, node, key):
-        """`key` of `node` as a report year a placement can have; an error at its line otherwise."""
+    def year(self, ctx, node, key, code=None):
+        """`key` of `node` as a report year a placement can have (of the country `code`, where given: a report
+        that could rank it); an error at its line otherwise."""
         if not is_whole(key):
             self.fail(node, key, f"{key!r} is not a report year")
         try:
             ctx.check_year(key)
+            if code is not None:
+                ctx.check_ranked(code, key)
         except InputError as err:
             self.fail(node, key, err.message)
         return key
@@ -67,7 +70,7 @@ def _country_years(ctx, document, check, section):
         if not isinstance(years, Mapping) or not years:
             check.fail(countries, country, f"{country}: map report years to entries")
         for year, value in years.items():
-            yield code, years, check.year(ctx, years, year), value
+            yield code, years, check.year(ctx, years, year, code), value
 
 
 def _tier(ctx, check, node, year, tier):
@@ -256,7 +259,7 @@ def _trade(ctx, question, effective, decisions, check) -> dict:
 
 def _forward(ctx, question, effective, check) -> dict:
     code = check.country(ctx, question, question.get("country"))
-    year = check.year(ctx, question, question.get("year"))
+    year = check.year(ctx, question, question.get("year"), code)
     years = question.get("years", 6)
     if not isinstance(years, int) or not 1 <= years <= 25:
         check.fail(question, "years", "years: a whole number from 1 to 25")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .model import NOT_RANKED
+
 ESTIMATED = " (est.)"  # a date taken from a statutory deadline: the release date is not known
 NOT_IN_FORCE = ("nothing that holds only while the report is the most recent (such as the trade bar) holds then; "
                 "its deadlines and fiscal-year measures are still listed")  # a question on a date outside the report's period
@@ -171,6 +173,8 @@ def tier_words(tier, labels: dict) -> str:
     if isinstance(tier, list):
         names = [tier_words(t, labels) for t in tier]
         return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+    if tier == NOT_RANKED:
+        return "not ranked"
     return "no placement" if tier is None else labels.get(tier, str(tier)).split(" - ")[0]
 
 
@@ -353,7 +357,13 @@ def forward_lines(forward, labels) -> list:
         return [f"{proposing} every year from {forward['from_year']} is forced off in {years}, "
                 f"depending on {depends}"]
     return [f"{proposing} every year from {forward['from_year']} stands through "
-            f"{forward['steps'][-1]['year']}" + _needing(forward)]
+            f"{forward['steps'][-1]['year']}" + _needing(forward) + _last_report_words(forward)]
+
+
+def _last_report_words(forward) -> str:
+    """Where the clock stops early: the last report that could rank the country."""
+    last = forward.get("last_report")
+    return f", the last report that could rank it ({last['basis']})" if last else ""
 
 
 def last_recorded_words(forward) -> str:
@@ -425,12 +435,14 @@ def audit_summary(report: dict) -> list:
 
 def history_summary(report: dict, labels: dict) -> list:
     rows = report["rows"]
-    exact = [r for r in rows if isinstance(r["tier"], str)]
+    exact = [r for r in rows if isinstance(r["tier"], str) and r["tier"] != NOT_RANKED]
     partial = [r for r in rows if isinstance(r["tier"], list)]
     gaps = [r for r in rows if r["tier"] is None]
+    not_ranked = [r for r in rows if r["tier"] == NOT_RANKED]
     lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placement"
              f"{'' if len(exact) == 1 else 's'} recorded, "
-             f"{len(partial)} known only in part, {len(gaps)} unknown"]
+             f"{len(partial)} known only in part, {len(gaps)} unknown"
+             + (f", {len(not_ranked)} not ranked (it did not exist)" if not_ranked else "")]
     for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
                         ("chosen", "Chosen where the law allowed another placement")):
         years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
@@ -444,6 +456,9 @@ def history_summary(report: dict, labels: dict) -> list:
     if decided:
         lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
     lines += _assumed_years_line(rows)
+    if report.get("no_forward"):
+        lines.append(f"Next years: none; no report after {report['no_forward']['year']} can rank it: "
+                     f"{report['no_forward']['basis']}")
     return lines + [f"Next years: {line}" for line in forward_lines(report.get("forward"), labels)]
 
 
