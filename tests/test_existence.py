@@ -64,3 +64,20 @@ def test_the_years_a_territory_was_not_a_country_are_not_ranked_on_both_backends
     for backend in ("reference", "durable"):
         rows = _rows(history(context(backend), "CUW"))
         assert rows[2010]["tier"] == "not_ranked" and rows[2011]["tier"] == "2WL"
+
+
+def test_the_years_a_country_could_not_be_ranked_read_as_one_span(capsys):
+    code, out, _ = run_cli(capsys, "history", "SSD", "--backend", "reference")
+    assert code == 0
+    assert "\n2001-2011 not ranked: South Sudan became independent of Sudan on 2011-07-09" in out
+    assert "\n2005 " not in out and "2012 Tier 2 Watch List" in out
+
+
+def test_the_country_page_shows_the_span_without_a_what_if_link():
+    from fastapi.testclient import TestClient
+    from tierlaw.web import create_app
+    with TestClient(create_app()) as client:
+        page = client.get("/country/SSD").text
+    row = page.split('id="y2001"')[1].split("</tr>")[0]
+    assert "2001-2011" in row and "not ranked" in row and "/whatif?" not in row
+    assert 'id="y2005"' not in page and 'href="/whatif?country=SSD&amp;year=2012&amp;tier=2WL"' in page

@@ -426,11 +426,29 @@ def _recorded_judgment(row: dict) -> str:
     return "; ".join(parts) or "allowed as published"
 
 
+def shown_rows(rows: list) -> list:
+    """A history's rows as tables show them: consecutive years in which the country could not be ranked, for
+    the same reason, are one row (`last_year` its last year)."""
+    shown: list = []
+    for row in rows:
+        before = shown[-1] if shown else None
+        if row.get("origin") == "not_ranked" and before is not None and before.get("origin") == "not_ranked" \
+                and before["basis"] == row["basis"] and before.get("last_year", before["year"]) + 1 == row["year"]:
+            shown[-1] = dict(before, last_year=row["year"])
+        else:
+            shown.append(row)
+    return shown
+
+
+def year_span(row: dict) -> str:
+    return f"{row['year']}-{row['last_year']}" if "last_year" in row else str(row["year"])
+
+
 def history_row_items(row: dict, explain: bool = False) -> tuple:
     """(year line, detail lines) of one history or audit row."""
     sources = f": {', '.join(row['sources'])}" if row.get("sources") else ""
     confidence = f" [{row['confidence']}{sources}]" if row.get("confidence") else ""
-    head = f"{row['year']} {tier_name(row['tier'])}{confidence}: {row_judgment(row)}"
+    head = f"{year_span(row)} {tier_name(row['tier'])}{confidence}: {row_judgment(row)}"
     details = []
     set_off = set_off_items(row)
     if set_off:
@@ -444,7 +462,7 @@ def history_row_items(row: dict, explain: bool = False) -> tuple:
 
 def history_table(report: dict, explain: bool = False) -> str:
     lines = [line for item in report["summary"] for line in _wrap(item)] + [""]
-    for row in report["rows"]:
+    for row in shown_rows(report["rows"]):
         head, details = history_row_items(row, explain)
         lines += _wrap(head, "", "      ")
         for detail in details:
@@ -457,9 +475,9 @@ def history_table(report: dict, explain: bool = False) -> str:
 def history_markdown(report: dict, explain: bool = False) -> str:
     lines = [f"**{_md(report['summary'][0])}**", "", *[f"- {_md(x)}" for x in report["summary"][1:]], "",
              "| year | tier | confidence | what the law said | what it set off | sources |", "|---|---|---|---|---|---|"]
-    for row in report["rows"]:
+    for row in shown_rows(report["rows"]):
         lines.append("| " + " | ".join(_md(x) for x in (
-            row["year"], tier_name(row["tier"]), row.get("confidence") or "", row_judgment(row),
+            year_span(row), tier_name(row["tier"]), row.get("confidence") or "", row_judgment(row),
             "; ".join(set_off_items(row) + [f"decision {t}" for t, _ in decision_items(row)]),
             "; ".join(row["sources"]))) + " |")
     if report.get("forward"):
