@@ -45,7 +45,7 @@ BROKEN_DATA = [
     # the reports that could rank a country that did not always exist
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_report: 2099,",
      ["countries.yaml:", "SSD's first_report must be a report year"]),
-    ("countries.yaml", "  TLS: {first_report: 2002,", "  TLS: {first_report: 2002, last_report: 2001,",
+    ("countries.yaml", "  SXM: {first_report: 2011,", "  SXM: {first_report: 2011, last_report: 2010,",
      ["countries.yaml:", "the first not after the last"]),
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_reprot: 2012,", ["countries.yaml:", "first_reprot"]),
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSX: {first_report: 2012,",

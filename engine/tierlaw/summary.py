@@ -442,7 +442,7 @@ def history_summary(report: dict, labels: dict) -> list:
     lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placement"
              f"{'' if len(exact) == 1 else 's'} recorded, "
              f"{len(partial)} known only in part, {len(gaps)} unknown"
-             + (f", {len(not_ranked)} not ranked (it did not exist)" if not_ranked else "")]
+             + (f", {len(not_ranked)} not ranked (not a country then)" if not_ranked else "")]
     for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
                         ("chosen", "Chosen where the law allowed another placement")):
         years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
