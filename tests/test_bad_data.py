@@ -46,12 +46,18 @@ BROKEN_DATA = [
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_report: 2099,",
      ["countries.yaml:", "SSD's first_report must be a report year"]),
     ("countries.yaml", "  SXM: {first_report: 2011,", "  SXM: {first_report: 2011, last_report: 2010,",
-     ["countries.yaml:", "the first not after the last"]),
+     ["countries.yaml:", "in that order of years"]),
+    ("countries.yaml", "  ABW: {first_rated: 2011,", "  ABW: {first_rated: 2011, last_report: 2010,",
+     ["countries.yaml:", "in that order of years"]),
+    ("countries.yaml", "  ABW: {first_rated: 2011,", "  ABW: {first_rated: 2016,",
+     ["countries.yaml", "ABW was not ranked in 2011", "pearlfm2011 places it there"]),
+    ("countries.yaml", ', rated_basis: "the 2011 report gave Aruba', ', rated: "the 2011 report gave Aruba',
+     ["countries.yaml:", "unknown key 'rated' in ABW", "did you mean 'rated_basis'"]),
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSD: {first_reprot: 2012,", ["countries.yaml:", "first_reprot"]),
     ("countries.yaml", "  SSD: {first_report: 2012,", "  SSX: {first_report: 2012,",
      ["countries.yaml", "existed: 'SSX' is not a code in the record"]),
     ("countries.yaml", "  CUW: {first_report: 2011,", "  CUW: {first_report: 2016,",
-     ["countries.yaml", "CUW could not be ranked in 2011", "places it there"]),
+     ["countries.yaml", "CUW was not ranked in 2011", "places it there"]),
 ]
 
 

@@ -81,3 +81,20 @@ def test_the_country_page_shows_the_span_without_a_what_if_link():
     row = page.split('id="y2001"')[1].split("</tr>")[0]
     assert "2001-2011" in row and "not ranked" in row and "/whatif?" not in row
     assert 'id="y2005"' not in page and 'href="/whatif?country=SSD&amp;year=2012&amp;tier=2WL"' in page
+
+
+def test_a_year_before_the_reports_first_rated_a_country_is_known_not_ranked_and_can_be_asked(ctx, capsys):
+    # The US Consulate General Curaçao on the 2011 report (printed by Pearl FM Radio, 2011-06-27): it "included
+    # the first ever ratings for Curacao and Aruba", "Aruba was ranked Tier Two", and "The Netherlands Antilles was
+    # rated in 2009 and 2010".
+    aruba = _rows(history(ctx, "ABW"))
+    assert (aruba[2011]["tier"], aruba[2011]["confidence"], aruba[2011]["sources"]) == ("2", "NEWS", ["pearlfm2011"])
+    assert all(aruba[year]["tier"] == "not_ranked" and "first rating" in aruba[year]["basis"]
+               for year in range(2001, 2011))
+    # Aruba existed: a what-if about a year no report rated it is a fair question, answered, not refused
+    code, out, _ = run_cli(capsys, "whatif", "ABW", "2005", "--tier", "2WL", "--backend", "reference")
+    assert code == 0 and out.startswith("Aruba (ABW), 2005 report: Tier 2 Watch List where the report did not rank it")
+    # the Antilles' first rating, on the Watch List in 2009, was no move up from Tier 3: 2008 was on no list
+    antilles = _rows(history(ctx, "ANT"))
+    assert antilles[2008]["tier"] == "not_ranked" and antilles[2009]["features"]["prev_tier"] == "not_ranked"
+    assert "swl.category_ii" not in {f["id"] for f in antilles[2009]["findings"]}

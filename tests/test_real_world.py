@@ -414,12 +414,13 @@ def test_a_consequence_hangs_only_on_a_decision_one_of_whose_options_drops_it(ct
 def test_the_united_states_is_tier_1_from_its_first_ranking(ctx):
     # the compilation notes that the United States, Tier 1 since the report first ranked it in 2010, is missing
     # from Kelley's data; with those years the record reads 2011-2016 as known, so nothing of the special watch
-    # list hangs on unknown years after 2010 (2010 itself follows 2009, when the report did not rank it: a gap)
+    # list hangs on unknown years after 2010; and 2001-2009, before the report first ranked it, are known too:
+    # not ranked (countries.yaml first_rated), so 2010 hangs on nothing either
     history_ = history(ctx, "USA")
     rows = {row["year"]: row for row in history_["rows"]}
     assert all(rows[y]["tier"] == "1" and "usa_tier1_since_2010" in rows[y]["sources"] for y in range(2010, 2016))
-    assert all(rows[y].get("origin") in (None, "unknown") and rows[y]["tier"] is None for y in range(2001, 2010))
-    indeterminate = [y for y, row in rows.items() if y > 2010 and row["tier"] is not None
+    assert all(rows[y]["origin"] == "not_ranked" and "first time" in rows[y]["basis"] for y in range(2001, 2010))
+    indeterminate = [y for y, row in rows.items() if y >= 2010 and row["tier"] not in (None, "not_ranked")
                      and any(f.get("status") == "indeterminate" for f in row["findings"])]
     assert indeterminate == []  # 2016's special watch list hung on 2009-2015 before (moved up to Tier 1, or not)
     assert [f["id"] for f in rows[2016]["findings"]] == ["tier.list_1a"]

@@ -20,7 +20,7 @@ from .features import evidence_years
 from .inputs import (DEFAULT_FORWARD, USER_ASSIGNED_WORDS, as_date, as_items, as_path, as_year, check_report_year,
                      read_tier, resolve_options)
 from .memo import keep, kept, per_book
-from .model import Placement
+from .model import NOT_RANKED, Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
 from .rulebook import load_rulebook
@@ -733,6 +733,9 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     in_part = recorded_in_part(ctx, who.code, year) if baseline is None else None
     if in_part:
         report["recorded_in_part"] = in_part
+    known = ctx.knowledge(who.code, year) if baseline is None else None
+    if known is not None and known.origin == NOT_RANKED:  # existed, but no report of the year rated it
+        report["not_ranked"] = {"basis": known.basis}
     if overrides:
         report["sets"] = _sets_entry(ctx, who.code, overrides)
     if forward_years:

@@ -52,14 +52,20 @@ class Existence:
 
     first_report: int | None
     last_report: int | None
-    basis: str
+    basis: str | None  # why the reports outside first_report..last_report could not rank it
+    first_rated: int | None = None  # the first report that rated it, where it existed before
+    rated_basis: str | None = None
 
     def ranks(self, year: int) -> bool:
+        """Whether a report of `year` could rank the country (it existed at the report's release)."""
         return (self.first_report is None or year >= self.first_report) and \
             (self.last_report is None or year <= self.last_report)
 
+    def rated(self, year: int) -> bool:
+        return self.ranks(year) and (self.first_rated is None or year >= self.first_rated)
+
     def not_ranked(self, year: int) -> Placement:
-        return _not_ranked(self, year)
+        return _not_ranked(self.basis if not self.ranks(year) else self.rated_basis, year)
 
     def refusal(self, name: str, code: str, year: int) -> str:
         """Why no report of `year` can hold a placement of the country: the words of an InputError."""
@@ -70,8 +76,8 @@ class Existence:
 
 
 @functools.cache
-def _not_ranked(existence: Existence, year: int) -> Placement:
-    return Placement(year=year, tier=NOT_RANKED, origin=NOT_RANKED, basis=existence.basis)
+def _not_ranked(basis: str, year: int) -> Placement:
+    return Placement(year=year, tier=NOT_RANKED, origin=NOT_RANKED, basis=basis)
 
 
 @attrs.frozen
@@ -107,7 +113,7 @@ class Record:
     def knowledge(self, code: str, year: int, options: dict) -> Placement:
         """All the record knows of a country-year: a tier, a set of tiers, or nothing; not ranked where the
         country did not exist at the report's release."""
-        if code in self.existed and not self.existed[code].ranks(year):
+        if code in self.existed and not self.existed[code].rated(year):
             return self.existed[code].not_ranked(year)
         stated = self.placements.get(code, {}).get(year)
         if stated is not None and stated.known:  # most country-years: no list to read
@@ -221,25 +227,29 @@ def _country_extras(path: Path, years: range) -> tuple[dict, Mapping, dict, dict
 
 
 def _existence(check: Checker, existed: Mapping, code: str, years: range) -> Existence:
-    spec = check.mapping(existed, code, {"first_report", "last_report", "basis"})
-    bounds = [spec.get(key) for key in ("first_report", "last_report")]
-    for key, value in zip(("first_report", "last_report"), bounds):
-        if value is not None and not (is_whole(value) and value in years):
+    keys = ("first_report", "last_report", "first_rated")
+    spec = check.mapping(existed, code, {*keys, "basis", "rated_basis"})
+    first, last, rated = (spec.get(key) for key in keys)
+    for key in keys:
+        if spec.get(key) is not None and not (is_whole(spec[key]) and spec[key] in years):
             check.fail(spec, key, f"existed: {code}'s {key} must be a report year from {years.start} to "
                                   f"{years.stop - 1}")
-    if bounds == [None, None] or (None not in bounds and bounds[0] > bounds[1]):
-        check.fail(existed, code, f"existed: {code} needs a first_report or a last_report, the first not after "
-                                  "the last")
-    return Existence(*bounds, check.text(spec, "basis", f"existed: {code}"))
+    in_order = [year for year in (first, rated, last) if year is not None]
+    if not in_order or in_order != sorted(in_order):
+        check.fail(existed, code, f"existed: {code} needs a first_report, last_report or first_rated, in that "
+                                  "order of years (first_rated from first_report to last_report)")
+    bounded = first is not None or last is not None
+    return Existence(first, last, check.text(spec, "basis", f"existed: {code}", required=bounded),
+                     rated, check.text(spec, "rated_basis", f"existed: {code}", required=rated is not None))
 
 
 def _ranked_only_when_existing(existed: dict, placements: dict, path: Path) -> None:
     """A source that places a country in a report that could not rank it contradicts countries.yaml."""
     for code, existence in existed.items():
         for year, placement in sorted(placements.get(code, {}).items()):
-            if not existence.ranks(year):
-                raise InputError(f"existed: {code} could not be ranked in {year} ({existence.basis}), but "
-                                 f"{', '.join(placement.sources) or 'a source'} places it there", str(path))
+            if not existence.rated(year):
+                raise InputError(f"existed: {code} was not ranked in {year} ({existence.not_ranked(year).basis}), "
+                                 f"but {', '.join(placement.sources) or 'a source'} places it there", str(path))
 
 
 def _sources(path: Path, tiers) -> tuple:

@@ -254,6 +254,8 @@ def _question_line(report, hyp, base, labels) -> str:
         assumed = " (by an assumption)" if in_part.get("assumed") else ""
         recorded = (f"where the record knows only{assumed} that it was one of {tier_words(in_part['tiers'], labels)}"
                     f"{excluded}")
+    elif base is None and report.get("not_ranked"):
+        recorded = f"where the report did not rank it ({report['not_ranked']['basis']})"
     elif base is None:
         recorded = "with no placement recorded"
     elif base["proposed_tier"] == hyp["proposed_tier"]:
@@ -442,7 +444,7 @@ def history_summary(report: dict, labels: dict) -> list:
     lines = [f"{country_label(report['country_name'], report['country'])}: {len(exact)} placement"
              f"{'' if len(exact) == 1 else 's'} recorded, "
              f"{len(partial)} known only in part, {len(gaps)} unknown"
-             + (f", {len(not_ranked)} not ranked (not a country then)" if not_ranked else "")]
+             + (f", {len(not_ranked)} not ranked" if not_ranked else "")]
     for kind, words in (("conflict", "Conflicts with the law as read"), ("required", "Required by the law"),
                         ("chosen", "Chosen where the law allowed another placement")):
         years = [str(r["year"]) for r in exact if kind in row_kinds(r)]
