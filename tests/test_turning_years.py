@@ -150,3 +150,14 @@ def test_histories_that_end_alike_keep_the_years_of_their_own_uncertainty():
     second = ask(2023, {2021: "2", 2022: ("2", "3")})
     assert len(ctx.cache._by_states) == evaluations  # the second history reused the first one's evaluation
     assert (first["unknown_years"], second["unknown_years"]) == ([2021], [2022])
+
+
+def test_the_page_names_the_years_the_effective_tier_turns_on():
+    # as the headline: Malaysia on the Watch List in 2027 is one of the Watch List or Tier 3 depending on 2026
+    from fastapi.testclient import TestClient
+    from tierlaw.web import create_app
+    with TestClient(create_app()) as client:
+        page = client.get("/whatif?country=MYS&year=2027&tier=2WL").text
+    effective = " ".join(page.split('id="effective"')[1].split("</p>")[0].split())
+    assert "depending on 2026)" in effective and "2025" not in effective
+    assert "(depends on 2026)" in page  # an indeterminate consequence names its own years
