@@ -42,7 +42,7 @@ def known_row(ctx: Context, code: str, placement: Placement) -> dict:
     if placement.possible:
         row["basis"] = placement.basis
         row["assumed"] = list(placement.assumed)
-    elif placement.origin == NOT_RANKED:  # the country did not exist at the report's release
+    elif placement.origin == NOT_RANKED:  # the country did not exist, or the reports had not yet rated it
         row["origin"], row["basis"] = NOT_RANKED, placement.basis
     return row
 
@@ -159,8 +159,8 @@ def history(ctx: Context, country: str, forward_years: int = 3) -> dict:
         last = max(recorded)
         start = _clock_start(ctx, last)
         last_report = ctx.last_report(who.code)
-        if last_report is not None and start > last_report:  # no later report can rank it
-            report["no_forward"] = {"year": last_report, "basis": ctx.record.existed[who.code].basis}
+        if last_report is not None and start > last_report["year"]:  # no later report can rank it
+            report["no_forward"] = last_report
         else:
             report["forward"] = clock(ctx, who.code, start, recorded[last].tier, {}, forward_years)
             if start != last:

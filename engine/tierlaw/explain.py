@@ -4,7 +4,6 @@ recursively down to the placements (with their sources) the features were read f
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import attrs
 
@@ -187,16 +186,15 @@ def consequences(ctx, case, book, readings, explain: bool = True) -> list:
     facts = _facts(ctx, case, book, readings, plan.slots) if explain else []
     fact_at = facts.__getitem__
     unknown = list(readings.unknown)
-    found, years = [], {}
-    turning = readings.shown_turns or itertools.repeat(())  # () for a history read one way: all certain
-    for (fixed, because, certain, mentions), turns in zip(plan.consequences, turning):
+    found = []
+    for index, (fixed, because, certain, mentions) in enumerate(plan.consequences):
         entry = dict(fixed)
         if explain:
             entry["because"] = list(map(fact_at, because))
             if mentions:
                 entry["because"].insert(0, {"fact": "unknown_placements", "years": unknown, "note": UNKNOWN_NOTE})
-        if not certain:  # one list per result for each set of years, as JSON shows it
-            entry["depends_on_unknown_years"] = years.get(turns) or years.setdefault(turns, list(turns))
+        if not certain:  # several readings, so Readings.turning has given each consequence its years
+            entry["depends_on_unknown_years"] = list(readings.shown_turns[index])
         found.append(entry)
     return found
 

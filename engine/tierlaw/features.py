@@ -262,8 +262,6 @@ def _step(machines, state, year, tier, question_year) -> tuple:
     return tuple([m.step(s, year, tier, question_year) for m, s in zip(machines, state)])
 
 
-
-
 @attrs.frozen
 class Layers:
     """The states a history's years can lead to (`final`), and, from the last year after which every reading of

@@ -60,22 +60,21 @@ def clock(ctx: Context, code: str, year: int, tier: str, overrides: dict, years:
     """Steps for `years` reports after `year`, proposing `tier` each time; forced changes are followed. The clock
     stops at the last report that could rank the country (it ceased to exist after it)."""
     last = ctx.last_report(code)
-    stops = last is not None and year + years > last
-    years = min(years, last - year) if stops else years
+    stops = last is not None and year + years > last["year"]
+    years = min(years, last["year"] - year) if stops else years
     every = tuple(ctx.rulebook.tiers)
     history = history_for(ctx, code, year, overrides)
     books = [(y, ctx.book(y, None).features) for y in range(year, year + 1 + years)]
     classes, layers = reading_classes(books, {y: p.tiers(every) for y, p in history.items()}, every)
     runs = [(reading, _one_reading(ctx, code, year, tier, {**overrides, **dict(reading.witness)}, years))
             for reading in classes]
-    steps = [_merged_step([run[i] for _, run in runs], _turning(runs, layers, lambda steps, i=i: _outcome(steps[i])))
-             for i in range(years + 1)]
+    steps = [_merged_step(runs, layers, i) for i in range(years + 1)]
     forced = sorted({_first_forced(run) for _, run in runs}, key=lambda y: (y is None, y or 0))
     result = {"country": code, "from_year": year, "proposing": tier, "steps": steps,
               "first_forced_change": forced[0] if len(forced) == 1 else None,
               "years_needing_a_decision": [s["year"] for s in steps if s["needs"]]}
     if stops:
-        result["last_report"] = {"year": last, "basis": ctx.record.existed[code].basis}
+        result["last_report"] = last
     if len(forced) > 1:
         result["forced_change_possible"] = forced
         result["depends_on_years"] = list(_turning(runs, layers, _first_forced))
@@ -99,18 +98,19 @@ def _outcome(step_: dict) -> tuple:
     return tuple(str(step_[k]) for k in OUTCOME)
 
 
-def _merged_step(steps: list, turning: tuple) -> dict:
-    """One year of the clock over every class of readings: certain where they agree, else the possibilities and
+def _merged_step(runs: list, layers, i: int) -> dict:
+    """Year `i` of the clock over every class of readings: certain where they agree, else the possibilities and
     the years they turn on."""
+    steps = [run[i] for _, run in runs]
     first = steps[0]
-    if all(all(s[k] == first[k] for k in OUTCOME) for s in steps):
+    if len({_outcome(s) for s in steps}) == 1:
         merged = dict(first)
     else:
         merged = dict(first, effective=None, stands=None,
                       needs=sorted({need for s in steps for need in s["needs"]}),
                       effective_possible=sorted({s["effective"] for s in steps if s["effective"]}),
                       stands_possible=sorted({str(s["stands"]).lower() for s in steps}),
-                      depends_on_years=list(turning))
+                      depends_on_years=list(_turning(runs, layers, lambda run: _outcome(run[i]))))
         merged.pop("forced_by", None)
         merged.pop("assumed", None)
         forcing = [f for s in steps for f in s.get("forced_by", [])]

@@ -144,8 +144,9 @@ class CompiledBook:
     options: dict
 
 
-# The tier of a year in which the country could not be ranked (it did not exist at the report's release): on no
-# list, as before the first report (features.TierAt's "none"), and known, not a gap (data/countries.yaml `existed`).
+# The tier of a year in which the country was not ranked (it did not exist at the report's release, or the reports
+# had not yet rated it): on no list, as before the first report (features.TierAt's "none"), and known, not a gap
+# (data/countries.yaml `existed`).
 NOT_RANKED = "not_ranked"
 
 

@@ -185,9 +185,12 @@ class Context:
         """Report years a placement can have: from the first report to next year's."""
         return range(self.first_year, dt.date.today().year + 2)
 
-    def check_year(self, year: int, what: str = "year") -> None:
-        """An InputError (named `what`) unless a placement can have report year `year`."""
+    def check_year(self, year: int, what: str = "year", code: str | None = None) -> None:
+        """An InputError (named `what`) unless a placement can have report year `year` (of the country `code`,
+        where given: check_ranked)."""
         check_report_year(year, self.possible_years(), what)
+        if code is not None:
+            self.check_ranked(code, year, what)
 
     def check_ranked(self, code: str, year: int, what: str = "year") -> None:
         """An InputError (named `what`) where no report of `year` could rank the country: it did not exist at the
@@ -196,10 +199,12 @@ class Context:
         if existence is not None and not existence.ranks(year):
             raise InputError(existence.refusal(self.record.name_of(code), code, year), what)
 
-    def last_report(self, code: str) -> int | None:
-        """The last report that could rank the country (it ceased to exist after it), or None."""
+    def last_report(self, code: str) -> dict | None:
+        """{year, basis} of the last report that could rank the country (it ceased to exist after it), or None."""
         existence = self.record.existed.get(code)
-        return existence.last_report if existence is not None else None
+        if existence is None or existence.last_report is None:
+            return None
+        return {"year": existence.last_report, "basis": existence.basis}
 
     def checked_date(self, day: dt.date | None, what: str = "on") -> dt.date | None:
         """`day`, unless it falls after the last year a report can have (deadlines counted from it would run

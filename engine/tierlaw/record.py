@@ -48,7 +48,8 @@ class RecordedDecision:
 
 @attrs.frozen
 class Existence:
-    """The reports that could rank a country that did not always exist (data/countries.yaml `existed`)."""
+    """The reports that could rank a country that did not always exist, and the first that rated one that existed
+    before (data/countries.yaml `existed`)."""
 
     first_report: int | None
     last_report: int | None

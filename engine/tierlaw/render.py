@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import jsontext, summary
+from .model import NOT_RANKED
 
 _labels: dict = {}
 _groups: dict = {}
@@ -399,7 +400,7 @@ def row_judgment(row: dict) -> str:
     """What the law said of a year: for a recorded placement, how it stands against the law."""
     if row["tier"] is None:
         return "no placement recorded (gap)"
-    if row.get("origin") == "not_ranked":
+    if row.get("origin") == NOT_RANKED:
         return row["basis"]
     assumed = summary.assumed_texts(row)
     said = f"; assumed, not known: {'; '.join(assumed)}" if assumed else ""
@@ -432,7 +433,7 @@ def shown_rows(rows: list) -> list:
     shown: list = []
     for row in rows:
         before = shown[-1] if shown else None
-        if row.get("origin") == "not_ranked" and before is not None and before.get("origin") == "not_ranked" \
+        if row.get("origin") == NOT_RANKED and before is not None and before.get("origin") == NOT_RANKED \
                 and before["basis"] == row["basis"] and before.get("last_year", before["year"]) + 1 == row["year"]:
             shown[-1] = dict(before, last_year=row["year"])
         else:

@@ -34,9 +34,7 @@ class _Checker(Checker):
         if not is_whole(key):
             self.fail(node, key, f"{key!r} is not a report year")
         try:
-            ctx.check_year(key)
-            if code is not None:
-                ctx.check_ranked(code, key)
+            ctx.check_year(key, code=code)
         except InputError as err:
             self.fail(node, key, err.message)
         return key

@@ -214,8 +214,7 @@ def parse_partner_sets(ctx: Context, items: list) -> dict:
         year, sep, tier = rest.partition("=")
         if not sep or not year.strip().isdigit():
             raise InputError(f"{item!r} is not COUNTRY:YEAR=TIER", "sets")
-        ctx.check_year(int(year), "sets")
-        ctx.check_ranked(code, int(year), "sets")
+        ctx.check_year(int(year), "sets", code)
         if int(year) in found.get(code, {}):
             raise InputError(f"{code} {year} is set twice", "sets")
         found.setdefault(code, {})[int(year)] = ctx.check_tier(tier.strip(), "sets")
