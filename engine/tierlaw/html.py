@@ -98,7 +98,7 @@ def _runs(rows, first) -> list:
 
 def _mark(row, first) -> str:
     year, tier, marks = row["year"], row["tier"], row.get("marks", set())
-    if tier == NOT_RANKED:  # the country did not exist then: nothing to draw (the table says why)
+    if tier == NOT_RANKED:  # the report did not rank the country: nothing to draw (the table says why)
         return ""
     x = _x(year, first)
     if tier is None:
@@ -137,8 +137,9 @@ def _row_marks(row) -> set:
 
 
 LEGEND = ('<p class="legend">Dots: recorded placement. Dashed circles: no placement recorded; grey circles: a '
-          'year known only as a set of tiers (hover for which); nothing: a year before the country existed or '
-          'after it ceased to. Grey lines: consecutive years on the same list. '
+          'year known only as a set of tiers (hover for which); nothing: a year the report did not rank the '
+          'country (it did not exist yet or any longer, or was not yet rated). Grey lines: consecutive years on '
+          'the same list. '
           'Blue ring: a placement that rested on a decision (a waiver of the automatic downgrade, a presidential '
           'determination), recorded or inferred from the list. Black square: a placement the law required. '
           'Red square: a placement that conflicts with the law as read. Shaded: trade promotion authority in '
