@@ -31,7 +31,7 @@ _spent: dict = {}
 
 WRAPPED = [  # (label, owner, attribute): the parts of an evaluation made at first sight
     ("compiling books", queries, "compile_book"),
-    ("the automata's states", cache.Cache, "_states_after"),
+    ("the automata's states", cache.Cache, "_layers_after"),
     ("feature vectors", cache.Machines, "vectors"),
     ("reading classes", cache.Cache, "_class"),
     ("backend runs", cache, "ran"),
