@@ -33,6 +33,15 @@ def test_the_malaysia_2015_what_if_answers_in_the_first_ten_lines_of_80_columns(
     assert "No nonhumanitarian, nontrade-related US aid to the government: for FY2016" in first
 
 
+@pytest.mark.parametrize("argv", [["history", "BGR"], ["whatif", "THA", "2026", "--tier", "2WL"],
+                                  ["whatif", "GMB", "2021", "--tier", "2WL"], ["whatif", "MYS", "2027", "--tier", "all"]])
+def test_text_fits_80_columns(capsys, columns_80, argv):
+    # found by a new-user trial: the forward clock's heading of `history BGR` ran to 91 columns
+    code, out, _ = run_cli(capsys, *argv, "--backend", "reference")
+    assert code == 0
+    assert [line for line in out.splitlines() if len(line) > 80] == []
+
+
 def test_wrapping_never_breaks_a_word(capsys, columns_80):
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
     code, document, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--format", "json",

@@ -113,6 +113,12 @@ BROKEN_RULEBOOKS = [
      ["autodowngrade.yaml:{line}", "proposed_tier takes values", "gte compares numbers"]),
     ("autodowngrade.yaml", "unless: [special_rule_f.watch_list_barred]", "unless: [[special_rule_f.watch_list_barred]]",
      ["autodowngrade.yaml:", "unless lists rule ids"]),
+    # found by a new-user trial: a derived effective tier outside the tiers passed loading and `check --exhaustive`
+    ("autodowngrade.yaml", 'derive: {effective_tier: "3"}', 'derive: {effective_tier: "4"}',
+     ["autodowngrade.yaml:{line}", "autodowngrade.required", "effective_tier must be a tier of the rulebook", "'4'"]),
+    ("autodowngrade.yaml", "{decision: special_rule_f_placement}", "{decision: special_rule_f_placemen}",
+     ["autodowngrade.yaml:{line}", "unknown decision 'special_rule_f_placemen'",
+      "did you mean 'special_rule_f_placement'?"]),
 ]
 
 

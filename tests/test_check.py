@@ -283,3 +283,11 @@ def test_exhaustive_exploration_agrees_across_backends():
         pytest.skip("durable-rules does not import here")
     report = exhaustive(context("durable"), years=3, compare_backends=True, all_options=False)
     assert report["violations"] == [] and report["evaluations"] > 1000
+
+
+def test_exhaustive_settings_without_exhaustive_are_refused(capsys):
+    # found by a new-user trial: `check --years 3` ran the static checks and said nothing of --years
+    for flags in (["--years", "3"], ["--default-options-only"], ["--compare-backends"]):
+        code, out, err = run_cli(capsys, "check", *flags)
+        assert code == 2 and not out
+        assert err.count("\n") == 1 and f"{flags[0]}: shapes only the exhaustive run: add --exhaustive" in err

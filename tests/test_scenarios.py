@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import json
+
 import pytest
 
 from helpers import ids
@@ -156,6 +158,14 @@ def test_every_tier_side_by_side(ctx):
      ["bad.yaml:4", "unknown tier [3]"]),
     ("", ["bad.yaml", "empty file"]),
     ("- just\n- a list\n", ["bad.yaml:1", "a scenario must be a mapping"]),
+    # found by a new-user trial: decisions for a year no placement or trade question reads were dropped silently,
+    # and a country written twice (a code and a name) kept only the second
+    ("name: x\nplacements: {MYS: {2015: '3'}}\ndecisions:\n  MYS:\n    2016: {presidential_determination: d4_full_waiver}\n",
+     ["bad.yaml:5", "decisions for MYS 2016 settle nothing", "no placement for MYS 2016"]),
+    ("name: x\nplacements: {MYS: {2015: '3'}}\ndecisions: {THA: {2015: {trade_letter: submitted}}}\n",
+     ["bad.yaml:3", "decisions for THA 2015 settle nothing", "no trade question asks about THA"]),
+    ("name: x\nplacements:\n  MYS: {2015: '3'}\n  Malaysia: {2015: '2'}\n",
+     ["bad.yaml:4", "Malaysia: MYS is already given as 'MYS' in placements"]),
 ])
 def test_malformed_scenarios(capsys, tmp_path, text, fragments):
     path = tmp_path / "bad.yaml"
@@ -177,3 +187,15 @@ def test_history_ends_with_the_forward_clock_from_the_last_recorded_year(ctx):
     assert forward["from_year"] == 2025 and forward["proposing"] == "3"
     assert forward["first_forced_change"] is None
     assert all(s["effective"] == "3" and s["stands"] for s in forward["steps"])
+
+
+def test_decisions_for_a_trade_partner_are_read_by_the_trade_question(capsys, tmp_path):
+    # a decision for a year no placement covers is still used where a trade question asks about that country
+    path = tmp_path / "letter.yaml"
+    path.write_text("name: x\nplacements: {ZZA: {2015: '2'}}\ndecisions: {THA: {2015: {trade_letter: submitted}}}\n"
+                    "questions:\n  trade: [{partners: [THA], date: 2016-03-01}]\n")
+    code, out, err = run_cli(capsys, "run", str(path), "--format", "json", "--backend", "reference")
+    assert code == 0 and not err
+    row = json.loads(out)["trade"][0]["partners"][0]
+    # Thailand's 2015 Tier 3 bars fast-track on 2016-03-01 unless the (B) letter was sent: the scenario sent it
+    assert row["country"] == "THA" and "no bar" in row["reason"] and "submitted, as you decided" in row["reason"]

@@ -280,7 +280,8 @@ def run(
 @app.command()
 def check(
     exhaustive: bool = typer.Option(False, "--exhaustive", help="Also verify every history of --years reports."),
-    years: int = typer.Option(6, "--years", min=1, max=10, help="Report years per history (exhaustive)."),
+    years: Optional[int] = typer.Option(None, "--years", min=1, max=10,
+                                        help="Report years per history (exhaustive; default 6)."),
     compare_backends: bool = typer.Option(False, "--compare-backends",
                                           help="Evaluate every distinct case on both backends (slower)."),
     default_options_only: bool = typer.Option(False, "--default-options-only",
@@ -291,6 +292,12 @@ def check(
     """Check the rulebook: static problems, and with --exhaustive the invariants on every history."""
     from .parallel import cores
     from .verify import exhaustive as run_exhaustive, static_problems
+    given = [name for name, value in (("--years", years is not None), ("--compare-backends", compare_backends),
+                                      ("--default-options-only", default_options_only)) if value]
+    if given and not exhaustive:  # they shape the exhaustive run only: ignored, they would mislead
+        raise InputError(f"shapes only the exhaustive run: add --exhaustive, or leave out {' and '.join(given)}",
+                         given[0])
+    years = 6 if years is None else years
     ctx = _context(rules, data, backend, [], None, no_cache)
     _note_local_rules(rules, ctx.rulebook.digest, "check")
     problems = [p.line() for p in static_problems(ctx)]

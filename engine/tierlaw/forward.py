@@ -105,21 +105,42 @@ def _merged_step(runs: list, layers, i: int) -> dict:
     first = steps[0]
     if len({_outcome(s) for s in steps}) == 1:
         merged = dict(first)
+        if len({_basis(s) for s in steps}) > 1:  # the same change, forced by other rules in other readings
+            always = set.intersection(*(set(_basis(s)[0] + _basis(s)[1]) for s in steps))
+            _set_bases(merged, steps, always)
+            merged["basis_depends_on_years"] = list(_turning(runs, layers, lambda run: _basis(run[i])))
     else:
         merged = dict(first, effective=None, stands=None,
                       needs=sorted({need for s in steps for need in s["needs"]}),
                       effective_possible=sorted({s["effective"] for s in steps if s["effective"]}),
                       stands_possible=sorted({str(s["stands"]).lower() for s in steps}),
                       depends_on_years=list(_turning(runs, layers, lambda run: _outcome(run[i]))))
-        merged.pop("forced_by", None)
-        merged.pop("assumed", None)
-        forcing = [f for s in steps for f in s.get("forced_by", [])]
-        if forcing:
-            merged["forced_by_in_some_readings"] = list({f["rule"]: f for f in forcing}.values())
+        _set_bases(merged, steps, set())
     merged["features"] = _merged_features([s["features"] for s in steps])
     if len(steps) > 1:
         merged["readings"] = len(steps)
     return merged
+
+
+def _basis(step_: dict) -> tuple:
+    """What forced a step's change: the rules, and the defaults that named the list ((F) names none)."""
+    return tuple(f["rule"] for f in step_.get("forced_by", ())), tuple(step_.get("assumed", ()))
+
+
+def _set_bases(merged: dict, steps: list, always: set) -> None:
+    """The forcing rules and assumed defaults of a step over its readings: those in `always` (every reading's) as
+    `forced_by` and `assumed`, the others as `forced_by_in_some_readings` and `assumed_in_some_readings` (a Tier 3
+    the automatic downgrade requires in some readings of a year and (F) leaves to an assumed default in others)."""
+    forcing = {f["rule"]: f for s in steps for f in s.get("forced_by", ())}
+    assumed = list(dict.fromkeys(a for s in steps for a in s.get("assumed", ())))
+    merged.pop("forced_by", None)
+    merged.pop("assumed", None)
+    found = {"forced_by": [f for rule, f in forcing.items() if rule in always],
+             "forced_by_in_some_readings": [f for rule, f in forcing.items() if rule not in always],
+             "assumed": [a for a in assumed if a in always],
+             "assumed_in_some_readings": [a for a in assumed if a not in always]}
+    merged.update((name, value) for name, value in found.items()
+                  if value or (name == "forced_by" and merged["stands"] is False))  # a forced step says by what
 
 
 def _merged_features(all_features: list) -> dict:

@@ -148,6 +148,7 @@ class CompiledBook:
 # had not yet rated it): on no list, as before the first report (features.TierAt's "none"), and known, not a gap
 # (data/countries.yaml `existed`).
 NOT_RANKED = "not_ranked"
+EFFECTIVE = "effective_tier"  # the derived fact the contract reports as RESULT.effective_tier: a tier of the rulebook
 
 
 @attrs.frozen

@@ -20,13 +20,12 @@ from .features import evidence_years
 from .inputs import (DEFAULT_FORWARD, USER_ASSIGNED_WORDS, as_date, as_items, as_path, as_year, check_report_year,
                      read_tier, resolve_options)
 from .memo import keep, kept, per_book
-from .model import NOT_RANKED, Placement
+from .model import EFFECTIVE, NOT_RANKED, Placement
 from .paths import default_data_dir, default_rules_dir
 from .record import load_record
 from .rulebook import load_rulebook
 from .yamlsafe import is_whole
 
-EFFECTIVE = "effective_tier"  # the derived fact the contract reports as RESULT.effective_tier
 ENGINE_PARAMETERS = ("reports.first_year", "reports.deadline")  # anchors the engine itself reads
 
 
@@ -439,6 +438,8 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
         for option, entry in options.items():
             other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
             entry["effective_tier"] = other.effective
+            if other.effective is None:  # the option's readings of the uncertain years differ
+                entry["effective_tier_possible"] = other.possible()
             entry["consequences"] = sorted(other.consequence_ids())
             entry["headlines"] = other.headlines()  # of the rules in force that year: versions' words differ
             entry["rules"] = sorted({rule_id for _, rule_id in other.consequence_keys()})  # which versions follow
@@ -456,6 +457,45 @@ def add_options_assumed(ctx: Context, case: Case, result: dict) -> None:
                  ctx, lambda other, choice: _otherwise(evaluation(other, case), choice, tiers, shown))]
     if found:
         result["options_assumed"] = found
+    alone = {item["option"] for item in found if any(_tiers_of(o) != tiers for o in item["otherwise"])}
+    together = _turning_together(ctx, case, tiers, alone)
+    if together:
+        result["options_assumed_together"] = together
+
+
+def _tiers_of(entry: dict) -> list:
+    return entry.get("effective_tier_possible") or [entry["effective_tier"]]
+
+
+def _turning_together(ctx: Context, case: Case, tiers: list, alone: set) -> list:
+    """RESULT.options_assumed_together: the smallest sets of open readings, none of which changes the effective
+    tier alone, under whose other choices taken together the law gives another effective tier (The Gambia's 2021
+    Watch List fits the law only where (F)'s run counts a waiver year and (F) applies immediately)."""
+    free = [(name, [choice for choice in option.choices if choice != ctx.options[name]])
+            for name, option in ctx.rulebook.options.items() if name not in ctx.chosen_options and name not in alone]
+    for size in range(2, len(free) + 1):
+        found = [_together(ctx, dict(zip((name for name, _ in combo), choices)), other)
+                 for combo in itertools.combinations(free, size)
+                 for choices in itertools.product(*(others for _, others in combo))
+                 if (other := evaluation(_under_all(ctx, combo, choices), case)).effective_tiers() != tiers]
+        if found:
+            return found
+    return []
+
+
+def _under_all(ctx: Context, combo: tuple, choices: tuple) -> Context:
+    for (name, _), choice in zip(combo, choices):
+        ctx = ctx.under(name, choice)
+    return ctx
+
+
+def _together(ctx: Context, choices: dict, other: "Evaluation") -> dict:
+    entry = {"applied": {name: ctx.options[name] for name in choices}, "assumed": True, "choices": choices,
+             "statute_refs": list(dict.fromkeys(ctx.rulebook.options[name].statute_ref for name in choices)),
+             "effective_tier": other.effective}
+    if other.effective is None:
+        entry["effective_tier_possible"] = other.effective_tiers()
+    return entry
 
 
 def readings_turning(ctx: Context, otherwise_under) -> list:
@@ -616,8 +656,13 @@ def published(ctx: Context, case: Case, explain: bool = True) -> tuple[Case, dic
 def _mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
     """For a past year, a decision no one recorded is not a default to assume: the consequences that
     another option would change depend on it, and say so."""
-    if case.proposed.origin != "record":
-        return  # a placement a user or scenario supplies: its open decisions stay assumptions
+    if case.proposed.origin == "record":  # one a user or scenario supplies keeps its open decisions assumed
+        mark_unrecorded(ctx, case, result)
+
+
+def mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
+    """The decisions `result` left at their default marked as no one recorded them, and the consequences
+    another of their options would change as depending on them."""
     open_now = [d for d in result["decisions"] if d["settled_by"] == "default"]
     for decision in open_now:
         decision.pop("assumed", None)
@@ -725,7 +770,9 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     if what_follows:
         add_what_follows(ctx, case, hypothetical)
     add_options_assumed(ctx, case, hypothetical)
-    baseline = _baseline(ctx, who.code, year, history, on)
+    baseline = _baseline(ctx, who.code, year, on)
+    if baseline is not None and _repeats_record(ctx, case):  # what happened: its unrecorded decisions are not assumed
+        mark_unrecorded(ctx, case, hypothetical)
     report = {
         "country": who.code, "country_name": who.name, "year": year,
         "on": on.isoformat() if on else None,
@@ -880,13 +927,21 @@ def _options_opening(ctx: Context, case: Case, decision: str) -> list:
     return found
 
 
-def _baseline(ctx, code, year, history, on):
-    """The recorded placement of that year with the consequences of the list it was published on."""
+def _repeats_record(ctx, case: Case) -> bool:
+    """The question asks about the recorded placement, after the recorded years."""
+    recorded = ctx.record.history(case.code).get(case.year)
+    return (recorded is not None and recorded.tier == case.proposed.tier
+            and case.history == history_for(ctx, case.code, case.year, {}))
+
+
+def _baseline(ctx, code, year, on):
+    """The recorded placement of that year with the consequences of the list it was published on, after the
+    years the record holds (not those a question sets: the record is what happened)."""
     recorded = ctx.record.history(code).get(year)
     if recorded is None:
         return None
     from .recorded import judged  # the judgment of a recorded placement builds on this module
-    return judged(ctx, Case(code, year, recorded, history, on=on))
+    return judged(ctx, Case(code, year, recorded, history_for(ctx, code, year, {}), on=on))
 
 
 def _sets_entry(ctx, code: str, overrides: dict) -> list:

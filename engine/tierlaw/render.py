@@ -213,7 +213,8 @@ def decision_items(result: dict, explain: bool = False) -> list:
         text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}{by})"
         options = []
         for option, entry in _options_of(d):
-            follows = f" -> {tier_name(entry['effective_tier'])}" if "effective_tier" in entry else ""
+            follows = (f" -> {tier_name(entry.get('effective_tier') or entry.get('effective_tier_possible'))}"
+                       if "effective_tier" in entry else "")
             options.append(f"{option}{follows}" + (f": {entry['description']}" if explain and entry else ""))
         items.append((text, [f"options: {'; '.join(options)}"] if options else []))
     return items
@@ -295,19 +296,36 @@ def step_text(step: dict, explain: bool = False) -> str:
     `explain`, what the law counted that year."""
     counted = explain and ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
     if step["stands"] is False:
-        forced = "; ".join(f"{f['title']} ({f['cite']})" for f in step.get("forced_by", []))
-        assumed = f" (as assumed: {', '.join(step['assumed'])})" if step.get("assumed") else ""
+        some = f"in some readings of {_years(step.get('basis_depends_on_years'))}"
+        forced = "; ".join(_forcing_texts(step.get("forced_by", [])))
+        elsewhere = _forcing_texts(step.get("forced_by_in_some_readings", []))
+        if elsewhere:  # the readings agree on the change, not on the rule that forces it
+            forced = (f"{forced}; {some}: {' or '.join(elsewhere)}" if forced else
+                      f"depending on {_years(step.get('basis_depends_on_years'))}, {', or '.join(elsewhere)}")
+        assumed = "".join([f" (as assumed: {', '.join(step['assumed'])})" if step.get("assumed") else "",
+                           f" (as assumed {some}: {', '.join(step['assumed_in_some_readings'])})"
+                           if step.get("assumed_in_some_readings") else ""])
         verdict = f"becomes {tier_name(step['effective'])}{assumed}: {forced}"
     elif step["stands"] is None:
         possible = step.get("effective_possible") or []
-        years = ", ".join(map(str, step.get("depends_on_years") or step.get("unknown_years") or []))
+        years = _years(step.get("depends_on_years") or step.get("unknown_years"))
         needs = f" (with {', '.join(step['needs'])} where a reading needs it)" if step["needs"] else ""
+        assumed = (f" (as assumed where a reading needs it: {', '.join(step['assumed_in_some_readings'])})"
+                   if step.get("assumed_in_some_readings") else "")
         verdict = (f"{tier_name(possible[0])} in every reading of {years}{needs}" if len(possible) == 1 else
-                   f"{tier_name(possible)}, depending on {years}" if possible else f"depends on {years}")
+                   f"{tier_name(possible)}, depending on {years}{assumed}" if possible else f"depends on {years}")
     else:
         verdict = "stands" + (f" only with {', '.join(step['needs'])}" if step["needs"] else "")
     duties = "; ".join(f"{d.get('headline') or d['id']} ({_duty_date(d)})" for d in step["duties"])
     return f"{step['year']}: {verdict}" + (f" [{counted}]" if counted else "") + (f"; duties: {duties}" if duties else "")
+
+
+def _forcing_texts(forcing: list) -> list:
+    return [f"{f['title']} ({f['cite']})" for f in forcing]
+
+
+def _years(years) -> str:
+    return ", ".join(map(str, years or []))
 
 
 def _duty_date(duty: dict) -> str:
@@ -340,7 +358,7 @@ def whatif_text(report: dict, explain: bool = False) -> list:
     if explain:
         lines += [""] + _wrap("What the law counted: " + features_text(hyp["features"]))
     if report.get("forward"):
-        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
+        lines += ["", *_wrap(forward_heading(report["forward"]))] + items_text(forward_items(report["forward"], explain))
     return lines + [""] + _wrap(closing_line(report))
 
 
@@ -469,7 +487,7 @@ def history_table(report: dict, explain: bool = False) -> str:
         for detail in details:
             lines += _wrap(detail, "      ", "        ")
     if report.get("forward"):
-        lines += ["", forward_heading(report["forward"])] + items_text(forward_items(report["forward"], explain))
+        lines += ["", *_wrap(forward_heading(report["forward"]))] + items_text(forward_items(report["forward"], explain))
     return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 
@@ -678,7 +696,7 @@ def run_table(report: dict, explain: bool = False) -> str:
     for question in report["trade"]:
         lines += ["", *trade_lines(question)]
     for clock_ in report["forward"]:
-        lines += ["", forward_heading(clock_)] + items_text(forward_items(clock_, explain))
+        lines += ["", *_wrap(forward_heading(clock_))] + items_text(forward_items(clock_, explain))
     return "\n".join(lines + [""] + _wrap(closing_line(report))) + "\n"
 
 

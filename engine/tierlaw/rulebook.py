@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import InputError
-from .model import Atom, Decision, InForce, Option, Rule, Rulebook, Then
+from .model import EFFECTIVE, Atom, Decision, InForce, Option, Rule, Rulebook, Then
 from .yamlsafe import Checker, Mapping, is_one_of, is_whole, load_yaml, top_level, unknown_key
 
 FILE_KEYS = {"about", "tiers", "parameters", "features", "decisions", "options", "queries", "invariants", "rules",
@@ -444,13 +444,20 @@ def _then(where, node, rule_id, parts) -> Then:
 def _check_derive(where, derive, kind, value, rule_id, parts):
     if not isinstance(kind, str) or not IDENT.match(kind):
         where.fail(derive, kind, f"derived kind {kind!r} must be a lower-case name", rule_id)
+    if isinstance(value, Mapping) and set(value) == {"decision"} and not is_one_of(value["decision"], parts["decisions"]):
+        where.fail(derive, kind, unknown_key(value["decision"], parts["decisions"]).replace("key", "decision", 1),
+                   rule_id)
     if isinstance(value, Mapping):
-        ok = (set(value) == {"field"} and is_one_of(value["field"], BASE_REFS)) or (
-            set(value) == {"decision"} and is_one_of(value["decision"], parts["decisions"]))
+        ok = (set(value) == {"field"} and is_one_of(value["field"], BASE_REFS)) or set(value) == {"decision"}
         if not ok:
             where.fail(derive, kind, "a derived value is a literal, {field: proposed_tier} or {decision: ID}", rule_id)
     elif not isinstance(value, (str, int, bool)):
         where.fail(derive, kind, f"derived value {value!r} must be a plain value", rule_id)
+    if kind == EFFECTIVE:  # the result's effective tier: a tier of the rulebook, whichever way it is derived
+        outside = sorted(map(str, _derive_domain(value, parts) - set(parts["tiers"])))
+        if outside:
+            where.fail(derive, kind, f"{EFFECTIVE} must be a tier of the rulebook ({', '.join(parts['tiers'])}), "
+                                     f"not {', '.join(map(repr, outside))}", rule_id)
 
 
 ANCHORS = {"report_released"}  # dates the engine knows how to find; anything else must be a date

@@ -63,8 +63,11 @@ def load(path: Path, text: str | None = None) -> tuple[Mapping, _Checker]:
 def _country_years(ctx, document, check, section):
     """(code, years node, year, value) for each entry of a {COUNTRY: {YEAR: value}} section."""
     countries = check.mapping(document, section)
+    written: dict = {}
     for country, years in countries.items():
         code = check.country(ctx, countries, country)
+        if written.setdefault(code, country) != country:  # one would silently replace the other
+            check.fail(countries, country, f"{country}: {code} is already given as {written[code]!r} in {section}")
         if not isinstance(years, Mapping) or not years:
             check.fail(countries, country, f"{country}: map report years to entries")
         for year, value in years.items():
@@ -107,8 +110,9 @@ def _history(ctx, document, check) -> dict:
     return found
 
 
-def _decisions(ctx, document, check) -> dict:
-    found = {}
+def _decisions(ctx, document, check) -> tuple:
+    """({code: {year: {decision: option}}}, {(code, year): (node, key)}: where each was written)."""
+    found, where = {}, {}
     for code, years, year, settled in _country_years(ctx, document, check, "decisions"):
         if not isinstance(settled, Mapping):
             check.fail(years, year, "map decision ids to options")
@@ -116,7 +120,18 @@ def _decisions(ctx, document, check) -> dict:
             found.setdefault(code, {})[year] = parse_decisions(ctx, [f"{k}={v}" for k, v in settled.items()])
         except InputError as err:
             check.fail(years, year, err.message)
-    return found
+        where[code, year] = (years, year)  # the year is its own key
+    return found, where
+
+
+def _check_decisions_used(where: dict, placements: dict, trade_answers: list, check) -> None:
+    """A decision settled for a country-year that no placement of the scenario and no trade question reads would
+    be silently dropped (a misspelt year, a country left out): an error naming its line."""
+    partners = {row["country"] for answer in trade_answers for row in answer["partners"]}
+    for (code, year), (node, key) in where.items():
+        if year not in placements.get(code, {}) and code not in partners:
+            check.fail(node, key, f"{year}: decisions for {code} {year} settle nothing: the scenario has no placement "
+                                  f"for {code} {year} and no trade question asks about {code}")
 
 
 def _options(ctx, document, check) -> Context:
@@ -148,7 +163,7 @@ def run_document(ctx: Context, document: Mapping, check: _Checker) -> dict:
     ctx = _options(ctx, document, check)
     placements = _placements(ctx, document, check)
     assumed = _history(ctx, document, check)
-    decisions = _decisions(ctx, document, check)
+    decisions, written = _decisions(ctx, document, check)
     questions = check.mapping(document, "questions", QUESTION_KEYS)
     results, effective = [], {code: dict(years) for code, years in assumed.items()}
     for code, years in sorted(placements.items()):
@@ -164,6 +179,7 @@ def run_document(ctx: Context, document: Mapping, check: _Checker) -> dict:
         "forward": [_forward(ctx, q, effective, check) for q in _list(questions, "forward", check)],
         "receipt": ctx.receipt(),
     }
+    _check_decisions_used(written, placements, report["trade"], check)
     report["summary"] = [q["summary"][0] for q in report["trade"]] + [_headline(ctx, item) for item in results]
     return report
 
@@ -197,7 +213,7 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
     add_what_follows(ctx, case, result)
     add_options_assumed(ctx, case, result)
     effective[year] = result["effective_tier"]
-    baseline = _baseline(ctx, code, year, history, None)
+    baseline = _baseline(ctx, code, year, None)
     alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),
                                                          history)), result) for tier in spec["alternatives"]}
     item = {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],

@@ -235,7 +235,8 @@ def every_tier_summary(reports: dict, groups: dict, labels: dict) -> list:
                                                                       groups) for r in rows]
         changes = changes_words(added, removed)
         gives = _law_gives(hyp, labels)
-        assumed = ", ".join(f"{a['option']}={a['applied']}" for a in hyp.get("options_assumed", []))
+        assumed = ", ".join([*(f"{a['option']}={a['applied']}" for a in hyp.get("options_assumed", [])),
+                             *(_applied_words(a) for a in hyp.get("options_assumed_together", []))])
         lines.append(f"{tier_words(tier, labels)}{f' (the law gives {gives})' if gives else ''}: "
                      f"{changes or ('as recorded' if base and base['proposed_tier'] == tier else 'nothing changes in the headline groups')}"
                      + (f" (turns on the default reading {assumed}, assumed)" if assumed else ""))
@@ -248,6 +249,8 @@ def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
 
 def _question_line(report, hyp, base, labels) -> str:
     in_part = report.get("recorded_in_part")
+    repeats = base is not None and base["proposed_tier"] == hyp["proposed_tier"]
+    against_law = repeats and base.get("record_fits_law") is False  # the audit's conflict, asked as a what-if
     if base is None and in_part:
         excluded = "" if hyp["proposed_tier"] in in_part["tiers"] else \
             f", so not {tier_words(hyp['proposed_tier'], labels)}"
@@ -258,14 +261,18 @@ def _question_line(report, hyp, base, labels) -> str:
         recorded = f"where the report did not rank it ({report['not_ranked']['basis']})"
     elif base is None:
         recorded = "with no placement recorded"
-    elif base["proposed_tier"] == hyp["proposed_tier"]:
-        recorded = "as recorded"
+    elif repeats:
+        recorded = "as recorded" + (", where the published list stood against the law as read (an audit conflict)"
+                                    if against_law else "")
     else:
         recorded = f"instead of the recorded {tier_words(base['proposed_tier'], labels)}"
     line = (f"{country_label(report['country_name'], report['country'])}, {report['year']} report: "
             f"{tier_words(hyp['proposed_tier'], labels)} {recorded}")
     gives = _law_gives(hyp, labels)
-    return f"{line}; the law gives {gives}" if gives else line
+    if not gives:
+        return line
+    return f"{line}; the law gives {gives}" + (": what follows is what the law's tier would set off, not what happened"
+                                               if against_law else "")
 
 
 def set_lines(report: dict, labels: dict) -> list:
@@ -285,22 +292,29 @@ def set_lines(report: dict, labels: dict) -> list:
 def _law_gives(hyp: dict, labels: dict) -> str:
     """The tier the law gives where it is not the one proposed (and what it hangs on), or ""."""
     effective = hyp["effective_tier"]
+    hangs_on = "".join(f" {d['hangs_on']}" for d in defaults_turning(hyp) if d.get("hangs_on"))
     if effective is None and hyp.get("effective_tier_possible"):
         years = ", ".join(map(str, hyp.get("effective_tier_depends_on", hyp.get("unknown_years", []))))
-        return f"{tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}"
+        return f"{tier_words(hyp['effective_tier_possible'], labels)}, depending on {years}" + (
+            f";{hangs_on}" if hangs_on else "")
     if effective != hyp["proposed_tier"]:
-        return tier_words(effective, labels) + "".join(f" {d['hangs_on']}" for d in defaults_turning(hyp)
-                                                        if d.get("hangs_on"))
+        return tier_words(effective, labels) + hangs_on
     return ""
 
 
 def defaults_turning(result: dict) -> list:
-    """The decisions left at their default under which another option would give another effective tier: the
-    proposal kept by a waiver, or another list where (F) names none."""
-    effective = result["effective_tier"]
+    """The decisions left at their default under which another option would give another effective tier (or, where
+    the uncertain years leave several, another set of them): the proposal kept by a waiver, or another list where
+    (F) names none."""
+    gives = _gives(result)
     return [d for d in result.get("decisions", []) if d["settled_by"] == "default" and isinstance(d["options"], dict)
-            and any(isinstance(e, dict) and e.get("effective_tier") not in (None, effective)
-                    for e in d["options"].values())]
+            and any(isinstance(e, dict) and _gives(e) not in (None, gives) for e in d["options"].values())]
+
+
+def _gives(entry: dict):
+    """The effective tier of a result or of a decision's option, or the tiers it may be; None where not known."""
+    possible = entry.get("effective_tier_possible")
+    return entry.get("effective_tier") or (tuple(possible) if possible else None)
 
 
 def _period_lines(report) -> list:
@@ -317,7 +331,17 @@ def options_assumed_lines(result, labels) -> list:
         others = "; ".join(_otherwise_words(o, result, headlines, labels) for o in item["otherwise"])
         lines.append(f"Assumed, not settled: {item['option']}={item['applied']}, the default reading of an open "
                      f"point ({item['statute_ref']}); {others}")
+    for item in result.get("options_assumed_together", []):
+        gives = item["effective_tier"] or item.get("effective_tier_possible")
+        lines.append(f"Assumed, not settled: {_applied_words(item)}, default readings of open points "
+                     f"({', '.join(item['statute_refs'])}) none of which changes the answer alone; under "
+                     f"{' and '.join(item['choices'].values())} together the law gives {tier_words(gives, labels)}")
     return lines
+
+
+def _applied_words(item: dict) -> str:
+    """Readings that turn a result together, at their defaults: "a=x and b=y"."""
+    return " and ".join(f"{name}={value}" for name, value in item["applied"].items())
 
 
 def _otherwise_words(other: dict, result: dict, headlines: dict, labels: dict) -> str:
