@@ -17,7 +17,9 @@ from tierlaw.errors import InputError
 from tierlaw.inputs import read_tier
 from tierlaw.paths import default_data_dir
 
-NEXT_REPORT = dt.date.today().year + 1  # the furthest report a question can name: next year's
+NEXT_REPORT = dt.date.today().year + 1  # the furthest report the record (and an audit) can hold: next year's
+QUESTION_LAST = NEXT_REPORT + 6  # the furthest a question can name: as far as the forward clock's default 6 reports
+QUESTION_REACH = "6 reports after next year's, as far as the forward clock looks by default"
 
 TIER_LIST = ("(tiers: 1, 2, 2WL, 3, special; any case, or by name: Tier 1, Tier 2, Tier 2 Watch List, Tier 3, "
              "Special case)")
@@ -205,9 +207,12 @@ def test_a_new_code_with_its_history_is_accepted_in_any_case(capsys):
     (["audit", "--from", "2030"], f"--from: 2030 is too far ahead: report years run from 2001 to {NEXT_REPORT} "
                                   "(next year's report)"),
     (["trade", "MYS", "--on", "9999-12-31"], f"--on: 9999-12-31 is too far ahead: dates run to the end of "
-                                             f"{NEXT_REPORT} (next year's report)"),
+                                             f"{QUESTION_LAST} ({QUESTION_REACH})"),
     (["whatif", "MYS", "2024", "--tier", "3", "--on", "9999-12-31"],
-     f"--on: 9999-12-31 is too far ahead: dates run to the end of {NEXT_REPORT} (next year's report)"),
+     f"--on: 9999-12-31 is too far ahead: dates run to the end of {QUESTION_LAST} ({QUESTION_REACH})"),
+    # found by a new-user trial: before the reports, "no trade promotion authority" was a confident wrong answer
+    # (the 1988 Act's fast track was in force in 1990)
+    (["trade", "MYS", "--on", "1990-01-01"], "--on: 1990-01-01 is before the first report (2001)"),
     (["audit", "--to", "2000"], "--to: 2000 is before the first report (2001)"),
     (["audit", "--from", "1990"], "--from: 1990 is before the first report (2001)"),  # no report then: a slip
     (["audit", "--from", "-5", "--to", "2010"], "--from: -5 is before the first report (2001)"),
@@ -243,10 +248,20 @@ def test_errors_stay_one_line_with_exit_code_2(capsys):
 
 
 def test_a_year_too_far_ahead_names_the_years_allowed(capsys):
-    last = NEXT_REPORT
+    last = QUESTION_LAST
     code, out, err = run_cli(capsys, "whatif", "MYS", str(last + 1), "--tier", "3", "--backend", "reference")
     assert (code, out) == (2, "") and err == (f"tierlaw: error: YEAR: {last + 1} is too far ahead: report years run "
-                                              f"from 2001 to {last} (next year's report)\n")
+                                              f"from 2001 to {last} ({QUESTION_REACH})\n")
+
+
+def test_a_question_may_name_the_years_the_forward_clock_shows(capsys):
+    # found by a new-user trial: `history CUB` showed its clock's 2028-2033 steps, but `whatif THA 2028` was refused
+    for year in (NEXT_REPORT + 1, QUESTION_LAST):
+        code, out, err = run_cli(capsys, "whatif", "THA", str(year), "--tier", "3", *QUICK)
+        assert code == 0, err
+        report = json.loads(out)
+        assert report["year"] == year and report["baseline"] is None
+        assert report["hypothetical"]["effective_tier"] == "3"  # Tier 3 proposed: nothing the law changes
 
 
 def test_an_agreement_is_found_whatever_its_case(capsys):

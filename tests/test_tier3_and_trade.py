@@ -110,3 +110,14 @@ def _reaches_a_placement_or_decision(facts):
                                              for d in fact["derived_by"]):
             return True
     return False
+
+
+def test_a_barred_partner_names_the_bar_and_the_law_that_enacted_it(ctx):
+    # found by a new-user trial: "barred on that date" named no statute. On 2015-07-01 the 2014 report was the
+    # most recent; Malaysia's Tier 3 in it bars fast-track under 19 U.S.C. 4205(b)(6)(A), enacted by TPA-2015
+    # (P.L. 114-26 §106(b)(6)); after TFTEA (2016-02-24) the amended bar cites P.L. 114-125 §914(e)(2)
+    from tierlaw.trade import trade
+    row = trade(ctx, ["MYS"], on="2015-07-01")["partners"][0]
+    assert row["reason"] == "barred on that date (19 U.S.C. 4205(b)(6)(A), P.L. 114-26 §106(b)(6))"
+    thailand = trade(ctx, ["THA"], on="2016-03-01")["partners"][0]
+    assert thailand["reason"].endswith("(19 U.S.C. 4205(b)(6)(A), P.L. 114-125 §914(e)(2))")

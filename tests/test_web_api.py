@@ -656,8 +656,13 @@ def test_an_unknown_statute_section_is_named_not_made_the_title(client):
 
 
 def test_a_trade_check_before_any_report_shows_no_python_none(client):
-    response = client.get("/trade", params={"partner": "MYS", "on": "1999-01-01"})
+    # the first report came out in July 2001: early that year there is no report yet
+    response = client.get("/trade", params={"partner": "MYS", "on": "2001-01-05"})
     assert response.status_code == 200 and "None" not in response.text and "no report yet" in response.text
+    # before the reports' first year the question is refused, not answered (found by a new-user trial: 1990 got
+    # "no trade promotion authority was in force", though the 1988 Act's fast track was)
+    response = client.get("/trade", params={"partner": "MYS", "on": "1990-01-01"})
+    assert response.status_code == 400 and "1990-01-01 is before the first report (2001)" in _page_error(response)
 
 
 def test_a_country_page_says_its_rulebook_names_in_words(client):
@@ -685,3 +690,14 @@ def test_a_country_page_lists_what_its_sources_are_without_a_pointer(client):
     listed = dict(re.findall(r"<dt><code>(.*?)</code></dt><dd>(.*?)</dd>", page[page.index('id="source-notes"'):]))
     assert listed["kelley_cho"] == ("Judith Kelley&#39;s country-year tier data for Scorecard Diplomacy (2017), coded "
                                     "from the reports")
+
+
+def test_timelines_draw_the_earlier_years_the_question_sets(client):
+    # found by a new-user trial: Thailand's 2013 set to Tier 2 still showed only the recorded Watch List dot, so the
+    # chart contradicted the question; the set year is drawn on the hypothetical path at its own tier
+    page = client.get("/whatif?country=THA&year=2014&tier=3&set=2013%3D2").text
+    assert re.search(r'<circle class="hypothetical"[^>]*data-year="2013"[^>]*><title>hypothetical 2013: 2<', page)
+    assert re.search(r'<circle class="mark[^"]*"[^>]*data-year="2013" data-tier="2WL"', page)  # the record stays
+    # the trade page draws a partner's set placement over its record the same way
+    page = client.get("/trade?partner=MYS&on=2015-10-05&set=MYS%3A2015%3D3").text
+    assert re.search(r'<circle class="hypothetical"[^>]*data-year="2015"[^>]*><title>hypothetical 2015: 3<', page)

@@ -225,11 +225,12 @@ def history_html(report: dict, authority: list) -> str:
 
 
 def whatif_overlay(report: dict) -> dict:
-    """The hypothetical placement and the forward clock's effective tiers after it: a tier, or the tiers a
-    year may have where the readings of unknown years differ."""
+    """The earlier years the question set (`--set`), the hypothetical placement and the forward clock's effective
+    tiers after it: a tier, or the tiers a year may have where the readings of unknown years differ."""
     hyp = report["hypothetical"]
-    overlay = {report["year"]: overlay_tier(hyp["effective_tier"], hyp.get("effective_tier_possible")) or
-               hyp["proposed_tier"]}
+    overlay = {entry["year"]: entry["tier"] for entry in report.get("sets", ())}  # the earlier years it set
+    overlay[report["year"]] = overlay_tier(hyp["effective_tier"], hyp.get("effective_tier_possible")) or \
+        hyp["proposed_tier"]
     for step in (report.get("forward") or {}).get("steps", [])[1:]:
         overlay[step["year"]] = overlay_tier(step["effective"], step.get("effective_possible"))
     return overlay

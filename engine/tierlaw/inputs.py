@@ -201,13 +201,13 @@ def as_items(value, where: str, shape: str) -> list:
     return items
 
 
-def check_report_year(year: int, possible: range, what: str) -> None:
-    """An InputError (named `what`) unless `year` is one of the `possible` report years."""
+def check_report_year(year: int, possible: range, what: str, reach: str = "next year's report") -> None:
+    """An InputError (named `what`) unless `year` is one of the `possible` report years (the last one `reach`)."""
     if year < possible[0]:
         raise InputError(f"{year} is before the first report ({possible[0]})", what)
     if year > possible[-1]:
         raise InputError(f"{year} is too far ahead: report years run from {possible[0]} to {possible[-1]} "
-                         f"(next year's report)", what)
+                         f"({reach})", what)
 
 
 def check_range(first: int | None, last: int | None, years: list, whose: str, possible: range) -> None:

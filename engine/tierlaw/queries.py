@@ -181,13 +181,18 @@ class Context:
         return dict(self._country_facts[code])
 
     def possible_years(self) -> range:
-        """Report years a placement can have: from the first report to next year's."""
+        """Report years a recorded placement can have: from the first report to next year's."""
         return range(self.first_year, dt.date.today().year + 2)
 
+    def question_years(self) -> range:
+        """Report years a question can name: the record's, and on as far as the forward clock reaches from next
+        year's report by default (its steps link to what-ifs of those years)."""
+        return range(self.first_year, self.possible_years().stop + DEFAULT_FORWARD)
+
     def check_year(self, year: int, what: str = "year", code: str | None = None) -> None:
-        """An InputError (named `what`) unless a placement can have report year `year` (of the country `code`,
+        """An InputError (named `what`) unless a question can name report year `year` (of the country `code`,
         where given: check_ranked)."""
-        check_report_year(year, self.possible_years(), what)
+        check_report_year(year, self.question_years(), what, QUESTION_REACH)
         if code is not None:
             self.check_ranked(code, year, what)
 
@@ -206,17 +211,22 @@ class Context:
         return {"year": existence.last_report, "basis": existence.basis}
 
     def checked_date(self, day: dt.date | None, what: str = "on") -> dt.date | None:
-        """`day`, unless it falls after the last year a report can have (deadlines counted from it would run
-        past the calendar): InputError named `what`."""
-        last = self.possible_years()[-1]
+        """`day`, unless it falls before the first report's year or after the last year a question can name
+        (deadlines counted from it would run past the calendar): InputError named `what`."""
+        last = self.question_years()[-1]
+        if day is not None and day.year < self.first_year:  # before the reports, and the law read here
+            raise InputError(f"{day.isoformat()} is before the first report ({self.first_year})", what)
         if day is not None and day.year > last:
-            raise InputError(f"{day.isoformat()} is too far ahead: dates run to the end of {last} (next year's "
-                             f"report)", what)
+            raise InputError(f"{day.isoformat()} is too far ahead: dates run to the end of {last} "
+                             f"({QUESTION_REACH})", what)
         return day
 
     def check_tier(self, tier, what: str) -> str:
         """The rulebook's name of `tier` in any usual spelling ("2wl", "Tier 3", 3); InputError if none."""
         return read_tier(self.rulebook.tiers, tier, what)
+
+
+QUESTION_REACH = f"{DEFAULT_FORWARD} reports after next year's, as far as the forward clock looks by default"
 
 
 def _all_options(rulebook, record) -> dict:

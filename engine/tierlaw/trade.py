@@ -108,12 +108,19 @@ def _reading(ctx, code, on, own, decisions, placement) -> tuple:
         if exception and exception["settled_by"] in SETTLED_BY and exception["applied"] != exception.get("default"):
             note = f" ({exception['title']}: {exception['applied']}, {SETTLED_BY[exception['settled_by']]})" + note
         return True, [f"{spec['bar']} does not apply to the {year} placement"], effective, "no bar" + note
+    law = _law_of(bars)
     if any(b["status"] == "indeterminate" for b in bars):
-        return None, bars, effective, "barred only in some readings of the years before"
+        return None, bars, effective, f"barred only in some readings of the years before ({law})"
     condition = "; ".join(filter(None, (summary.hinge(b, summary.decisions_by_id(result)) for b in bars)))
     if exception and exception["settled_by"] not in SETTLED_BY:
-        return None, bars + [exception], effective, f"barred on that date {condition}".strip()
-    return False, bars + ([exception] if exception else []), effective, "barred on that date"
+        return None, bars + [exception], effective, f"barred on that date {condition}".strip() + f" ({law})"
+    return False, bars + ([exception] if exception else []), effective, f"barred on that date ({law})"
+
+
+def _law_of(bars: list) -> str:
+    """The citation and enacting law of the bar, once per version in force ("19 U.S.C. 4205(b)(6)(A), P.L. 114-26
+    §106(b)(6)")."""
+    return "; ".join(dict.fromkeys(f"{b['cite']}, {b['enacted_by']}" for b in bars))
 
 
 def exception_route(ctx: Context, on: dt.date) -> dict:

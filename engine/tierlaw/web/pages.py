@@ -18,6 +18,7 @@ from ..inputs import DEFAULT_FORWARD
 from .engine import Engine
 from .examples import RuleExamples
 from ..audit import FILTERS as AUDIT_FILTERS, filter_rows
+from ..trade import parse_partner_sets
 from .questions import (Audit, History, RecordedRows, Rules, Scenario, Trade, WhatIf, scenario_text, shipped_scenario,
                         shipped_scenarios, whole)
 
@@ -276,7 +277,9 @@ async def trade_page(request: Request):
     try:
         report = await _engine(request).report(question)
         watched = [p["country"] for p in report["partners"] if p["tpa_available"] is not True]
-        svgs = {code: timeline(request, await _recorded(request, code, question.option)) for code in watched}
+        sets = parse_partner_sets(_engine(request).base, list(question.set_))  # drawn over the record, as asked
+        svgs = {code: timeline(request, await _recorded(request, code, question.option), sets.get(code))
+                for code in watched}
     except InputError as err:
         return _page(request, "trade.html", 400, title="Trade check", form=form, report=None,
                      error=page_message(err, TRADE_FIELDS))
