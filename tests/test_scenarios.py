@@ -164,6 +164,7 @@ def test_every_tier_side_by_side(ctx):
      ["bad.yaml:5", "decisions for MYS 2016 settle nothing", "no placement for MYS 2016"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\ndecisions: {THA: {2015: {trade_letter: submitted}}}\n",
      ["bad.yaml:3", "decisions for THA 2015 settle nothing", "no trade question asks about THA"]),
+    ("name: x\nplacements:\n  MYS: {'2015': '3'}\n", ["bad.yaml:3", "'2015' is a year in quotes: write it without them (2015:)"]),
     ("name: x\nplacements:\n  MYS: {2015: '3'}\n  Malaysia: {2015: '2'}\n",
      ["bad.yaml:4", "Malaysia: MYS is already given as 'MYS' in placements"]),
 ])

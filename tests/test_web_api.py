@@ -641,6 +641,8 @@ def test_an_empty_scenario_form_names_what_to_give(client):
     response = client.post("/scenarios", data={"text": "  "})
     assert response.status_code == 400
     assert _page_error(response) == "Scenario: choose a scenario file or paste a scenario's text"
+    # the scenarios page again, with its form to try once more (a new-user trial found a bare "No answer" page)
+    assert 'name="file"' in response.text and 'id="shipped"' in response.text
 
 
 def test_an_address_no_page_answers_says_where_the_pages_are(client):
@@ -701,3 +703,31 @@ def test_timelines_draw_the_earlier_years_the_question_sets(client):
     # the trade page draws a partner's set placement over its record the same way
     page = client.get("/trade?partner=MYS&on=2015-10-05&set=MYS%3A2015%3D3").text
     assert re.search(r'<circle class="hypothetical"[^>]*data-year="2015"[^>]*><title>hypothetical 2015: 3<', page)
+
+
+def test_pages_label_the_defaults_a_result_rests_on(client):
+    # found by a new-user trial: a scenario's Tier 3 listed the sanctions without saying the determination was the
+    # rulebook's default; Malaysia 2015 on Tier 3 (the scenario) rests on three defaults, each labelled assumed
+    page = client.get("/scenarios/malaysia-2015-tpp").text
+    brief = re.search(r'<p class="decisions">(.*?)</p>', page, re.S).group(1)
+    assert "<strong>d1_sanctions</strong> (the rulebook's default, assumed)" in brief
+    assert "<strong>not_submitted</strong> (the rulebook's default, assumed)" in brief
+    # a past year's unrecorded determination is not recorded, not assumed, on the page as in the text
+    page = client.get("/whatif?country=THA&year=2015&tier=3").text
+    section = re.search(r'<section class="decision" id="d-presidential_determination">.*?</section>', page, re.S).group(0)
+    assert "not recorded for this past year" in section and "assumed" not in section.split("<ul>")[0]
+    # an option whose readings of the unknown years differ shows the tiers it may give, not "unknown"
+    page = client.get("/whatif?country=MYS&year=2027&tier=2WL").text
+    section = re.search(r'<section class="decision" id="d-special_rule_f_placement">.*?</section>', page, re.S).group(0)
+    assert "→ Tier 1 or Tier 2 Watch List" in section and "unknown" not in section
+
+
+def test_a_headline_resting_on_an_unconfirmed_rule_says_so(client):
+    # found by a new-user trial: the Millennium Challenge bar (rules/other-statutes.yaml, confidence UNCONFIRMED
+    # since the 2024 general amendment of 22 U.S.C. 7705) read in the answer like any statute
+    page = " ".join(client.get("/whatif?country=MYS&year=2026&tier=3").text.split())
+    headline = re.search(r'id="headline".*?</(?:ul|section|div)>', page, re.S).group(0)
+    assert re.search(r"Millennium Challenge Corporation candidate[^<]*\(22 U\.S\.C\. 7705\(a\)\(2\)\) \[UNCONFIRMED\]",
+                     headline)
+    assert "US votes against IMF and development-bank loans" in headline and "7107(d)(1)(B)) [" not in headline
+    assert "UNCONFIRMED, our inference or interpretation" in page  # what the grade means, beside the table

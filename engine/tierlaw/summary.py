@@ -119,7 +119,14 @@ def row_text(row: dict, decisions: dict, cite: bool = True) -> str:
         previous = entry
     line = row["headline"] + (": " + "; then ".join(periods) if periods else "")
     line += status_text(row)
-    return line + (f" ({'; '.join(row['cites'])})" if cite else "")
+    return line + (f" ({'; '.join(row['cites'])}){grade_text(row)}" if cite else "")
+
+
+def grade_text(row) -> str:
+    """The confidence grade of a consequence whose rule rests on less than the statute's text (UNCONFIRMED: a
+    reading not confirmed; OFFICIAL: an official practice), so that a headline never looks surer than its rule."""
+    grades = [g for g in dict.fromkeys(v.get("confidence") for v in row["versions"]) if g and g != "STATUTE"]
+    return f" [{', '.join(grades)}]" if grades else ""
 
 
 def status_text(row) -> str:

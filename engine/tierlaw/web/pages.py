@@ -323,8 +323,10 @@ async def scenario_upload(request: Request):
         body = await upload.read() if upload is not None and getattr(upload, "filename", "") else None
         name = (upload.filename if body is not None else None) or "scenario.yaml"
         text = scenario_text(body, name) if body is not None else str(form.get("text") or "")
-    if not text.strip() and body is None:  # the form sent neither a file nor any text
-        raise InputError("choose a scenario file or paste a scenario's text", "text")
+    if not text.strip() and body is None:  # the form sent neither a file nor any text: the form again, said why
+        return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=list(shipped_scenarios()),
+                     report=None, text=text, error=page_message(InputError(
+                         "choose a scenario file or paste a scenario's text", "text")))
     return await _scenario_result(request, Scenario(text=text, name=Path(name).name), share=True)
 
 
