@@ -251,3 +251,47 @@ def test_every_tier_side_by_side_says_what_each_tier_changes(capsys):
     assert "removes: The President must justify the move from Tier 3 to the Watch List" in by_tier["Tier 3"]
     # Tier 2 after Tier 3 in 2014 stays on the special watch list as moved up from Tier 3 ((A)(ii))
     assert "On the special watch list (moved up from Tier 3)" not in by_tier["Tier 2"]
+
+
+# found by a new-user trial: choices that replace the record or the default reading were said late or not at all,
+# and some lines repeated themselves or carried no information
+
+
+def test_a_decision_that_replaces_the_recorded_one_is_said_under_the_question(capsys):
+    # Malaysia 2014: determination 2014-16 fully waived the (d)(1) measures (data/presidential_determinations.csv)
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2014", "--tier", "3", "--decide",
+                           "presidential_determination=d1_sanctions", "--format", "json", "--backend", "reference")
+    summary = json.loads(out)["summary"]
+    assert summary[1] == ("Your decisions replace the record's: presidential_determination=d1_sanctions "
+                          "(recorded: d4_full_waiver)")
+
+
+def test_a_reading_chosen_against_the_default_is_said_under_the_question(capsys):
+    code, out, _ = run_cli(capsys, "whatif", "CUB", "2019", "--tier", "2WL", "--option",
+                           "waiver_transition=fresh_start_2019", "--format", "json", "--backend", "reference")
+    report = json.loads(out)
+    assert report["options_chosen"] == {"waiver_transition": "fresh_start_2019"}
+    assert "Read as you chose: waiver_transition=fresh_start_2019" in report["summary"][:3]
+
+
+def test_a_date_outside_the_period_is_said_once(capsys, columns_80):
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2019", "--tier", "2WL", "--on", "2019-01-01",
+                           "--backend", "reference")
+    assert words(out).count("was not the most recent one") == 1
+
+
+def test_a_range_of_set_years_reads_as_one_range(capsys):
+    # Malaysia's record over 2001-2015 differs from Tier 2 in 2001 (Tier 3), 2006 (Watch List) ... 2015 (Watch List)
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2016", "--tier", "2WL", "--set", "2001-2015=2",
+                           "--format", "json", "--backend", "reference")
+    line = next(l for l in json.loads(out)["summary"] if l.startswith("Earlier years as you set them"))
+    assert line.startswith("Earlier years as you set them: 2001-2015 Tier 2 (the record: 2001 Tier 3; "
+                           "2006 Tier 2 Watch List; 2007 Tier 3;")
+    assert line.endswith("2014 Tier 3; 2015 Tier 2 Watch List)") and "2002" not in line
+
+
+def test_options_that_all_give_one_tier_are_listed_once(capsys, columns_80):
+    # a Tier 3 proposal is Tier 3 whatever the President determines: the tier turns on none of the options
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
+    assert ("options: d1_sanctions, d4_partial_waiver, d4_full_waiver, d2_existing_restrictions, "
+            "d3_subsequent_compliance, outside_110d (each -> Tier 3)") in words(out)

@@ -800,6 +800,8 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
         report["not_ranked"] = {"basis": known.basis}
     if overrides:
         report["sets"] = _sets_entry(ctx, who.code, overrides)
+    if ctx.chosen_options:  # readings the asker chose, said beside the answer (not only in the receipt)
+        report["options_chosen"] = {name: ctx.options[name] for name in sorted(ctx.chosen_options)}
     if forward_years:
         from .forward import clock  # the clock builds on this module
         report["forward"] = clock(ctx, who.code, year, tier, overrides, forward_years)

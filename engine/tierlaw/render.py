@@ -211,12 +211,15 @@ def decision_items(result: dict, explain: bool = False) -> list:
         made = _made_text(d.get("made_by"), "the year's determination was" if d.get("unrecorded") else "made by determination")
         by = f", {d['decided_by']}" if d.get("decided_by") else ""
         text = f"{d['id']} = {d['applied']}: {how}{source}{made} ({d['cite']}{by})"
-        options = []
-        for option, entry in _options_of(d):
-            follows = (f" -> {tier_name(entry.get('effective_tier') or entry.get('effective_tier_possible'))}"
-                       if "effective_tier" in entry else "")
-            options.append(f"{option}{follows}" + (f": {entry['description']}" if explain and entry else ""))
-        items.append((text, [f"options: {'; '.join(options)}"] if options else []))
+        follows = {option: (f" -> {tier_name(entry.get('effective_tier') or entry.get('effective_tier_possible'))}"
+                            if "effective_tier" in entry else "") for option, entry in _options_of(d)}
+        same = set(follows.values())
+        if len(follows) > 1 and len(same) == 1 and "" not in same and not explain:  # the tier turns on none of them
+            options = f"options: {', '.join(follows)} (each{next(iter(follows.values()))})"
+        else:
+            options = "options: " + "; ".join(f"{option}{follows[option]}" + (f": {entry['description']}"
+                                              if explain and entry else "") for option, entry in _options_of(d))
+        items.append((text, [options] if follows else []))
     return items
 
 
@@ -277,9 +280,9 @@ def _question_assumed(report: dict) -> list:
 def _period_line(period: dict) -> str:
     def mark(end):
         return summary.ESTIMATED if end in period.get("estimated_dates", ()) else ""
-    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
+    # a date outside the period (--on) is said under the headline (summary._period_lines), once
+    return (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
             f"until {period['until']}{mark('until')}")
-    return line + (f"; {period['note']}, so {summary.NOT_IN_FORCE}" if "note" in period else "")
 
 
 # ---------------------------------------------------------------- forward clock

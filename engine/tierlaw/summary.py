@@ -190,7 +190,7 @@ def whatif_sections(report: dict, groups: dict, labels: dict) -> list:
     removed consequences as such, then the years ahead."""
     hyp, base = report["hypothetical"], report["baseline"]
     sections = [(None, [_question_line(report, hyp, base, labels)] + _period_lines(report) + _unavailable_lines(hyp) +
-                 options_assumed_lines(hyp, labels) + set_lines(report, labels))]
+                 choices_lines(report, hyp, base) + options_assumed_lines(hyp, labels) + set_lines(report, labels))]
     before = {r["id"]: r for r in merged(base["consequences"])} if base else {}
     after = {r["id"]: r for r in merged(hyp["consequences"])}
     changes = [r for r in after.values() if r["id"] not in before] + [r for i, r in before.items() if i not in after]
@@ -282,18 +282,54 @@ def _question_line(report, hyp, base, labels) -> str:
                                                if against_law else "")
 
 
+def choices_lines(report: dict, hyp: dict, base) -> list:
+    """What the question chose over the record or the default reading: decisions it settled where the record holds
+    another, and the readings of the statute it chose (report.options_chosen)."""
+    recorded = {d["id"]: d["applied"] for d in (base or {}).get("decisions", []) if d["settled_by"] == "record"}
+    replaced = [f"{d['id']}={d['applied']} (recorded: {recorded[d['id']]})" for d in hyp["decisions"]
+                if d["settled_by"] == "user" and recorded.get(d["id"], d["applied"]) != d["applied"]]
+    chosen = ", ".join(f"{name}={value}" for name, value in report.get("options_chosen", {}).items())
+    return ([f"Your decisions replace the record's: {'; '.join(replaced)}"] if replaced else []) + \
+        ([f"Read as you chose: {chosen}"] if chosen else [])
+
+
 def set_lines(report: dict, labels: dict) -> list:
     """The placements the question set for earlier years (`--set`), against what the record knows of them."""
     parts = []
-    for entry in report.get("sets", ()):
-        recorded = entry["recorded"]
-        record = "the record, by an assumption" if entry.get("assumed") else "the record"
-        said = ("" if recorded is None else " (as recorded)" if recorded == entry["tier"] else
-                f" ({record}: {tier_words(recorded, labels)})" if not isinstance(recorded, list) else
-                f" ({record}: one of {tier_words(recorded, labels)})" if entry["tier"] in recorded else
-                f" ({record}: one of {tier_words(recorded, labels)}, so not this)")
-        parts.append(f"{entry['year']} {tier_words(entry['tier'], labels)}{said}")
+    for run in _runs_of_one_tier(report.get("sets", ())):
+        tier = tier_words(run[0]["tier"], labels)
+        if len(run) == 1:
+            said = _recorded_words(run[0], labels)
+            parts.append(f"{run[0]['year']} {tier}" + (f" ({said})" if said else ""))
+            continue
+        differs = [f"{e['year']} {_recorded_words(e, labels).split(': ', 1)[1]}" for e in run
+                   if e["recorded"] is not None and e["recorded"] != e["tier"]]
+        assumed = ", by an assumption" if any(e.get("assumed") for e in run) else ""
+        known = any(e["recorded"] is not None for e in run)
+        said = f" (the record{assumed}: {'; '.join(differs)})" if differs else " (as recorded)" if known else ""
+        parts.append(f"{run[0]['year']}-{run[-1]['year']} {tier}{said}")
     return [f"Earlier years as you set them: {'; '.join(parts)}"] if parts else []
+
+
+def _runs_of_one_tier(entries) -> list:
+    """Consecutive set years with the same tier, as lists of their entries ("2001-2015=2" reads as one run)."""
+    runs: list = []
+    for entry in entries:
+        if runs and runs[-1][-1]["year"] + 1 == entry["year"] and runs[-1][-1]["tier"] == entry["tier"]:
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    return runs
+
+
+def _recorded_words(entry: dict, labels: dict) -> str:
+    """What the record knows of a year the question set, beside the tier set ("" where it knows nothing)."""
+    recorded = entry["recorded"]
+    record = "the record, by an assumption" if entry.get("assumed") else "the record"
+    return ("" if recorded is None else "as recorded" if recorded == entry["tier"] else
+            f"{record}: {tier_words(recorded, labels)}" if not isinstance(recorded, list) else
+            f"{record}: one of {tier_words(recorded, labels)}" if entry["tier"] in recorded else
+            f"{record}: one of {tier_words(recorded, labels)}, so not this")
 
 
 def _law_gives(hyp: dict, labels: dict) -> str:
