@@ -224,6 +224,8 @@ def test_a_new_code_with_its_history_is_accepted_in_any_case(capsys):
      "--tier: a decision belongs to one tier: give --decide with a single --tier, not all"),
     (["trade", "--agreement", "TPP", "--on", "2015-02-30"], "--on: '2015-02-30' is not a date YYYY-MM-DD"),
     (["trade", "--on", "2015-10-05"], "COUNTRY/--agreement: give either partner countries or an agreement (--agreement)"),
+    (["trade", "MYS", "--agreement", "TPP", "--on", "2015-10-05"],
+     "COUNTRY/--agreement: give partner countries or an agreement, not both: leave out --agreement to check the partners"),
     # the 2016 report came out on 2016-06-30: on 2016-03-01 the 2015 report (2015-07-27) was the most recent
     (["trade", "MYS", "--on", "2016-03-01", "--set", "MYS:2017=3"],
      "--set: MYS:2017 cannot bear on 2016-03-01: the 2015 report was the most recent on that date"),

@@ -731,3 +731,19 @@ def test_a_headline_resting_on_an_unconfirmed_rule_says_so(client):
                      headline)
     assert "US votes against IMF and development-bank loans" in headline and "7107(d)(1)(B)) [" not in headline
     assert "UNCONFIRMED, our inference or interpretation" in page  # what the grade means, beside the table
+
+
+def test_what_if_and_scenario_pages_say_the_rulebooks_names_in_words(client):
+    # found by a new-user trial: only the country and audit pages explained names such as
+    # special_rule_f_run=with_a_waiver_year; the what-if and scenario pages show them too
+    page = client.get("/whatif?country=GMB&year=2021&tier=2WL").text
+    terms = dict(re.findall(r'<dt><code>([^<]*)</code></dt><dd>([^<]*)</dd>', page))
+    # the two readings the answer turns on together (rules/reports.yaml options), and the (F) placement it assumes
+    assert terms["special_rule_f_run=with_a_waiver_year"].startswith(
+        "Does (F)(i) need a Watch List run that included a waiver year, or is any run of 2 years enough? Only a run")
+    assert "special_rule_f_subsequently=immediately" in terms and "special_rule_f_placement=3" in terms
+    # a forward step's needed waiver is named in words too (Thailand from 2026 needs one in 2028 in some readings)
+    page = client.get("/whatif?country=THA&year=2026&tier=2WL").text
+    assert "<dt><code>autodowngrade_waiver=granted</code></dt>" in page
+    page = client.get("/scenarios/malaysia-2015-tpp").text
+    assert "<dt><code>presidential_determination=d1_sanctions</code></dt>" in page

@@ -147,7 +147,10 @@ def trade(ctx: Context, partners=(), agreement: str | None = None, on: dt.date |
     partners, on = as_names(partners, "partners"), ctx.checked_date(as_date(on, "on"))
     if on is None:
         raise InputError("give the date on which the implementing bill is considered", "on")
-    if bool(partners) == bool(agreement):
+    if partners and agreement:  # an agreement names its own partners
+        raise InputError(f"give partner countries or an agreement, not both: leave out {arg('agreement')} to check "
+                         f"the partners", "partners/agreement")
+    if not (partners or agreement):
         raise InputError(f"give either partner countries or an agreement ({arg('agreement')})", "partners/agreement")
     if agreement:  # named as the record spells it, whatever the case typed ("tpp")
         agreement = next((name for name in ctx.record.agreements if name.lower() == agreement.strip().lower()), agreement)

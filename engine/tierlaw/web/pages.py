@@ -178,14 +178,39 @@ def sources_used(record, rows: list) -> list:
     return [(name, note) for name in names if (note := record.source_note(name))]
 
 
-def terms_used(rulebook, rows: list) -> list:
-    """(term, meaning) for the rulebook's names a page's rows show: what the law counted (features) and the
-    decisions with their options, in the rulebook's own words."""
+def terms_used(rulebook, rows: list, readings: dict | None = None) -> list:
+    """(term, meaning) for the rulebook's names a page shows: what the law counted (features), the decisions with
+    their options, and the readings of the statute it names (`readings`: {option: [choices]}), in the rulebook's
+    own words."""
     features = sorted({name for row in rows for name in row.get("features") or {}})
     decisions = sorted({(d["id"], d["applied"]) for row in rows for d in row.get("decisions") or []})
     return ([(name, rulebook.feature_words.get(name, "")) for name in features] +
             [(f"{name}={option}", f"{rulebook.decisions[name].title}: {rulebook.decisions[name].options.get(option, '')}")
-             for name, option in decisions if name in rulebook.decisions])
+             for name, option in decisions if name in rulebook.decisions] +
+            [(f"{name}={choice}", f"{rulebook.options[name].title} {rulebook.options[name].choices[choice]}")
+             for name, choices in sorted((readings or {}).items()) if name in rulebook.options
+             for choice in choices if choice in rulebook.options[name].choices])
+
+
+def _forward_decisions(forward) -> dict:
+    """The decisions a forward clock's steps name ("autodowngrade_waiver=granted"), as a row's decisions."""
+    named = {text for step in (forward or {}).get("steps", [])
+             for text in [*step["needs"], *step.get("assumed", []), *step.get("assumed_in_some_readings", [])]}
+    return {"decisions": [{"id": text.partition("=")[0], "applied": text.partition("=")[2]} for text in sorted(named)]}
+
+
+def readings_named(result: dict, chosen: dict | None = None) -> dict:
+    """{option: [choices]} of the readings of the statute a result names: those assumed (with the other choices it
+    lists) and those chosen."""
+    found: dict = {}
+    for item in result.get("options_assumed", []):
+        found.setdefault(item["option"], []).extend([item["applied"], *(o["choice"] for o in item["otherwise"])])
+    for item in result.get("options_assumed_together", []):
+        for name in item["applied"]:
+            found.setdefault(name, []).extend([item["applied"][name], item["choices"][name]])
+    for name, choice in (chosen or {}).items():
+        found.setdefault(name, []).append(choice)
+    return {name: list(dict.fromkeys(choices)) for name, choices in found.items()}
 
 
 # ---------------------------------------------------------------- what-if
@@ -226,9 +251,12 @@ async def whatif_page(request: Request):
                      form=form, report=report, question=question, tiers=tiers, matrix=matrix, api=api,
                      svg=timeline(request, recorded), receipt=report["receipt"],
                      headline=report["summary"])
+    hyp = report["hypothetical"]
     return _page(request, "whatif.html", title=f"What if: {report['country_name']} {report['year']}", form=form,
                  report=report, question=question, api=api, receipt=report["receipt"],
                  headline=report["summary"],
+                 terms=terms_used(_engine(request).base.rulebook, [hyp, _forward_decisions(report.get("forward"))],
+                                  readings_named(hyp, report.get("options_chosen"))),
                  svg=timeline(request, recorded, html.whatif_overlay(report)),
                  flips=decision_flips(question, report["hypothetical"]), compared=comparison(report))
 
@@ -355,7 +383,14 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
         return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
                      error=page_message(err), text=question.text)
     link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
+    results = [item["scenario"] for item in report["results"]]
+    readings = {}
+    for result in results:
+        for name, choices in readings_named(result).items():
+            readings[name] = list(dict.fromkeys(readings.get(name, []) + choices))
+    terms = terms_used(_engine(request).base.rulebook, results, readings)
     return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
+                 terms=terms,
                  headline=report["summary"], receipt=report["receipt"], share=link, api=api,
                  text=question.text if share else None)
 
