@@ -295,3 +295,14 @@ def test_options_that_all_give_one_tier_are_listed_once(capsys, columns_80):
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2015", "--tier", "3", "--backend", "reference")
     assert ("options: d1_sanctions, d4_partial_waiver, d4_full_waiver, d2_existing_restrictions, "
             "d3_subsequent_compliance, outside_110d (each -> Tier 3)") in words(out)
+
+
+def test_a_countrys_decisions_are_named_once_each_with_their_years(capsys):
+    # Malaysia: full (d)(4) waivers for the Tier 3 years 2007, 2009, 2014, 2021 and 2022
+    # (data/presidential_determinations.csv), and the automatic-downgrade waiver its Watch List years 2012, 2013
+    # and 2020 imply (each a Watch List year past the two consecutive ones the law allows: 2012-2013 after
+    # 2010-2011, 2020 after 2018-2019; such a year stands only by a waiver)
+    code, out, _ = run_cli(capsys, "history", "MYS", "--format", "json", "--backend", "reference")
+    line = next(l for l in json.loads(out)["summary"] if l.startswith("Resting on"))
+    assert line == ("Resting on a recorded or inferred decision: presidential_determination=d4_full_waiver in 2007, "
+                    "2009, 2014, 2021, 2022; autodowngrade_waiver=granted in 2012, 2013, 2020")

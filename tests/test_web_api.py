@@ -301,7 +301,7 @@ def test_the_country_page_shows_each_recorded_year_with_its_sources(client):
     assert page.count('class="mark t') == len(csv_rows)
     row_2014 = re.search(r'<tr id="y2014".*?</tr>', page, re.S).group(0)
     # the placement's confidence: a presidential determination (pd_fy2015) names Malaysia, so OFFICIAL
-    assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and "<td>OFFICIAL</td>" in row_2014
+    assert "Tier 3" in row_2014 and "kelley_cho" in row_2014 and '<td data-label="confidence">OFFICIAL</td>' in row_2014
     assert "made by determination 2014-16 of 2014-09-18" in row_2014
     # each source says what it is (sources.yaml), by its id or, for pd_fy2015, by its beginning
     assert 'title="Judith Kelley&#39;s country-year tier data for Scorecard Diplomacy (2017), coded from the reports"' \
@@ -747,3 +747,12 @@ def test_what_if_and_scenario_pages_say_the_rulebooks_names_in_words(client):
     assert "<dt><code>autodowngrade_waiver=granted</code></dt>" in page
     page = client.get("/scenarios/malaysia-2015-tpp").text
     assert "<dt><code>presidential_determination=d1_sanctions</code></dt>" in page
+
+
+def test_a_scenarios_trade_verdict_names_the_bar_it_rests_on(client):
+    # found by a new-user trial: "NOT available: blocked by MYS." with no statute; Malaysia's hypothetical 2015 Tier 3
+    # was the most recent report on 2015-10-05, under the bar of 19 U.S.C. 4205(b)(6)(A) as TPA-2015 enacted it
+    page = " ".join(client.get("/scenarios/malaysia-2015-tpp").text.split())
+    partners = re.search(r'<ul class="partners">(.*?)</ul>', page).group(1)
+    assert "Malaysia (MYS): Tier 3 (as you set it) in the 2015 report" in partners
+    assert "barred on that date (19 U.S.C. 4205(b)(6)(A), P.L. 114-26 §106(b)(6))" in partners

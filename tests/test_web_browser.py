@@ -140,6 +140,27 @@ def test_a_settled_decision_page_fits_the_window(server, browser, tmp_path):
     screenshot(browser, tmp_path, "whatif-settled-decision")
 
 
+def test_a_phone_shows_every_column_of_a_countrys_years_and_opens_the_timeline_at_its_latest(server, browser,
+                                                                                              tmp_path):
+    # found by a new-user trial at 390 px: the year table scrolled inside itself (what the law said and what it set
+    # off were out of sight) and the timeline opened at 2001, far from the question
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.set_window_size(390, 1400)
+    browser.get(f"{server}/country/MYS")
+    wait_for(browser, "#timeline svg")
+    window = browser.execute_script("return document.documentElement.clientWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= window
+    row = browser.find_element(By.ID, "y2014")
+    for label in ("what the law said", "what it set off", "sources"):
+        cell = row.find_element(By.CSS_SELECTOR, f'td[data-label="{label}"]')
+        assert cell.is_displayed() and cell.rect["x"] >= 0 and cell.rect["x"] + cell.rect["width"] <= window + 1
+    chart = browser.find_element(By.CSS_SELECTOR, "#timeline div.chart")
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return arguments[0].scrollLeft", chart) > 0)
+    assert console_errors(browser) == []
+    screenshot(browser, tmp_path, "country-malaysia-phone")
+
+
 def test_back_to_an_answer_shows_its_own_question_in_the_form(server, browser, tmp_path):
     # the reviewer's steps: an answer, "Change the question" to a country that does not exist, then Back
     from selenium.webdriver.common.by import By

@@ -521,9 +521,13 @@ def history_summary(report: dict, labels: dict) -> list:
                                  for r, f in _findings_on_readings(exact)))
     if turning:
         lines.append(f"Found only under a default reading of an open point: {'; '.join(turning)}")
-    decided = [f"{r['year']} ({', '.join(settled_decisions(r))})" for r in exact if settled_decisions(r)]
-    if decided:
-        lines.append(f"Resting on a recorded or inferred decision: {'; '.join(decided)}")
+    by_decision: dict = {}  # each decision once, with the years that rested on it
+    for row in exact:
+        for text in settled_decisions(row):
+            by_decision.setdefault(text, []).append(str(row["year"]))
+    if by_decision:
+        lines.append("Resting on a recorded or inferred decision: " +
+                     "; ".join(f"{text} in {', '.join(years)}" for text, years in by_decision.items()))
     lines += _assumed_years_line(rows)
     if report.get("no_forward"):
         lines.append(f"Next years: none; no report after {report['no_forward']['year']} can rank it: "

@@ -23,3 +23,7 @@ window.addEventListener("pageshow", function (event) {
   document.querySelectorAll("input:disabled, select:disabled").forEach(function (field) { field.disabled = false; });
   if (event.persisted) document.querySelectorAll("form.question").forEach(function (form) { form.reset(); });
 });
+window.addEventListener("load", function () {
+  // a timeline wider than the screen (a phone) opens at its latest years, where the question is
+  document.querySelectorAll("figure.timeline div.chart").forEach(function (chart) { chart.scrollLeft = chart.scrollWidth; });
+});
