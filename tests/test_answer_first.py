@@ -306,3 +306,24 @@ def test_a_countrys_decisions_are_named_once_each_with_their_years(capsys):
     line = next(l for l in json.loads(out)["summary"] if l.startswith("Resting on"))
     assert line == ("Resting on a recorded or inferred decision: presidential_determination=d4_full_waiver in 2007, "
                     "2009, 2014, 2021, 2022; autodowngrade_waiver=granted in 2012, 2013, 2020")
+
+
+def test_a_report_the_record_does_not_hold_yet_is_said_so(capsys, columns_80):
+    # found by a new-user trial: on 2026-11-30 the 2026 pages showed passed deadlines with no word that the record
+    # holds no 2026 report; the record's latest report is 2025 (data/tip_tiers*.csv)
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2026", "--tier", "2", "--format", "json", "--backend", "reference")
+    report = json.loads(out)
+    assert report["receipt"]["record_through"] == 2025 and report["period"]["record_through"] == 2025
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2026", "--tier", "2", "--backend", "reference")
+    assert "the record holds the reports to 2025 only, so nothing of the 2026 report is known here" in words(out)
+    assert words(out).endswith("(reports to 2025)")
+    code, out, _ = run_cli(capsys, "whatif", "MYS", "2025", "--tier", "2", "--format", "json", "--backend", "reference")
+    assert "record_through" not in json.loads(out)["period"]
+
+
+def test_a_consequence_kept_by_another_reading_is_said_in_plain_words(capsys):
+    # found by a new-user trial: "holds otherwise (another rule, or other readings): ..." read as jargon
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--format", "json", "--backend", "reference")
+    line = json.loads(out)["summary"][1]
+    assert line.endswith("under literal: The one Watch List year (F) allows; the next would be barred still, but by "
+                         "another rule or in other readings of the unknown years")

@@ -756,3 +756,14 @@ def test_a_scenarios_trade_verdict_names_the_bar_it_rests_on(client):
     partners = re.search(r'<ul class="partners">(.*?)</ul>', page).group(1)
     assert "Malaysia (MYS): Tier 3 (as you set it) in the 2015 report" in partners
     assert "barred on that date (19 U.S.C. 4205(b)(6)(A), P.L. 114-26 §106(b)(6))" in partners
+
+
+def test_the_audits_waiver_rows_name_the_decision_each_rests_on(client):
+    # found by a new-user trial: Malaysia's eight rows under "waivers" all read "allowed as published", naming no
+    # waiver; 2007's rests on determination 2008-4 (a full waiver), 2012's on the downgrade waiver its Watch List implies
+    page = client.get("/audit?country=MYS&only=waivers").text
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<a href="/country/MYS#y(\d{4})">.*?</tr>', page, re.S)}
+    assert len(rows) == 8
+    assert "decision presidential_determination = d4_full_waiver: recorded" in rows["2007"]
+    assert "made by determination 2008-4 of 2007-10-18" in rows["2007"]
+    assert "decision autodowngrade_waiver = granted: inferred" in rows["2012"]

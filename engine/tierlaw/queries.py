@@ -70,6 +70,7 @@ class Context:
         _check_month_days(self.rulebook, "reports.deadline")
         self.data_dir = as_path(data_dir, "data_dir") if data_dir else default_data_dir()
         self.record = load_record(self.data_dir, self.rulebook.tiers, self.possible_years())
+        self.record_through = max(self.record.years())  # the latest report the record holds
         self.all_options = _all_options(self.rulebook, self.record)
         self.options = resolve_options(self.all_options, options)
         self.chosen_options = dict(options or {})  # chosen, not left at the default (options_assumed)
@@ -128,9 +129,10 @@ class Context:
                 yield (f"{first}={choice}", f"{second}={other_choice}"), self.with_options(changed)
 
     def receipt(self) -> dict:
-        """The versions every result is tied to: tierlaw, the backend, and digests of rulebook and record."""
+        """The versions every result is tied to: tierlaw, the backend, digests of rulebook and record, and the
+        latest report the record holds (a later report is not in it yet, whatever the date)."""
         return {"tierlaw": __version__, "backend": self.backend.NAME, "rulebook": self.rulebook.digest,
-                "data": self.record.digest}
+                "data": self.record.digest, "record_through": self.record_through}
 
     def period(self, year: int) -> tuple:
         """[from, until): while the report of `year` is the most recent one."""
@@ -994,4 +996,6 @@ def _period_entry(ctx, year, on) -> dict:
     if on and not (start <= on < until):
         entry["note"] = f"on {on.isoformat()} the report of {year} was not the most recent one"
         entry["most_recent_on_date"] = False
+    if year > ctx.record_through:  # a report the record does not hold (yet): nothing of it is known here
+        entry["record_through"] = ctx.record_through
     return entry

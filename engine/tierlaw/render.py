@@ -245,7 +245,7 @@ def receipt_line(receipt: dict, options: dict | None = None) -> str:
     readings = (f"Read with {', '.join(chosen)} (every other open reading at its default: docs/rules.md). "
                 if chosen else "")
     return readings + (f"receipt: tierlaw {receipt['tierlaw']}, backend {receipt['backend']}, "
-            f"rulebook {receipt['rulebook'][:19]}…, data {receipt['data'][:19]}…")
+            f"rulebook {receipt['rulebook'][:19]}…, data {receipt['data'][:19]}… (reports to {receipt['record_through']})")
 
 
 def closing_line(report: dict) -> str:
@@ -281,8 +281,10 @@ def _period_line(period: dict) -> str:
     def mark(end):
         return summary.ESTIMATED if end in period.get("estimated_dates", ()) else ""
     # a date outside the period (--on) is said under the headline (summary._period_lines), once
-    return (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
+    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
             f"until {period['until']}{mark('until')}")
+    return line + (f"; the record holds the reports to {period['record_through']} only, so nothing of the "
+                   f"{period['report']} report is known here" if "record_through" in period else "")
 
 
 # ---------------------------------------------------------------- forward clock

@@ -396,7 +396,7 @@ def _otherwise_words(other: dict, result: dict, headlines: dict, labels: dict) -
     changed = [headlines[i] for i in other.get("changed", [])]
     return f"under {other['choice']}: " + " - ".join(filter(None, (
         changes_words([a["headline"] for a in other["added"]], [headlines[i] for i in other["removed"]]),
-        changed and f"holds otherwise (another rule, or other readings): {'; '.join(changed)}")))
+        changed and f"{'; '.join(changed)} still, but by another rule or in other readings of the unknown years")))
 
 
 def _unavailable_lines(result) -> list:
