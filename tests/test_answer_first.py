@@ -287,7 +287,28 @@ def test_a_range_of_set_years_reads_as_one_range(capsys):
     line = next(l for l in json.loads(out)["summary"] if l.startswith("Earlier years as you set them"))
     assert line.startswith("Earlier years as you set them: 2001-2015 Tier 2 (the record: 2001 Tier 3; "
                            "2006 Tier 2 Watch List; 2007 Tier 3;")
-    assert line.endswith("2014 Tier 3; 2015 Tier 2 Watch List)") and "2002" not in line
+    assert line.endswith("2014 Tier 3; 2015 Tier 2 Watch List; as recorded in 2002, 2003, 2004, 2005)")
+
+
+def test_a_range_of_set_years_keeps_gaps_and_assumptions_to_their_own_years(capsys):
+    # The Gambia's record starts in 2003 (Tier 2 in 2003 and 2004: data/tip_tiers.csv); 2001 and 2002 are gaps, not
+    # "as recorded" (a review found the range said so)
+    code, out, _ = run_cli(capsys, "whatif", "GMB", "2005", "--tier", "2WL", "--set", "2001-2004=2",
+                           "--format", "json", "--backend", "reference")
+    line = next(l for l in json.loads(out)["summary"] if l.startswith("Earlier years as you set them"))
+    assert line == "Earlier years as you set them: 2001-2004 Tier 2 (nothing recorded for 2001, 2002; as recorded in 2003, 2004)"
+    # only the years that rest on an assumption say so, each with what the record knows of it
+    code, out, _ = run_cli(capsys, "whatif", "GMB", "2026", "--tier", "2", "--set", "2023-2025=2",
+                           "--format", "json", "--backend", "reference")
+    report = json.loads(out)
+    assumed = [e["year"] for e in report["sets"] if e.get("assumed")]
+    line = next(l for l in report["summary"] if l.startswith("Earlier years as you set them"))
+    for entry in report["sets"]:
+        if entry.get("assumed"):
+            assert f"the record, by an assumption: {entry['year']} one of" in line
+        elif isinstance(entry["recorded"], list):
+            assert f"the record: {entry['year']} one of" in line
+    assert assumed and len(assumed) < len(report["sets"])
 
 
 def test_options_that_all_give_one_tier_are_listed_once(capsys, columns_80):
@@ -315,8 +336,12 @@ def test_a_report_the_record_does_not_hold_yet_is_said_so(capsys, columns_80):
     report = json.loads(out)
     assert report["receipt"]["record_through"] == 2025 and report["period"]["record_through"] == 2025
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2026", "--tier", "2", "--backend", "reference")
-    assert "the record holds the reports to 2025 only, so nothing of the 2026 report is known here" in words(out)
+    assert "The record holds the reports to 2025 only: nothing of the 2026 report is known here" in words(out)
     assert words(out).endswith("(reports to 2025)")
+    code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "all", "--format", "json",
+                           "--backend", "reference")
+    assert "The record holds the reports to 2025 only: nothing of the 2026 report is known here" in \
+        json.loads(out)["summary"]  # the every-tier view says it too (a review found it did not)
     code, out, _ = run_cli(capsys, "whatif", "MYS", "2025", "--tier", "2", "--format", "json", "--backend", "reference")
     assert "record_through" not in json.loads(out)["period"]
 
@@ -324,6 +349,6 @@ def test_a_report_the_record_does_not_hold_yet_is_said_so(capsys, columns_80):
 def test_a_consequence_kept_by_another_reading_is_said_in_plain_words(capsys):
     # found by a new-user trial: "holds otherwise (another rule, or other readings): ..." read as jargon
     code, out, _ = run_cli(capsys, "whatif", "THA", "2026", "--tier", "2WL", "--format", "json", "--backend", "reference")
-    line = json.loads(out)["summary"][1]
-    assert line.endswith("under literal: The one Watch List year (F) allows; the next would be barred still, but by "
-                         "another rule or in other readings of the unknown years")
+    line = next(line for line in json.loads(out)["summary"] if "under literal" in line)
+    assert line.endswith("under literal: kept, but by another rule or in other readings of the unknown years: The "
+                         "one Watch List year (F) allows; the next would be barred")

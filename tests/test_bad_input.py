@@ -116,6 +116,8 @@ BROKEN_RULEBOOKS = [
     # found by a new-user trial: a derived effective tier outside the tiers passed loading and `check --exhaustive`
     ("autodowngrade.yaml", 'derive: {effective_tier: "3"}', 'derive: {effective_tier: "4"}',
      ["autodowngrade.yaml:{line}", "autodowngrade.required", "effective_tier must be a tier of the rulebook", "'4'"]),
+    ("autodowngrade.yaml", 'derive: {effective_tier: "3"}', "derive: {effective_tier: 3}",
+     ["autodowngrade.yaml:{line}", "effective_tier is a tier: write the tier as text (\"3\"), not the number 3"]),
     ("autodowngrade.yaml", "{decision: special_rule_f_placement}", "{decision: special_rule_f_placemen}",
      ["autodowngrade.yaml:{line}", "unknown decision 'special_rule_f_placemen'",
       "did you mean 'special_rule_f_placement'?"]),

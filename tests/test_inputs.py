@@ -257,7 +257,7 @@ def test_a_year_too_far_ahead_names_the_years_allowed(capsys):
 
 
 def test_a_question_may_name_the_years_the_forward_clock_shows(capsys):
-    # found by a new-user trial: `history CUB` showed its clock's 2028-2033 steps, but `whatif THA 2028` was refused
+    # found by a new-user trial: history's forward clocks showed steps from 2028 on, but `whatif THA 2028` was refused
     for year in (NEXT_REPORT + 1, QUESTION_LAST):
         code, out, err = run_cli(capsys, "whatif", "THA", str(year), "--tier", "3", *QUICK)
         assert code == 0, err

@@ -163,7 +163,11 @@ def test_every_tier_side_by_side(ctx):
     ("name: x\nplacements: {MYS: {2015: '3'}}\ndecisions:\n  MYS:\n    2016: {presidential_determination: d4_full_waiver}\n",
      ["bad.yaml:5", "decisions for MYS 2016 settle nothing", "no placement for MYS 2016"]),
     ("name: x\nplacements: {MYS: {2015: '3'}}\ndecisions: {THA: {2015: {trade_letter: submitted}}}\n",
-     ["bad.yaml:3", "decisions for THA 2015 settle nothing", "no trade question asks about THA"]),
+     ["bad.yaml:3", "decisions for THA 2015 settle nothing", "no trade question reads THA's 2015 report"]),
+    # a review found a decision for a year the trade question does not read (2016-03-01 reads the 2015 report)
+    ("name: x\nplacements: {ZZA: {2015: '2'}}\ndecisions: {THA: {2010: {trade_letter: submitted}}}\n"
+     "questions:\n  trade: [{partners: [THA], date: 2016-03-01}]\n",
+     ["bad.yaml:3", "decisions for THA 2010 settle nothing", "no trade question reads THA's 2010 report"]),
     ("name: x\nplacements:\n  MYS: {'2015': '3'}\n", ["bad.yaml:3", "'2015' is a year in quotes: write it without them (2015:)"]),
     ("name: x\nplacements:\n  MYS: {2015: '3'}\n  Malaysia: {2015: '2'}\n",
      ["bad.yaml:4", "Malaysia: MYS is already given as 'MYS' in placements"]),

@@ -48,8 +48,8 @@ def test_repeating_a_past_year_leaves_its_unrecorded_determination_unrecorded(ct
 
 
 def test_a_changed_question_about_a_past_year_keeps_its_defaults_assumed(ctx):
-    # Thailand in 2015 as if on the Watch List after a Tier 2 2014: not what happened, so the defaults it opens are
-    # the rulebook's, labelled assumed
+    # Thailand on Tier 3 in 2015 after a Tier 2 2014 (the record: the Watch List): not what happened, so the defaults
+    # it opens are the rulebook's, labelled assumed
     report = whatif(ctx, "THA", 2015, "3", sets=["2014=2"], forward_years=0)
     determination = next(d for d in report["hypothetical"]["decisions"] if d["id"] == "presidential_determination")
     assert determination["assumed"] is True and "unrecorded" not in determination
@@ -65,8 +65,10 @@ def test_a_record_against_the_law_asked_again_says_so_and_names_the_readings_it_
     assert report["baseline"]["record_fits_law"] is False
     hypothetical = report["hypothetical"]
     assert hypothetical["effective_tier"] == "3"
-    assert all(o["effective_tier"] == "3" for item in hypothetical.get("options_assumed", [])
-               for o in item["otherwise"])
+    for name in ("special_rule_f_run", "special_rule_f_subsequently"):  # each reading alone leaves Tier 3
+        choice = {"special_rule_f_run": "with_a_waiver_year", "special_rule_f_subsequently": "immediately"}[name]
+        alone = whatif(ctx.under(name, choice), "GMB", 2021, "2WL", forward_years=0)
+        assert alone["hypothetical"]["effective_tier"] == "3", name
     assert hypothetical["options_assumed_together"] == [{
         "applied": {"special_rule_f_run": "two_years_and_any_waivers", "special_rule_f_subsequently": "any_later_year"},
         "assumed": True,
@@ -85,3 +87,36 @@ def test_a_record_against_the_law_asked_again_says_so_and_names_the_readings_it_
 def test_a_result_that_no_reading_turns_names_none_together(ctx):
     report = whatif(ctx, "MYS", 2015, "2WL", forward_years=0)
     assert "options_assumed_together" not in report["hypothetical"]
+
+
+def test_what_happened_is_judged_by_tiers_and_by_who_settled_the_decisions(ctx):
+    # found by a review: setting 2014 to its recorded Tier 3 is still what happened; settling the waiver the record
+    # implies the other way (Malaysia's 2012 Watch List stood by one) is not, so its defaults stay assumed
+    same = whatif(ctx, "THA", 2015, "3", sets=["2014=3"], forward_years=0)
+    determination = next(d for d in same["hypothetical"]["decisions"] if d["id"] == "presidential_determination")
+    assert same.get("repeats_record") is True and determination["unrecorded"] is True
+    other = whatif(ctx, "MYS", 2012, "2WL", decide=["autodowngrade_waiver=denied"], forward_years=0)
+    assert "repeats_record" not in other
+    determination = next(d for d in other["hypothetical"]["decisions"] if d["id"] == "presidential_determination")
+    assert determination["assumed"] is True and "unrecorded" not in determination
+    assert other["summary"][1] == ("Your decisions replace the record's: autodowngrade_waiver=denied "
+                                   "(inferred from the published list: granted)")
+    # The Gambia 2021 after a 2019 set to Tier 2: no downgrade after the 2017-2018 run, so (F) bars nothing and
+    # the question is not the record's conflict
+    moved = whatif(ctx, "GMB", 2021, "2WL", sets=["2019=2"], forward_years=0)
+    assert moved["hypothetical"]["effective_tier"] == "2WL" and "audit conflict" not in moved["summary"][0]
+
+
+def test_a_scenario_that_repeats_the_record_reads_its_decisions_as_the_record_does(ctx, tmp_path):
+    # Malaysia's 2014 Tier 3 was fully waived by determination 2014-16 (data/presidential_determinations.csv): a
+    # scenario placing it there again keeps the recorded waiver (it took the default d1_sanctions before) and
+    # changes nothing; The Gambia's 2015 Tier 3, whose determination the record does not give, reads not recorded
+    path = tmp_path / "again.yaml"
+    path.write_text("name: The record again\nplacements:\n  MYS: {2014: '3'}\n  GMB: {2015: '3'}\n")
+    items = {item["country"]: item for item in run_scenario(ctx, path)["results"]}
+    malaysia = {d["id"]: d for d in items["MYS"]["scenario"]["decisions"]}
+    assert malaysia["presidential_determination"]["settled_by"] == "record"
+    assert malaysia["presidential_determination"]["applied"] == "d4_full_waiver"
+    assert items["MYS"]["changes"] == {"added": [], "removed": []}
+    gambia = {d["id"]: d for d in items["GMB"]["scenario"]["decisions"]}
+    assert gambia["presidential_determination"]["unrecorded"] is True

@@ -70,7 +70,7 @@ class Context:
         _check_month_days(self.rulebook, "reports.deadline")
         self.data_dir = as_path(data_dir, "data_dir") if data_dir else default_data_dir()
         self.record = load_record(self.data_dir, self.rulebook.tiers, self.possible_years())
-        self.record_through = max(self.record.years())  # the latest report the record holds
+        self.record_through = max(self.record.years(), default=None)  # the latest report the record holds
         self.all_options = _all_options(self.rulebook, self.record)
         self.options = resolve_options(self.all_options, options)
         self.chosen_options = dict(options or {})  # chosen, not left at the default (options_assumed)
@@ -188,7 +188,7 @@ class Context:
 
     def question_years(self) -> range:
         """Report years a question can name: the record's, and on as far as the forward clock reaches from next
-        year's report by default (its steps link to what-ifs of those years)."""
+        year's report by default (the years its steps show)."""
         return range(self.first_year, self.possible_years().stop + DEFAULT_FORWARD)
 
     def check_year(self, year: int, what: str = "year", code: str | None = None) -> None:
@@ -672,10 +672,10 @@ def _mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
         mark_unrecorded(ctx, case, result)
 
 
-def mark_unrecorded(ctx: Context, case: Case, result: dict) -> None:
-    """The decisions `result` left at their default marked as no one recorded them, and the consequences
-    another of their options would change as depending on them."""
-    open_now = [d for d in result["decisions"] if d["settled_by"] == "default"]
+def mark_unrecorded(ctx: Context, case: Case, result: dict, only: set | None = None) -> None:
+    """The decisions `result` left at their default (those in `only`, where given) marked as no one recorded them,
+    and the consequences another of their options would change as depending on them."""
+    open_now = [d for d in result["decisions"] if d["settled_by"] == "default" and (only is None or d["id"] in only)]
     for decision in open_now:
         decision.pop("assumed", None)
         decision["unrecorded"] = True
@@ -783,8 +783,9 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
         add_what_follows(ctx, case, hypothetical)
     add_options_assumed(ctx, case, hypothetical)
     baseline = _baseline(ctx, who.code, year, on)
-    if baseline is not None and _repeats_record(ctx, case):  # what happened: its unrecorded decisions are not assumed
-        mark_unrecorded(ctx, case, hypothetical)
+    repeats = baseline is not None and repeats_record(ctx, case)
+    if repeats:  # what happened: its unrecorded decisions are not assumed
+        as_the_record_reads(ctx, case, hypothetical, baseline)
     report = {
         "country": who.code, "country_name": who.name, "year": year,
         "on": on.isoformat() if on else None,
@@ -800,6 +801,8 @@ def whatif(ctx: Context, country: str, year: int | str, tier: str | int, sets=()
     known = ctx.knowledge(who.code, year) if baseline is None else None
     if known is not None and known.origin == NOT_RANKED:  # existed, but no report of the year rated it
         report["not_ranked"] = {"basis": known.basis}
+    if repeats:  # the question is what happened (the headline compares it with the law as read)
+        report["repeats_record"] = True
     if overrides:
         report["sets"] = _sets_entry(ctx, who.code, overrides)
     if ctx.chosen_options:  # readings the asker chose, said beside the answer (not only in the receipt)
@@ -841,7 +844,7 @@ def as_recorded_where_same(ctx: Context, case: Case) -> Case:
     if recorded is None or recorded.tier != case.proposed.tier:
         return case
     found = with_recorded_decisions(ctx, attrs.evolve(case, proposed=recorded))
-    if case.history == history_for(ctx, case.code, case.year, {}):
+    if on_recorded_years(ctx, case):
         found = fitted(ctx, found, "record", f"inferred from the published {recorded.tier} placement")[0]
     kept = {k: v for k, v in found.decisions.items() if k not in case.decisions}
     return with_decisions(case, kept, "record", {k: found.sources[k] for k in kept})
@@ -941,11 +944,26 @@ def _options_opening(ctx: Context, case: Case, decision: str) -> list:
     return found
 
 
-def _repeats_record(ctx, case: Case) -> bool:
-    """The question asks about the recorded placement, after the recorded years."""
+def on_recorded_years(ctx, case: Case) -> bool:
+    """The case's earlier years are what the record knows of them (a year set to its recorded tier included)."""
+    record = history_for(ctx, case.code, case.year, {})
+    return record.keys() == case.history.keys() and all(p.value == record[y].value for y, p in case.history.items())
+
+
+def repeats_record(ctx, case: Case) -> bool:
+    """The question asks what happened: the recorded tier, after the recorded years, settling no decision itself."""
     recorded = ctx.record.history(case.code).get(case.year)
-    return (recorded is not None and recorded.tier == case.proposed.tier
-            and case.history == history_for(ctx, case.code, case.year, {}))
+    asked = {"user", "scenario"} & set(case.settled_by.values())  # a decision the asker settled is not what happened
+    return recorded is not None and recorded.tier == case.proposed.tier and not asked and on_recorded_years(ctx, case)
+
+
+def as_the_record_reads(ctx, case: Case, result: dict, baseline: dict) -> None:
+    """A question that repeats what happened reads the decisions the record left unrecorded as the record does
+    (not recorded, not assumed); a decision the published list never opened (the (F) placement of a law-derived
+    tier the report did not give) stays the default it is."""
+    unrecorded = {d["id"] for d in baseline["decisions"] if d.get("unrecorded")}
+    if unrecorded:
+        mark_unrecorded(ctx, case, result, unrecorded)
 
 
 def _baseline(ctx, code, year, on):
@@ -996,6 +1014,6 @@ def _period_entry(ctx, year, on) -> dict:
     if on and not (start <= on < until):
         entry["note"] = f"on {on.isoformat()} the report of {year} was not the most recent one"
         entry["most_recent_on_date"] = False
-    if year > ctx.record_through:  # a report the record does not hold (yet): nothing of it is known here
+    if ctx.record_through is None or year > ctx.record_through:  # a report the record does not hold (yet)
         entry["record_through"] = ctx.record_through
     return entry

@@ -280,11 +280,9 @@ def _question_assumed(report: dict) -> list:
 def _period_line(period: dict) -> str:
     def mark(end):
         return summary.ESTIMATED if end in period.get("estimated_dates", ()) else ""
-    # a date outside the period (--on) is said under the headline (summary._period_lines), once
-    line = (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
+    # a date outside the period (--on) and a report the record does not hold are said under the headline, once
+    return (f"The {period['report']} report is the most recent from {period['most_recent_from']}{mark('most_recent_from')} "
             f"until {period['until']}{mark('until')}")
-    return line + (f"; the record holds the reports to {period['record_through']} only, so nothing of the "
-                   f"{period['report']} report is known here" if "record_through" in period else "")
 
 
 # ---------------------------------------------------------------- forward clock

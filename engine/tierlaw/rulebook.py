@@ -453,6 +453,9 @@ def _check_derive(where, derive, kind, value, rule_id, parts):
             where.fail(derive, kind, "a derived value is a literal, {field: proposed_tier} or {decision: ID}", rule_id)
     elif not isinstance(value, (str, int, bool)):
         where.fail(derive, kind, f"derived value {value!r} must be a plain value", rule_id)
+    if kind == EFFECTIVE and not isinstance(value, (str, Mapping)):  # 3 for "3": YAML reads a number
+        where.fail(derive, kind, f"{EFFECTIVE} is a tier: write the tier as text (\"{value}\"), not the number "
+                                 f"{value}", rule_id)
     if kind == EFFECTIVE:  # the result's effective tier: a tier of the rulebook, whichever way it is derived
         outside = sorted(map(str, _derive_domain(value, parts) - set(parts["tiers"])))
         if outside:

@@ -16,7 +16,8 @@ from .forward import clock
 from .inputs import as_path
 from .model import Placement
 from .queries import (Case, Context, _baseline, _changes, _unavailable_decisions, add_options_assumed, add_what_follows,
-                      evaluate_case, history_for, parse_decisions, recorded_in_part)
+                      as_recorded_where_same, as_the_record_reads, evaluate_case, history_for, parse_decisions,
+                      recorded_in_part, repeats_record)
 from .trade import trade
 from .yamlsafe import MAX_FILE_BYTES, Checker, Mapping, is_whole, load_yaml, parse_yaml, top_level, unknown_key
 
@@ -129,11 +130,11 @@ def _decisions(ctx, document, check) -> tuple:
 def _check_decisions_used(where: dict, placements: dict, trade_answers: list, check) -> None:
     """A decision settled for a country-year that no placement of the scenario and no trade question reads would
     be silently dropped (a misspelt year, a country left out): an error naming its line."""
-    partners = {row["country"] for answer in trade_answers for row in answer["partners"]}
+    read = {(row["country"], row["report_year"]) for answer in trade_answers for row in answer["partners"]}
     for (code, year), (node, key) in where.items():
-        if year not in placements.get(code, {}) and code not in partners:
+        if year not in placements.get(code, {}) and (code, year) not in read:
             check.fail(node, key, f"{year}: decisions for {code} {year} settle nothing: the scenario has no placement "
-                                  f"for {code} {year} and no trade question asks about {code}")
+                                  f"for {code} {year} and no trade question reads {code}'s {year} report")
 
 
 def _options(ctx, document, check) -> Context:
@@ -204,8 +205,8 @@ def _list(questions, key, check) -> list:
 def _country_year(ctx, code, year, spec, effective, decisions, check, document) -> dict:
     history = history_for(ctx, code, year, effective)
     settled = decisions.get(code, {}).get(year, {})
-    case = Case(code, year, Placement(year, spec["tier"], origin="proposed"), history, settled,
-                {k: "scenario" for k in settled})
+    case = as_recorded_where_same(ctx, Case(code, year, Placement(year, spec["tier"], origin="proposed"), history,
+                                            settled, {k: "scenario" for k in settled}))  # a recorded decision wins
     result = evaluate_case(ctx, case)
     unavailable = _unavailable_decisions(ctx, case, result)
     if unavailable:  # answered, not refused: the decision cannot be taken here, and the result says why
@@ -216,6 +217,8 @@ def _country_year(ctx, code, year, spec, effective, decisions, check, document) 
     add_options_assumed(ctx, case, result)
     effective[year] = result["effective_tier"]
     baseline = _baseline(ctx, code, year, None)
+    if baseline is not None and repeats_record(ctx, case):  # what happened: as the record reads it
+        as_the_record_reads(ctx, case, result, baseline)
     alternatives = {tier: _brief(evaluate_case(ctx, Case(code, year, Placement(year, tier, origin="proposed"),
                                                          history)), result) for tier in spec["alternatives"]}
     item = {"country": code, "country_name": _name(ctx, code), "year": year, "note": spec["note"],

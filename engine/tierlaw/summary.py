@@ -257,7 +257,8 @@ def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
 def _question_line(report, hyp, base, labels) -> str:
     in_part = report.get("recorded_in_part")
     repeats = base is not None and base["proposed_tier"] == hyp["proposed_tier"]
-    against_law = repeats and base.get("record_fits_law") is False  # the audit's conflict, asked as a what-if
+    # the audit's conflict, asked as a what-if on the record's own years (a scenario's item says none)
+    against_law = report.get("repeats_record", False) and base.get("record_fits_law") is False
     if base is None and in_part:
         excluded = "" if hyp["proposed_tier"] in in_part["tiers"] else \
             f", so not {tier_words(hyp['proposed_tier'], labels)}"
@@ -284,13 +285,19 @@ def _question_line(report, hyp, base, labels) -> str:
 
 def choices_lines(report: dict, hyp: dict, base) -> list:
     """What the question chose over the record or the default reading: decisions it settled where the record holds
-    another, and the readings of the statute it chose (report.options_chosen)."""
-    recorded = {d["id"]: d["applied"] for d in (base or {}).get("decisions", []) if d["settled_by"] == "record"}
-    replaced = [f"{d['id']}={d['applied']} (recorded: {recorded[d['id']]})" for d in hyp["decisions"]
-                if d["settled_by"] == "user" and recorded.get(d["id"], d["applied"]) != d["applied"]]
+    (or its published list implies) another, and the readings of the statute it chose (report.options_chosen)."""
+    recorded = {d["id"]: d for d in (base or {}).get("decisions", []) if d["settled_by"] == "record"}
+    replaced = [f"{d['id']}={d['applied']} ({_how_recorded(recorded[d['id']])}: {recorded[d['id']]['applied']})"
+                for d in hyp["decisions"] if d["settled_by"] == "user" and d["id"] in recorded
+                and recorded[d["id"]]["applied"] != d["applied"]]
     chosen = ", ".join(f"{name}={value}" for name, value in report.get("options_chosen", {}).items())
     return ([f"Your decisions replace the record's: {'; '.join(replaced)}"] if replaced else []) + \
         ([f"Read as you chose: {chosen}"] if chosen else [])
+
+
+def _how_recorded(decision: dict) -> str:
+    """A decision the record settles: recorded in a document, or inferred from the published list."""
+    return "inferred from the published list" if "inferred" in decision.get("source", "") else "recorded"
 
 
 def set_lines(report: dict, labels: dict) -> list:
@@ -302,13 +309,33 @@ def set_lines(report: dict, labels: dict) -> list:
             said = _recorded_words(run[0], labels)
             parts.append(f"{run[0]['year']} {tier}" + (f" ({said})" if said else ""))
             continue
-        differs = [f"{e['year']} {_recorded_words(e, labels).split(': ', 1)[1]}" for e in run
-                   if e["recorded"] is not None and e["recorded"] != e["tier"]]
-        assumed = ", by an assumption" if any(e.get("assumed") for e in run) else ""
-        known = any(e["recorded"] is not None for e in run)
-        said = f" (the record{assumed}: {'; '.join(differs)})" if differs else " (as recorded)" if known else ""
+        said = _run_recorded_words(run, labels)
         parts.append(f"{run[0]['year']}-{run[-1]['year']} {tier}{said}")
     return [f"Earlier years as you set them: {'; '.join(parts)}"] if parts else []
+
+
+def _run_recorded_words(run: list, labels: dict) -> str:
+    """What the record knows of a run of years set to one tier, each kind of knowledge named with its own years:
+    " (the record: 2001 Tier 3; 2006 Tier 2 Watch List)", "by an assumption" only for the years that rest on one,
+    "nothing recorded" for gaps, "as recorded" for the years that match."""
+    def shown(entry):
+        return tier_words(entry["recorded"], labels) if not isinstance(entry["recorded"], list) else \
+            f"one of {tier_words(entry['recorded'], labels)}" + ("" if entry["tier"] in entry["recorded"] else ", so not this")
+    matching = [e["year"] for e in run if e["recorded"] == e["tier"]]
+    unknown = [e["year"] for e in run if e["recorded"] is None]
+    differing = [e for e in run if e["recorded"] is not None and e["recorded"] != e["tier"]]
+    parts = []
+    for label, found in (("the record", [e for e in differing if not e.get("assumed")]),
+                         ("the record, by an assumption", [e for e in differing if e.get("assumed")])):
+        if found:
+            parts.append(f"{label}: " + "; ".join(f"{e['year']} {shown(e)}" for e in found))
+    if unknown and (matching or differing):
+        parts.append(f"nothing recorded for {', '.join(map(str, unknown))}")
+    if matching and (unknown or differing):
+        parts.append(f"as recorded in {', '.join(map(str, matching))}")
+    elif matching:
+        parts.append("as recorded")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _runs_of_one_tier(entries) -> list:
@@ -361,8 +388,13 @@ def _gives(entry: dict):
 
 
 def _period_lines(report) -> list:
+    """A date outside the report's period (--on), and a report the record does not hold (yet)."""
     period = report.get("period") or {}
-    return [f"{period['note'][0].upper()}{period['note'][1:]}: {NOT_IN_FORCE}"] if "note" in period else []
+    lines = [f"{period['note'][0].upper()}{period['note'][1:]}: {NOT_IN_FORCE}"] if "note" in period else []
+    if "record_through" in period:
+        held = f"the reports to {period['record_through']} only" if period["record_through"] else "no report"
+        lines.append(f"The record holds {held}: nothing of the {period['report']} report is known here")
+    return lines
 
 
 def options_assumed_lines(result, labels) -> list:
@@ -396,7 +428,7 @@ def _otherwise_words(other: dict, result: dict, headlines: dict, labels: dict) -
     changed = [headlines[i] for i in other.get("changed", [])]
     return f"under {other['choice']}: " + " - ".join(filter(None, (
         changes_words([a["headline"] for a in other["added"]], [headlines[i] for i in other["removed"]]),
-        changed and f"{'; '.join(changed)} still, but by another rule or in other readings of the unknown years")))
+        changed and f"kept, but by another rule or in other readings of the unknown years: {'; '.join(changed)}")))
 
 
 def _unavailable_lines(result) -> list:
