@@ -1,5 +1,6 @@
 """Malformed data files (--data DIR) are refused with file, line and exit 2, like rule files."""
 
+import json
 import shutil
 
 import pytest
@@ -76,3 +77,22 @@ def test_missing_and_oversized_data_files_are_refused(capsys, tmp_path):
     with (data / "tip_tiers_supplement.csv").open("a") as handle:
         handle.write("Nowhere,NWH,2001,1,x\n" * 200_000)
     assert_one_line_error(*run_cli(capsys, "history", "MYS", "--data", str(data)), "file too large")
+
+
+def test_a_record_with_no_placement_answers_without_crashing(capsys, tmp_path):
+    # found by a review: a valid data directory holding no placement (every list and table down to its header)
+    # made `check` and a what-if end in "internal error: max() arg is an empty sequence"
+    data = copy_data(tmp_path)
+    for path in data.iterdir():
+        if path.suffix == ".csv":
+            path.write_text(path.read_text().splitlines()[0] + "\n")
+    (data / "countries.yaml").write_text("codes: {}\naliases: {}\n")
+    (data / "agreements.yaml").write_text("agreements: {}\n")
+    code, out, err = run_cli(capsys, "check", "--data", str(data))
+    assert code == 0 and "no problem" in out, err
+    code, out, err = run_cli(capsys, "whatif", "ZZA", "2014", "--tier", "2WL", "--set", "2013=2", "--data", str(data),
+                             "--format", "json", "--backend", "reference")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["receipt"]["record_through"] is None and report["period"]["record_through"] is None
+    assert "The record holds no report: nothing of the 2014 report is known here" in report["summary"]

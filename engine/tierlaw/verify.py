@@ -41,9 +41,16 @@ class Problem:
 # ---------------------------------------------------------------- static checks
 
 
+def law_years(ctx: Context) -> range:
+    """The report years whose law the checks read: to the report after the record's latest (next year's report
+    where the record holds none)."""
+    last = ctx.record_through if ctx.record_through is not None else ctx.possible_years()[-1] - 1
+    return range(ctx.first_year, last + 2)
+
+
 def static_problems(ctx: Context) -> list:
     problems = []
-    years = range(ctx.first_year, max(ctx.record.years()) + 2)
+    years = law_years(ctx)
     books = {}
     for year in years:
         try:
@@ -269,7 +276,7 @@ class VerificationFailure(Exception):
 def law_windows(ctx: Context, years: int) -> list:
     """First report year of each distinct version of the law (rules in force and parameter values)."""
     starts, previous = [], None
-    for year in range(ctx.first_year, max(ctx.record.years()) + 2):
+    for year in law_years(ctx):
         book = ctx.book(year, None)
         signature = (tuple(sorted(item.rule.id for item in book.rules)), tuple(sorted(book.parameters.items())))
         if signature != previous:
