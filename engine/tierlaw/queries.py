@@ -339,6 +339,12 @@ class Evaluation:
         """RESULT.effective_tier_possible: the effective tiers of the readings, where there are several."""
         return self.effective_tiers() if len(self.readings.each) > 1 else []
 
+    def tier_fields(self) -> dict:
+        """The effective tier, with the tiers it may be where the readings differ: what a decision's option, another
+        reading of the statute or several read together give (effective_tier, effective_tier_possible)."""
+        return {"effective_tier": self.effective} if self.effective is not None else \
+            {"effective_tier": None, "effective_tier_possible": self.effective_tiers()}
+
     def consequence_keys(self) -> set:
         """(consequence id, rule id) of every consequence shown in some reading."""
         return {key for key, _, _ in self.readings.shown}
@@ -449,9 +455,7 @@ def add_what_follows(ctx: Context, case: Case, result: dict) -> None:
         options = decision["options"] = {option: dict(entry) for option, entry in decision["options"].items()}
         for option, entry in options.items():
             other = evaluation(ctx, with_decisions(case, {decision["id"]: option}, "what-if"))
-            entry["effective_tier"] = other.effective
-            if other.effective is None:  # the option's readings of the uncertain years differ
-                entry["effective_tier_possible"] = other.possible()
+            entry.update(other.tier_fields())
             entry["consequences"] = sorted(other.consequence_ids())
             entry["headlines"] = other.headlines()  # of the rules in force that year: versions' words differ
             entry["rules"] = sorted({rule_id for _, rule_id in other.consequence_keys()})  # which versions follow
@@ -481,8 +485,8 @@ def _tiers_of(entry: dict) -> list:
 
 def _turning_together(ctx: Context, case: Case, tiers: list, alone: set) -> list:
     """RESULT.options_assumed_together: the smallest sets of open readings, none of which changes the effective
-    tier alone, under whose other choices taken together the law gives another effective tier (The Gambia's 2021
-    Watch List fits the law only where (F)'s run counts a waiver year and (F) applies immediately)."""
+    tier alone, under whose other choices taken together the law gives another effective tier (a Watch List year that
+    fits the law only where (F)'s run counts a waiver year and (F) applies immediately)."""
     free = [(name, [choice for choice in option.choices if choice != ctx.options[name]])
             for name, option in ctx.rulebook.options.items() if name not in ctx.chosen_options and name not in alone]
     for size in range(2, len(free) + 1):
@@ -502,12 +506,9 @@ def _under_all(ctx: Context, combo: tuple, choices: tuple) -> Context:
 
 
 def _together(ctx: Context, choices: dict, other: "Evaluation") -> dict:
-    entry = {"applied": {name: ctx.options[name] for name in choices}, "assumed": True, "choices": choices,
-             "statute_refs": list(dict.fromkeys(ctx.rulebook.options[name].statute_ref for name in choices)),
-             "effective_tier": other.effective}
-    if other.effective is None:
-        entry["effective_tier_possible"] = other.effective_tiers()
-    return entry
+    return {"applied": {name: ctx.options[name] for name in choices}, "assumed": True, "choices": choices,
+            "statute_refs": list(dict.fromkeys(ctx.rulebook.options[name].statute_ref for name in choices)),
+            **other.tier_fields()}
 
 
 def readings_turning(ctx: Context, otherwise_under) -> list:
@@ -533,9 +534,7 @@ def _otherwise(other: "Evaluation", choice: str, tiers: list, shown: set) -> dic
         return None
     ids, other_ids = {c for c, _, _ in shown}, {c for c, _, _ in other_shown}
     headlines = other.headlines()
-    entry = {"choice": choice, "effective_tier": other.effective}
-    if other.effective is None:
-        entry["effective_tier_possible"] = other.effective_tiers()
+    entry = {"choice": choice, **other.tier_fields()}
     entry["added"] = [{"id": i, "headline": headlines[i]} for i in sorted(other_ids - ids)]
     entry["removed"] = sorted(ids - other_ids)
     entry["changed"] = sorted({c for c, _, _ in shown ^ other_shown} & ids & other_ids)

@@ -32,7 +32,7 @@ class _Checker(Checker):
     def year(self, ctx, node, key, code=None):
         """`key` of `node` as a report year a placement can have (of the country `code`, where given: a report
         that could rank it); an error at its line otherwise."""
-        if isinstance(key, str) and key.strip().isdigit():  # "2015": in quotes, YAML reads text, not a year
+        if isinstance(key, str) and key.strip().isdigit():  # a year in quotes: YAML reads text, not a year
             self.fail(node, key, f"{key!r} is a year in quotes: write it without them ({key.strip()}:)")
         if not is_whole(key):
             self.fail(node, key, f"{key!r} is not a report year")

@@ -316,7 +316,7 @@ def set_lines(report: dict, labels: dict) -> list:
 
 def _run_recorded_words(run: list, labels: dict) -> str:
     """What the record knows of a run of years set to one tier, each kind of knowledge named with its own years:
-    " (the record: 2001 Tier 3; 2006 Tier 2 Watch List)", "by an assumption" only for the years that rest on one,
+    " (the record: YEAR TIER; YEAR TIER)", "by an assumption" only for the years that rest on one,
     "nothing recorded" for gaps, "as recorded" for the years that match."""
     def shown(entry):
         return tier_words(entry["recorded"], labels) if not isinstance(entry["recorded"], list) else \
@@ -339,7 +339,7 @@ def _run_recorded_words(run: list, labels: dict) -> str:
 
 
 def _runs_of_one_tier(entries) -> list:
-    """Consecutive set years with the same tier, as lists of their entries ("2001-2015=2" reads as one run)."""
+    """Consecutive set years with the same tier, as lists of their entries ("FIRST-LAST=TIER" reads as one run)."""
     runs: list = []
     for entry in entries:
         if runs and runs[-1][-1]["year"] + 1 == entry["year"] and runs[-1][-1]["tier"] == entry["tier"]:
