@@ -352,3 +352,16 @@ def test_a_consequence_kept_by_another_reading_is_said_in_plain_words(capsys):
     line = next(line for line in json.loads(out)["summary"] if "under literal" in line)
     assert line.endswith("under literal: kept, but by another rule or in other readings of the unknown years: The "
                          "one Watch List year (F) allows; the next would be barred")
+
+
+def test_every_tier_side_by_side_marks_what_rests_on_an_assumed_default(ctx):
+    # found by a new-user trial: the every-tier table marked Tier 3's aid ban with a plain x, though it holds only
+    # while no waiver or (d)(2)/(d)(3) determination is made (22 U.S.C. 7107(d)(1), (d)(4)): the default d1_sanctions
+    from tierlaw import render
+    from tierlaw.queries import whatif_all
+    render.use_rulebook(ctx.rulebook, ctx.all_options)
+    tiers, rows = render._tier_matrix(whatif_all(ctx, "MYS", 2015))
+    marks = {headline: dict(zip(tiers, row_marks)) for headline, _, row_marks in rows}
+    assert marks["No nonhumanitarian, nontrade-related US aid to the government"]["3"] == "x*"
+    assert marks["Listed as not complying and not making significant efforts (Tier 3)"]["3"] == "x"  # no decision
+    assert marks["Presidential determination on sanctions"]["3"] == "x"

@@ -544,13 +544,15 @@ def _tier_matrix(report: dict) -> tuple:
     for found in rows_by_tier.values():
         for consequence, row in found.items():
             every.setdefault(consequence, row)
+    decisions = {t: summary.decisions_by_id(r_) for t, r_ in report["tiers"].items()}
     rows = []
     for consequence, row in sorted(every.items(), key=lambda pair: summary.cite_key(pair[1]["cite"])):
         marks = []
         for tier in tiers:
             hit = rows_by_tier[tier].get(consequence)
             indeterminate = hit and any(v.get("status") == "indeterminate" for v in hit["versions"])
-            marks.append("" if hit is None else "?" if indeterminate else "x")
+            assumed = hit and any(summary.hinge(v, decisions[tier]) for v in hit["versions"])  # on a default decision
+            marks.append("" if hit is None else ("?" if indeterminate else "x") + ("*" if assumed else ""))
         rows.append((row["headline"], row["cite"], marks))
     return tiers, rows
 
@@ -558,7 +560,7 @@ def _tier_matrix(report: dict) -> tuple:
 def tiers_table(report: dict, explain: bool = False) -> str:
     tiers, rows = _tier_matrix(report)
     table = Table(show_lines=False, box=None, pad_edge=False)
-    table.add_column("consequence (x applies, ? in some readings)", ratio=1)
+    table.add_column("consequence (x applies, ? in some readings, * as a default decision is assumed)", ratio=1)
     table.add_column("cite", max_width=28)
     for tier in tiers:
         table.add_column(tier, justify="center", no_wrap=True)
