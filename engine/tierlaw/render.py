@@ -299,12 +299,13 @@ def step_text(step: dict, explain: bool = False) -> str:
     `explain`, what the law counted that year."""
     counted = explain and ", ".join(f"{name}={value}" for name, value in step["features"].items() if name != "prev_tier")
     if step["stands"] is False:
-        some = f"in some readings of {_years(step.get('basis_depends_on_years'))}"
+        basis_years = _years(step.get("basis_depends_on_years"))
+        some = f"in some readings of {basis_years}"
         forced = "; ".join(_forcing_texts(step.get("forced_by", [])))
         elsewhere = _forcing_texts(step.get("forced_by_in_some_readings", []))
         if elsewhere:  # the readings agree on the change, not on the rule that forces it
             forced = (f"{forced}; {some}: {' or '.join(elsewhere)}" if forced else
-                      f"depending on {_years(step.get('basis_depends_on_years'))}, {', or '.join(elsewhere)}")
+                      f"depending on {basis_years}, {', or '.join(elsewhere)}")
         assumed = "".join([f" (as assumed: {', '.join(step['assumed'])})" if step.get("assumed") else "",
                            f" (as assumed {some}: {', '.join(step['assumed_in_some_readings'])})"
                            if step.get("assumed_in_some_readings") else ""])

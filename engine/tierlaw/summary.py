@@ -256,7 +256,7 @@ def whatif_summary(report: dict, groups: dict, labels: dict) -> list:
 
 def _question_line(report, hyp, base, labels) -> str:
     in_part = report.get("recorded_in_part")
-    repeats = base is not None and base["proposed_tier"] == hyp["proposed_tier"]
+    same_tier = base is not None and base["proposed_tier"] == hyp["proposed_tier"]
     # the audit's conflict, asked as a what-if on the record's own years (a scenario's item says none)
     against_law = report.get("repeats_record", False) and base.get("record_fits_law") is False
     if base is None and in_part:
@@ -269,7 +269,7 @@ def _question_line(report, hyp, base, labels) -> str:
         recorded = f"where the report did not rank it ({report['not_ranked']['basis']})"
     elif base is None:
         recorded = "with no placement recorded"
-    elif repeats:
+    elif same_tier:
         recorded = "as recorded" + (", where the published list stood against the law as read (an audit conflict)"
                                     if against_law else "")
     else:
@@ -318,9 +318,6 @@ def _run_recorded_words(run: list, labels: dict) -> str:
     """What the record knows of a run of years set to one tier, each kind of knowledge named with its own years:
     " (the record: YEAR TIER; YEAR TIER)", "by an assumption" only for the years that rest on one,
     "nothing recorded" for gaps, "as recorded" for the years that match."""
-    def shown(entry):
-        return tier_words(entry["recorded"], labels) if not isinstance(entry["recorded"], list) else \
-            f"one of {tier_words(entry['recorded'], labels)}" + ("" if entry["tier"] in entry["recorded"] else ", so not this")
     matching = [e["year"] for e in run if e["recorded"] == e["tier"]]
     unknown = [e["year"] for e in run if e["recorded"] is None]
     differing = [e for e in run if e["recorded"] is not None and e["recorded"] != e["tier"]]
@@ -328,7 +325,7 @@ def _run_recorded_words(run: list, labels: dict) -> str:
     for label, found in (("the record", [e for e in differing if not e.get("assumed")]),
                          ("the record, by an assumption", [e for e in differing if e.get("assumed")])):
         if found:
-            parts.append(f"{label}: " + "; ".join(f"{e['year']} {shown(e)}" for e in found))
+            parts.append(f"{label}: " + "; ".join(f"{e['year']} {_known_words(e, labels)}" for e in found))
     if unknown and (matching or differing):
         parts.append(f"nothing recorded for {', '.join(map(str, unknown))}")
     if matching and (unknown or differing):
@@ -354,9 +351,16 @@ def _recorded_words(entry: dict, labels: dict) -> str:
     recorded = entry["recorded"]
     record = "the record, by an assumption" if entry.get("assumed") else "the record"
     return ("" if recorded is None else "as recorded" if recorded == entry["tier"] else
-            f"{record}: {tier_words(recorded, labels)}" if not isinstance(recorded, list) else
-            f"{record}: one of {tier_words(recorded, labels)}" if entry["tier"] in recorded else
-            f"{record}: one of {tier_words(recorded, labels)}, so not this")
+            f"{record}: {_known_words(entry, labels)}")
+
+
+def _known_words(entry: dict, labels: dict) -> str:
+    """The tier the record knows for a year set otherwise, or the set it knows ("one of ...", "so not this" where the
+    tier set is outside it)."""
+    recorded = entry["recorded"]
+    if not isinstance(recorded, list):
+        return tier_words(recorded, labels)
+    return f"one of {tier_words(recorded, labels)}" + ("" if entry["tier"] in recorded else ", so not this")
 
 
 def _law_gives(hyp: dict, labels: dict) -> str:

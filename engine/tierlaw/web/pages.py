@@ -199,15 +199,16 @@ def _forward_decisions(forward) -> dict:
     return {"decisions": [{"id": text.partition("=")[0], "applied": text.partition("=")[2]} for text in sorted(named)]}
 
 
-def readings_named(result: dict, chosen: dict | None = None) -> dict:
-    """{option: [choices]} of the readings of the statute a result names: those assumed (with the other choices it
-    lists) and those chosen."""
+def readings_named(results: list, chosen: dict | None = None) -> dict:
+    """{option: [choices]} of the readings of the statute results name: those assumed (with the other choices they
+    list) and those chosen."""
     found: dict = {}
-    for item in result.get("options_assumed", []):
-        found.setdefault(item["option"], []).extend([item["applied"], *(o["choice"] for o in item["otherwise"])])
-    for item in result.get("options_assumed_together", []):
-        for name in item["applied"]:
-            found.setdefault(name, []).extend([item["applied"][name], item["choices"][name]])
+    for result in results:
+        for item in result.get("options_assumed", []):
+            found.setdefault(item["option"], []).extend([item["applied"], *(o["choice"] for o in item["otherwise"])])
+        for item in result.get("options_assumed_together", []):
+            for name in item["applied"]:
+                found.setdefault(name, []).extend([item["applied"][name], item["choices"][name]])
     for name, choice in (chosen or {}).items():
         found.setdefault(name, []).append(choice)
     return {name: list(dict.fromkeys(choices)) for name, choices in found.items()}
@@ -256,7 +257,7 @@ async def whatif_page(request: Request):
                  report=report, question=question, api=api, receipt=report["receipt"],
                  headline=report["summary"],
                  terms=terms_used(_engine(request).base.rulebook, [hyp, _forward_decisions(report.get("forward"))],
-                                  readings_named(hyp, report.get("options_chosen"))),
+                                  readings_named([hyp], report.get("options_chosen"))),
                  svg=timeline(request, recorded, html.whatif_overlay(report)),
                  flips=decision_flips(question, report["hypothetical"]), compared=comparison(report))
 
@@ -321,7 +322,14 @@ async def trade_page(request: Request):
 
 @router.get("/scenarios")
 async def scenarios_page(request: Request):
-    return _page(request, "scenarios.html", title="Scenarios", scenarios=list(shipped_scenarios()), report=None)
+    return scenarios_form(request)
+
+
+def scenarios_form(request: Request, status: int = 200, error: str | None = None, text: str | None = None):
+    """The scenarios page without a result: the shipped scenarios and the form, with what went wrong (the text
+    given kept in the form)."""
+    return _page(request, "scenarios.html", status, title="Scenarios", scenarios=list(shipped_scenarios()),
+                 report=None, error=error, text=text)
 
 
 @router.get("/scenarios/run")
@@ -336,8 +344,7 @@ def too_large_page(request: Request, status: int, message: str):
     """A request body over the limit: the scenarios page again with its form (an upload), or the error page; the
     connection closes, so the rest of the body is never read."""
     if request.url.path == "/scenarios":
-        response = _page(request, "scenarios.html", status, title="Scenarios", scenarios=list(shipped_scenarios()),
-                         report=None, error=f"The file is too large: {message}.")
+        response = scenarios_form(request, status, f"The file is too large: {message}.")
     else:
         response = error_page(request, status, message)
     response.headers["connection"] = "close"
@@ -352,9 +359,8 @@ async def scenario_upload(request: Request):
         name = (upload.filename if body is not None else None) or "scenario.yaml"
         text = scenario_text(body, name) if body is not None else str(form.get("text") or "")
     if not text.strip() and body is None:  # the form sent neither a file nor any text: the form again, said why
-        return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=list(shipped_scenarios()),
-                     report=None, text=text, error=page_message(InputError(
-                         "choose a scenario file or paste a scenario's text", "text")))
+        return scenarios_form(request, 400, page_message(InputError("choose a scenario file or paste a scenario's "
+                                                                    "text", "text")), text)
     return await _scenario_result(request, Scenario(text=text, name=Path(name).name), share=True)
 
 
@@ -364,14 +370,12 @@ async def shipped_scenario_page(request: Request, name: str):
     try:
         question = shipped_scenario(name, _many(request, "option"))
     except InputError as err:
-        return _page(request, "scenarios.html", 404, title="Scenarios", scenarios=list(shipped_scenarios()),
-                     report=None, error=page_message(err))
+        return scenarios_form(request, 404, page_message(err))
     return await _scenario_result(request, question, share=False,
                                   api=f"/api/run?{urlencode([('scenario', name)] + [('option', o) for o in question.option])}")
 
 
 async def _scenario_result(request: Request, question: Scenario, share: bool, api: str | None = None):
-    shipped = list(shipped_scenarios())
     try:
         report = await _engine(request).report(question, keep=not share)
         codes = sorted({item["country"] for item in report["results"]})
@@ -380,18 +384,12 @@ async def _scenario_result(request: Request, question: Scenario, share: bool, ap
             overlay = html.scenario_overlay([i for i in report["results"] if i["country"] == code])
             svgs[code] = timeline(request, await _recorded(request, code, question.option), overlay)
     except InputError as err:
-        return _page(request, "scenarios.html", 400, title="Scenarios", scenarios=shipped, report=None,
-                     error=page_message(err), text=question.text)
+        return scenarios_form(request, 400, page_message(err), question.text)
     link = f"/scenarios/run?{question.query()}" if share and len(question.text) <= SHARE_LIMIT else None
     results = [item["scenario"] for item in report["results"]]
-    readings = {}
-    for result in results:
-        for name, choices in readings_named(result).items():
-            readings[name] = list(dict.fromkeys(readings.get(name, []) + choices))
-    terms = terms_used(_engine(request).base.rulebook, results, readings)
-    return _page(request, "scenarios.html", title=report["scenario"], scenarios=shipped, report=report, svgs=svgs,
-                 terms=terms,
-                 headline=report["summary"], receipt=report["receipt"], share=link, api=api,
+    terms = terms_used(_engine(request).base.rulebook, results, readings_named(results))
+    return _page(request, "scenarios.html", title=report["scenario"], scenarios=list(shipped_scenarios()),
+                 report=report, svgs=svgs, terms=terms, headline=report["summary"], receipt=report["receipt"], share=link, api=api,
                  text=question.text if share else None)
 
 
